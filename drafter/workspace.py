@@ -1,0 +1,182 @@
+"""What the top-level commands do, kept out of cli.py so the CLI stays a thin shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from drafter.config import Config, load_config
+from drafter.errors import UserError
+
+VERDICT_STYLE = {"verified": "green", "mismatch": "bold red", "unsupported": "yellow", "claim_error": "bold red"}
+
+
+def init_workspace(folder: Path, embedder: str, scale: float, console) -> Config:
+    """Create a working folder with the demo data and corpus, and index the corpus."""
+    import time
+
+    from drafter.corpus import add_paths
+    from drafter.demo import init_folder
+    from drafter.resources import demo_corpus_dir
+
+    started = time.perf_counter()
+    with console.status("generating the demo company's data (2023–2025)…"):
+        init_folder(Path(folder), demo_corpus_dir(), scale=scale, embedder=embedder)
+    config = load_config(folder)
+    console.print(f"data written to {config.data_dir}")
+    with console.status(f"indexing the demo corpus with the {config.embedder} embedder…"):
+        report = add_paths(config, [config.corpus_dir])
+    console.print(f"corpus indexed: {len(report.added)} added, {len(report.unchanged)} unchanged, "
+                  f"{len(report.failed)} failed")
+    console.print(f"[green]ready[/] in {time.perf_counter() - started:.1f}s: {config.root}")
+    return config
+
+
+def _section_figures(markdown: str, findings) -> dict[str, dict[str, int]]:
+    from drafter.render import parse_sections
+
+    per: dict[str, dict[str, int]] = {}
+    for section in parse_sections(markdown):
+        inside = [f for f in findings if section.start_line < f.line <= section.end_line]
+        per[section.id] = {"figures": len(inside), "verified": sum(f.verdict == "verified" for f in inside)}
+    return per
+
+
+def run_write(config: Config, period: str, kind: str, out: Path | None, force: bool, console) -> dict:
+    """Draft a report and print where it is and a summary."""
+    from rich.table import Table
+
+    from drafter.draft import write_draft
+
+    if not config.llm_enabled:
+        console.print("no LLM configured: drafting with the built-in offline writer")
+    with console.status("drafting…") as status:
+        result = write_draft(config, period, kind, out, force, progress=lambda m: status.update(m + "…"))
+    markdown = (result.folder / "report.md").read_text(encoding="utf-8")
+    per = _section_figures(markdown, result.findings)
+    table = Table(title=result.draft.title, show_lines=False)
+    for column in ("section", "title", "figures", "verified", "excerpts"):
+        table.add_column(column)
+    for section in result.draft.sections:
+        stats = per.get(section.id, {"figures": 0, "verified": 0})
+        table.add_row(section.id, section.title, str(stats["figures"]), str(stats["verified"]),
+                      str(len(section.sources)))
+    console.print(table)
+    counts = result.counts
+    for finding in result.findings:
+        if finding.verdict != "verified":
+            console.print(f"report.md:{finding.line}:{finding.col}: [{VERDICT_STYLE[finding.verdict]}]"
+                          f"{finding.verdict}[/]: {finding.message}", highlight=False)
+    console.print(
+        f"sections: {len(result.draft.sections)}, figures: {counts.get('total', 0)}, "
+        f"verified: {counts.get('verified', 0)}, mismatch: {counts.get('mismatch', 0)}, "
+        f"unsupported: {counts.get('unsupported', 0)}, claim errors: {counts.get('claim_error', 0)}, "
+        f"time: {result.seconds:.1f}s", highlight=False,
+    )
+    console.print(f"report: {result.folder / 'report.md'}", highlight=False)
+    return counts
+
+
+def run_metrics(config: Config, period: str, data: Path | None, fmt: str, out: Path | None, console) -> None:
+    """Compute facts and print them as a table, CSV or JSON."""
+    from drafter.files import atomic_write_text
+    from drafter.metrics import compute_facts, facts_frame
+
+    if fmt not in ("table", "csv", "json"):
+        raise UserError(f"--format {fmt!r}: use table, csv or json")
+    data_dir = Path(data) if data else config.data_dir
+    result = compute_facts(data_dir, period, config.cache_dir, config.columns, config.promo_windows)
+    frame = facts_frame(result.facts)
+    if fmt == "table":
+        _print_facts_table(result, console)
+        return
+    text = frame.to_csv(index=False) if fmt == "csv" else frame.to_json(orient="records", force_ascii=False,
+                                                                        indent=2, double_precision=15)
+    if out:
+        atomic_write_text(Path(out), text)
+        console.print(f"{len(frame)} facts written to {out}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def _area(fact) -> str | None:
+    from drafter.metrics.registry import METRICS
+
+    for prefix, area in (("channel=", "channels"), ("category=", "categories")):
+        if fact.dimension.startswith(prefix):
+            return area
+    if fact.dimension:
+        return None
+    return METRICS[fact.metric].area if fact.metric in METRICS else "service"
+
+
+def _print_facts_table(result, console) -> None:
+    from rich.table import Table
+
+    from drafter.display import display
+    from drafter.metrics.registry import AREAS
+
+    period = result.period.label
+    by_id = {f.id: f for f in result.facts}
+    for area, area_label in AREAS.items():
+        rows = [f for f in result.facts if f.period == period and f.measure == "value" and _area(f) == area]
+        if not rows:
+            continue
+        table = Table(title=f"{area_label} · {period}")
+        for column in ("metric", "label", "dimension", "value", "yoy"):
+            table.add_column(column)
+        for fact in rows:
+            change = by_id.get(fact.id.replace(f".{period}", f".yoy.{period}", 1))
+            table.add_row(fact.metric, fact.label, fact.dimension, display(fact),
+                          display(change, signed=True) if change else "—")
+        console.print(table)
+    for metric, reason in result.skipped.items():
+        console.print(f"skipped {metric}: {reason}")
+    for note in result.notes:
+        console.print(f"note: {note}")
+
+
+def run_verify(config: Config, path: Path, facts_csv: Path | None, period: str | None, as_json: bool,
+               strict: bool, console) -> int:
+    """Verify a report or draft folder; print findings; return the exit code."""
+    from drafter.draft import verification_payload
+    from drafter.files import atomic_write_text
+    from drafter.models import Chunk, Fact
+    from drafter.verify import format_findings, load_facts_csv, summarize, verify_markdown
+
+    path = Path(path)
+    folder = path if path.is_dir() else None
+    report = folder / "report.md" if folder else path
+    if not report.exists():
+        raise UserError(f"{report} does not exist; give a report's .md file or a draft folder")
+    facts, sources = [], []
+    if facts_csv:
+        facts = load_facts_csv(facts_csv)
+    elif folder and (folder / "facts.json").exists():
+        facts = [Fact(**f) for f in json.loads((folder / "facts.json").read_text(encoding="utf-8"))]
+    if folder and (folder / "sources.json").exists():
+        raw = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
+        sources = [Chunk(**c) for chunks in raw.values() for c in chunks]
+    if period is None and folder and (folder / "run.json").exists():
+        period = json.loads((folder / "run.json").read_text(encoding="utf-8")).get("period")
+    try:
+        text = report.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        text = report.read_bytes().decode("gb18030", errors="replace")
+    findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases)
+    counts = summarize(findings)
+    payload = verification_payload(findings, counts)
+    if folder:
+        atomic_write_text(folder / "verification.json", json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for line in format_findings(findings, report.name):
+            console.print(line, highlight=False, markup=False)
+        console.print(", ".join(f"{k}: {v}" for k, v in counts.items()), highlight=False)
+    if counts.get("mismatch") or counts.get("claim_error"):
+        return 1
+    return 1 if strict and counts.get("unsupported") else 0

@@ -1,0 +1,147 @@
+"""The write stage: section spec + facts + excerpts → section text, by a model or the offline writer."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from drafter.display import display
+from drafter.metrics.periods import Period
+from drafter.models import Chunk, Fact, Section, fact_id, text_hash
+from drafter.outline import SectionSpec
+from drafter.resources import prompts_dir
+
+UP_VERBS = ("增长", "提升", "上升")
+DOWN_VERBS = ("下降", "回落", "减少")
+_SENTENCE = re.compile(r"[^。！？\n]+[。！？]")
+
+
+@dataclass
+class SectionContext:
+    """Everything a writer may use for one section."""
+
+    spec: SectionSpec
+    facts: FactBook
+    sources: list[Chunk]
+    company: str
+    report_title: str
+    note: str = ""
+
+
+class SectionWriter(Protocol):
+    """A backend that drafts one section."""
+
+    name: str
+
+    def write(self, context: SectionContext) -> Section:
+        """Draft the section."""
+
+
+@dataclass
+class FactBook:
+    """Facts indexed for writing; records which facts a section states."""
+
+    facts: list[Fact]
+    period: Period
+    used: list[str] = field(default_factory=list)
+    salt: str = ""
+
+    def __post_init__(self) -> None:
+        self.by_id = {f.id: f for f in self.facts}
+        self._picks = 0
+
+    def fact(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False) -> Fact | None:
+        """The fact, or None when the data does not give it."""
+        period = self.period.previous_year() if prev else self.period
+        return self.by_id.get(fact_id(metric, measure, period.label, dim))
+
+    def has(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False) -> bool:
+        """Whether the fact exists."""
+        return self.fact(metric, measure, dim, prev) is not None
+
+    def num(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False) -> float:
+        """The fact's value, for decisions in templates (0 when absent)."""
+        found = self.fact(metric, measure, dim, prev)
+        return found.value if found else 0.0
+
+    def val(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False) -> str:
+        """The written form of a fact, recorded as stated."""
+        found = self.fact(metric, measure, dim, prev)
+        if found is None:
+            raise KeyError(fact_id(metric, measure, (self.period.previous_year() if prev else self.period).label,
+                                   dim))
+        self.used.append(found.id)
+        return display(found)
+
+    def sval(self, metric: str, measure: str = "yoy", dim: str = "", prev: bool = False) -> str:
+        """A signed written form for tables: +23.2% or -1.3个百分点."""
+        found = self.fact(metric, measure, dim, prev)
+        if found is None:
+            return "—"
+        return ("+" if found.value >= 0 else "-") + self.val(metric, measure, dim, prev)
+
+    def chg(self, metric: str, dim: str = "", measure: str = "yoy", prev: bool = False) -> str:
+        """A direction verb plus the magnitude: 增长23.2% or 下降1.3个百分点."""
+        found = self.fact(metric, measure, dim, prev)
+        if found is None:
+            raise KeyError(f"{metric}.{measure} {dim}")
+        verbs = UP_VERBS if found.value >= 0 else DOWN_VERBS
+        return f"{self.pick(*verbs)}{self.val(metric, measure, dim, prev)}"
+
+    def dims(self, kind: str, prev: bool = False) -> list[str]:
+        """Dimension values of a kind (channel, category), largest GMV first."""
+        period = (self.period.previous_year() if prev else self.period).label
+        ranked = [f for f in self.facts if f.metric == "gmv" and f.measure == "rank" and f.period == period
+                  and f.dimension.startswith(f"{kind}=")]
+        return [f.dimension for f in sorted(ranked, key=lambda f: f.value)]
+
+    def name(self, dim: str) -> str:
+        """The readable part of a dimension: channel=抖音 → 抖音."""
+        return dim.split("=", 1)[1] if "=" in dim else dim
+
+    def pick(self, *options: str) -> str:
+        """A deterministic but varied choice, so sentences do not all read alike."""
+        self._picks += 1
+        index = int(text_hash(f"{self.salt}:{self._picks}", 8), 16) % len(options)
+        return options[index]
+
+
+def quote_sentence(chunk: Chunk, keywords: str = "") -> str:
+    """The sentence of an excerpt that best fits the keywords, for citing in prose."""
+    sentences = [s.strip() for s in _SENTENCE.findall(chunk.text.replace("\n", "。")) if len(s.strip()) > 12]
+    if not sentences:
+        return chunk.text.strip()[:80]
+    words = [w for w in keywords.split() if w]
+    return max(sentences, key=lambda s: sum(w in s for w in words) - (len(s) > 90))
+
+
+class OfflineWriter:
+    """Drafts sections from facts and excerpts with jinja2 templates; needs no model."""
+
+    name = "offline"
+
+    def __init__(self, report_kind: str) -> None:
+        import jinja2
+
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(prompts_dir() / "offline" / report_kind)),
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        )
+
+    def write(self, context: SectionContext) -> Section:
+        """Render the section's template with the fact book and sources."""
+        started = time.perf_counter()
+        book = context.facts
+        book.used = []
+        template = self.env.get_template(f"{context.spec.id}.md.j2")
+        text = template.render(
+            f=book, spec=context.spec, sources=context.sources, company=context.company,
+            period=book.period, prev=book.period.previous_year(), note=context.note, quote=quote_sentence,
+        )
+        text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+        return Section(
+            id=context.spec.id, title=context.spec.title, text=text, fact_ids=sorted(set(book.used)),
+            sources=context.sources, writer=self.name, seconds=time.perf_counter() - started,
+        )
