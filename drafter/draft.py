@@ -49,7 +49,8 @@ def retrieve_sources(config: Config, spec: SectionSpec, period: Period, k: int =
 
     seen, chunks = set(), []
     for query in spec.queries:
-        for chunk in search(config, query.text, kind=query.kind or None, period=_query_period(period, query.period), k=k):
+        when = _query_period(period, query.period)
+        for chunk in search(config, query.text, kind=query.kind or None, period=when, k=k):
             if chunk.id not in seen:
                 seen.add(chunk.id)
                 chunks.append(chunk)

@@ -16,6 +16,27 @@ from drafter.resources import prompts_dir
 UP_VERBS = ("增长", "提升", "上升")
 DOWN_VERBS = ("下降", "回落", "减少")
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]")
+_KEEP_LINES = re.compile(r"^(\||#|>|\d+\.\s|[-*]\s)")
+_ITEM = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
+def tidy(text: str) -> str:
+    """Join template lines into paragraphs; tables, lists and （一） items keep their own lines."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if any(_KEEP_LINES.match(line) for line in lines):
+            paragraphs.append("\n".join(lines))
+            continue
+        current: list[str] = []
+        for line in lines:
+            if _ITEM.match(line) and current:
+                paragraphs.append("".join(current))
+                current = []
+            current.append(line)
+        if current:
+            paragraphs.append("".join(current))
+    return "\n\n".join(paragraphs) + "\n"
 
 
 @dataclass
@@ -140,7 +161,7 @@ class OfflineWriter:
             f=book, spec=context.spec, sources=context.sources, company=context.company,
             period=book.period, prev=book.period.previous_year(), note=context.note, quote=quote_sentence,
         )
-        text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+        text = tidy(text)
         return Section(
             id=context.spec.id, title=context.spec.title, text=text, fact_ids=sorted(set(book.used)),
             sources=context.sources, writer=self.name, seconds=time.perf_counter() - started,

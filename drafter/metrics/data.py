@@ -200,7 +200,8 @@ def _canonical_sql(table: str, mapping: dict[str, str]) -> str:
                 f"WHEN {lowered} IN ({refunded}) THEN 'refunded' ELSE 'paid' END AS status"
             )
         elif canonical == "is_member":
-            parts.append(f"lower(trim(CAST({source} AS VARCHAR))) IN ('是', '1', 'true', 'y', 'yes', '会员') AS is_member")
+            truthy = "'是', '1', 'true', 'y', 'yes', '会员'"
+            parts.append(f"lower(trim(CAST({source} AS VARCHAR))) IN ({truthy}) AS is_member")
         else:
             parts.append(f"trim(CAST({source} AS VARCHAR)) AS {canonical}")
     if table == "orders" and "status" not in mapping:

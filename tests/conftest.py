@@ -1,0 +1,71 @@
+"""Shared fixtures: small generated demo data and hand-written tiny tables."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DRAFTER_EMBEDDER", "hash")
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the drafter CLI as a user would, in a subprocess."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "drafter", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory) -> Path:
+    """The demo company's data at 3% scale (about 6,600 orders), written once per session."""
+    from drafter.demo import generate_tables, write_tables
+
+    folder = tmp_path_factory.mktemp("small") / "data"
+    write_tables(generate_tables(scale=0.03), folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def full_data(tmp_path_factory) -> Path:
+    """The demo company's data at full scale, which the demo corpus reports are written against."""
+    from drafter.demo import generate_tables, write_tables
+
+    folder = tmp_path_factory.mktemp("full") / "data"
+    write_tables(generate_tables(), folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def workspace(tmp_path_factory) -> Path:
+    """A working folder made by `drafter init` at small scale with the hash embedder."""
+    folder = tmp_path_factory.mktemp("ws") / "demo"
+    result = run_cli("init", str(folder), "--embedder", "hash", "--scale", "0.03")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder
+
+
+ORDERS_CSV = """订单号,用户ID,下单时间,渠道,品类,实付金额,订单状态
+A1,u1,2024-03-01 10:00:00,天猫,家电,1000,已完成
+A2,u2,2024-06-18 12:00:00,抖音,服饰鞋包,200,已退款
+A3,u1,2024-11-11 09:30:00,天猫,家电,500,已完成
+A4,u3,2024-12-01 08:00:00,京东,个护美妆,300,已取消
+B1,u1,2025-01-15 10:00:00,天猫,家电,800,已完成
+B2,u2,2025-03-01 10:00:00,抖音,服饰鞋包,300,已完成
+B3,u2,2025-06-10 11:00:00,抖音,服饰鞋包,100,已退款
+B4,u4,2025-07-01 10:00:00,京东,个护美妆,400,已完成
+B5,u5,2025-11-11 00:10:00,抖音,家电,1400,已完成
+B6,u4,2025-12-30 23:00:00,京东,个护美妆,250,已取消
+"""
+
+
+@pytest.fixture
+def tiny_data(tmp_path) -> Path:
+    """Ten hand-written orders over 2024–2025 whose metrics are worked out by hand in the tests."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "orders.csv").write_text(ORDERS_CSV, encoding="utf-8")
+    return folder
