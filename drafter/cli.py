@@ -17,10 +17,10 @@ app = typer.Typer(
 DirOption = typer.Option(Path("."), "--dir", help="Working folder (with drafter.toml).")
 
 
-def _console():
+def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console()
+    return Console(stderr=stderr, soft_wrap=True)
 
 
 def _load(folder: Path):
@@ -117,17 +117,17 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except UserError as exc:
-        _console().print(f"[bold red]error:[/] {exc}", highlight=False)
+        _console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        _console().print("[red]aborted[/]")
+        _console(stderr=True).print("[red]aborted[/]")
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        _console().print("[red]interrupted; finished files are intact, rerun to resume[/]")
+        _console(stderr=True).print("[red]interrupted; finished files are intact, rerun to resume[/]")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

@@ -131,7 +131,8 @@ class FactBook:
 
 def quote_sentence(chunk: Chunk, keywords: str = "") -> str:
     """The sentence of an excerpt that best fits the keywords, for citing in prose."""
-    sentences = [s.strip() for s in _SENTENCE.findall(chunk.text.replace("\n", "。")) if len(s.strip()) > 12]
+    prose = "。".join(line for line in chunk.text.split("\n") if line.strip() and not line.lstrip().startswith("|"))
+    sentences = [s.strip() for s in _SENTENCE.findall(prose) if len(s.strip()) > 12]
     if not sentences:
         return chunk.text.strip()[:80]
     words = [w for w in keywords.split() if w]

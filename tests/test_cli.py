@@ -1,0 +1,101 @@
+"""The CLI end to end on a small generated dataset, as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+from conftest import run_cli
+
+
+def test_help_lists_every_command():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("init", "demo", "write", "metrics", "verify", "corpus"):
+        assert command in result.stdout
+
+
+def test_write_produces_a_verified_draft_folder(workspace):
+    result = run_cli("write", "--period", "2025", "--dir", str(workspace))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "offline writer" in result.stdout
+    assert "sections: 7" in result.stdout and "verified:" in result.stdout and "time:" in result.stdout
+    folder = workspace / "drafts" / "2025-annual-summary"
+    for name in ("report.md", "facts.json", "sources.json", "verification.json", "run.json"):
+        assert (folder / name).exists(), name
+    verification = json.loads((folder / "verification.json").read_text(encoding="utf-8"))
+    counts = verification["counts"]
+    assert counts["mismatch"] == 0 and counts["unsupported"] == 0 and counts["claim_error"] == 0
+    assert counts["verified"] >= 60
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert run["writer"] == "offline" and run["period"] == "2025" and len(run["sections"]) == 7
+    assert any(name.startswith("offline/") for name in run["prompts"])
+    sources = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
+    assert sum(len(v) for v in sources.values()) >= 5
+    report = (folder / "report.md").read_text(encoding="utf-8")
+    assert report.count("<!-- drafter:section id=") == 7
+    assert "《云禾优品2025年度运营计划》" in report
+
+
+def test_rerun_refuses_to_overwrite_hand_edits(workspace, tmp_path):
+    out = tmp_path / "draft"
+    assert run_cli("write", "--period", "2025", "--out", str(out), "--dir", str(workspace)).returncode == 0
+    report = out / "report.md"
+    text = report.read_text(encoding="utf-8")
+    edited = text.replace("分渠道看，", "分渠道看（人工补充），", 1)
+    assert edited != text
+    report.write_text(edited, encoding="utf-8")
+    again = run_cli("write", "--period", "2025", "--out", str(out), "--dir", str(workspace))
+    assert again.returncode == 2 and "channels" in again.stderr and "--force" in again.stderr
+    assert "Traceback" not in again.stdout + again.stderr
+    assert report.read_text(encoding="utf-8") == edited
+    forced = run_cli("write", "--period", "2025", "--out", str(out), "--force", "--dir", str(workspace))
+    assert forced.returncode == 0
+    assert "人工补充" not in report.read_text(encoding="utf-8")
+
+
+def test_verify_flags_a_changed_figure(workspace, tmp_path):
+    out = tmp_path / "draft"
+    assert run_cli("write", "--period", "2025", "--out", str(out), "--dir", str(workspace)).returncode == 0
+    clean = run_cli("verify", str(out), "--dir", str(workspace))
+    assert clean.returncode == 0, clean.stdout
+    facts = {f["id"]: f for f in json.loads((out / "facts.json").read_text(encoding="utf-8"))}
+    report = out / "report.md"
+    text = report.read_text(encoding="utf-8")
+    written = next(line for line in text.split("\n") if line.startswith("| 复购率"))
+    wrong = written.replace(written.split("|")[2].strip(), "31.9%", 1)
+    report.write_text(text.replace(written, wrong), encoding="utf-8")
+    flagged = run_cli("verify", str(out), "--json", "--dir", str(workspace))
+    assert flagged.returncode == 1
+    payload = json.loads(flagged.stdout)
+    bad = [f for f in payload["findings"] if f["verdict"] == "mismatch"]
+    assert len(bad) == 1 and bad[0]["text"].startswith("31.9")
+    assert f"{facts['repurchase_rate.2025']['value']:.1f}" in bad[0]["expected"]
+    assert json.loads((out / "verification.json").read_text(encoding="utf-8"))["counts"]["mismatch"] == 1
+
+
+def test_metrics_csv_is_the_facts_table(workspace):
+    result = run_cli("metrics", "--period", "2025", "--format", "csv", "--dir", str(workspace))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0])[:7] == ["metric", "label", "measure", "value", "unit", "period", "dimension"]
+    gmv = next(r for r in rows if r["metric"] == "gmv" and r["measure"] == "value" and r["period"] == "2025"
+               and not r["dimension"])
+    assert float(gmv["value"]) > 0 and gmv["unit"] == "元"
+
+
+def test_user_errors_are_clear_and_without_traceback(workspace, tmp_path):
+    bad = tmp_path / "ws"
+    shutil.copytree(workspace / "data", bad / "data")
+    orders = bad / "data" / "orders.csv"
+    lines = orders.read_text(encoding="utf-8").split("\n")
+    lines[5] = lines[5].replace("2023-", "2023/13/")
+    orders.write_text("\n".join(lines), encoding="utf-8")
+    result = run_cli("metrics", "--period", "2025", "--dir", str(bad))
+    assert result.returncode == 2
+    assert "orders.csv" in result.stderr and "下单时间" in result.stderr and "row 6" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    missing = run_cli("write", "--period", "2030", "--dir", str(workspace))
+    assert missing.returncode == 2 and "2030" in missing.stderr
