@@ -1,0 +1,198 @@
+"""FactBook: facts indexed by metric, dimension and period, with the derived facts reports state."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from drafter.models import Fact, fact_id
+from drafter.verify.facts import is_lower_better, latest_period, parse_period, shift_period
+from drafter.verify.lexicon import BUILTIN_ALIASES, canonical_metric
+
+DERIVED_TOL = 0.0015  # relative slack for values derived from rounded inputs (prev = value / (1 + yoy))
+
+
+@dataclass
+class Entry:
+    """A fact with the relative tolerance a comparison allows (0 for facts given as such)."""
+
+    fact: Fact
+    tol: float = 0.0
+    derived: bool = False
+
+
+class FactBook:
+    """Facts plus derived ones (previous values, yoy, gaps to target), and the names that mention them."""
+
+    def __init__(self, facts: list[Fact], period: str | None = None,
+                 aliases: dict[str, list[str]] | None = None) -> None:
+        self.period = period or latest_period(facts)
+        self.prev_year = shift_period(self.period, years=-1)
+        self.prev_step = shift_period(self.period, steps=-1)
+        self.entries = [Entry(f) for f in facts]
+        self._index()
+        self._derive()
+        self._index()
+        self._names(aliases or {})
+
+    def _index(self) -> None:
+        self.by_key: dict[tuple[str, str, str], list[Entry]] = defaultdict(list)
+        for e in self.entries:
+            self.by_key[(e.fact.metric, e.fact.dimension, e.fact.period)].append(e)
+        self.metrics = {e.fact.metric for e in self.entries}
+
+    def _group(self, metric: str, dimension: str, period: str) -> list[Entry]:
+        group = self.by_key.get((metric, dimension, period), [])
+        if period == self.period and period:
+            # a hand-made sheet may leave the period empty: such rows are about the report's period
+            group = group + self.by_key.get((metric, dimension, ""), [])
+        return group
+
+    def get(self, metric: str, dimension: str, period: str, measure: str) -> Entry | None:
+        """The fact of one measure, if any."""
+        for e in self._group(metric, dimension, period):
+            if e.fact.measure == measure:
+                return e
+        return None
+
+    def lookup(self, metric: str, dimension: str, period: str, measures: set[str] | frozenset[str]) -> list[Entry]:
+        """Facts of these measures for one metric, dimension and period."""
+        return [e for e in self._group(metric, dimension, period) if e.fact.measure in measures]
+
+    def label(self, metric: str) -> str:
+        """The display label of a metric key."""
+        for e in self.entries:
+            if e.fact.metric == metric:
+                return e.fact.label or metric
+        names = BUILTIN_ALIASES.get(metric)
+        return names[0] if names else metric
+
+    def has_metric(self, metric: str) -> bool:
+        """True when some fact (of any period) belongs to this metric."""
+        return metric in self.metrics
+
+    # derivations -------------------------------------------------------------------------------------------
+
+    def _add(self, base: Fact, measure: str, value: float, unit: str, period: str, tol: float,
+             status: str = "") -> None:
+        if self.get(base.metric, base.dimension, period, measure):
+            return
+        fact = Fact(id=fact_id(base.metric, measure, period, base.dimension), metric=base.metric,
+                    label=base.label, measure=measure, value=value, unit=unit, period=period,
+                    dimension=base.dimension, aliases=base.aliases, kind="computed",
+                    formula="derived", status=status)
+        self.entries.append(Entry(fact, tol, True))
+        self.by_key[(base.metric, base.dimension, period)].append(self.entries[-1])
+
+    def _derive(self) -> None:
+        for (_metric, _dim, period), group in list(self.by_key.items()):
+            value = next((e for e in group if e.fact.measure == "value"), None)
+            if value is None:
+                continue
+            v = value.fact
+            rate = v.unit == "%"
+            self._derive_target(v, period, rate)
+            if parse_period(period) is None:
+                continue
+            for back, growth in ((shift_period(period, years=-1), "yoy"), (shift_period(period, steps=-1), "pop")):
+                if growth == "pop" and (parse_period(period) or (0, "Y", 0))[1] == "Y":
+                    continue
+                self._derive_change(v, back, growth, rate)
+        self._index()
+        for group in self.by_key.values():
+            self._statuses(group)
+
+    def _derive_change(self, v: Fact, back: str, growth: str, rate: bool) -> None:
+        prev = self.get(v.metric, v.dimension, back, "value")
+        rel = self.get(v.metric, v.dimension, v.period, growth)
+        pp = self.get(v.metric, v.dimension, v.period, f"{growth}_pp")
+        if prev is None:
+            if pp is not None and rate:
+                self._add(v, "value", v.value - pp.fact.value, v.unit, back, DERIVED_TOL)
+            elif rel is not None and rel.fact.unit != "pp" and rel.fact.value > -100:
+                self._add(v, "value", v.value / (1 + rel.fact.value / 100), v.unit, back, DERIVED_TOL)
+            elif rel is not None and rate:
+                self._add(v, "value", v.value - rel.fact.value, v.unit, back, DERIVED_TOL)
+            prev = self.get(v.metric, v.dimension, back, "value")
+            if prev is None:
+                return
+        p = prev.fact.value
+        if rel is None and p:
+            self._add(v, growth, (v.value / p - 1) * 100, "%", v.period, DERIVED_TOL)
+        if rate and pp is None:
+            self._add(v, f"{growth}_pp", v.value - p, "pp", v.period, DERIVED_TOL)
+        if growth == "yoy":
+            self._add(v, "diff", v.value - p, v.unit, v.period, DERIVED_TOL)
+
+    def _derive_target(self, v: Fact, period: str, rate: bool) -> None:
+        target = self.get(v.metric, v.dimension, period, "target")
+        gap = self.get(v.metric, v.dimension, period, "gap")
+        if target is None and gap is not None:
+            self._add(v, "target", v.value - gap.fact.value, v.unit, period, DERIVED_TOL)
+            target = self.get(v.metric, v.dimension, period, "target")
+        if target is not None:
+            t = target.fact.value
+            self._add(v, "gap", v.value - t, "pp" if rate else v.unit, period, DERIVED_TOL)
+            if t:
+                self._add(v, "attainment", v.value / t * 100, "%", period, DERIVED_TOL)
+        target_yoy = self.get(v.metric, v.dimension, period, "target_yoy")
+        yoy = self.get(v.metric, v.dimension, period, "yoy")
+        if target_yoy is not None and yoy is not None:
+            self._add(v, "gap_yoy", yoy.fact.value - target_yoy.fact.value, "pp", period, DERIVED_TOL)
+
+    def _statuses(self, group: list[Entry]) -> None:
+        for e in group:
+            f = e.fact
+            if f.measure in ("gap", "gap_yoy") and not f.status:
+                good = f.value >= 0 if not is_lower_better(f) else f.value <= 0
+                f.status = "met" if good else "missed"
+
+    # names ---------------------------------------------------------------------------------------------------
+
+    def _names(self, extra: dict[str, list[str]]) -> None:
+        names: dict[str, set[str]] = defaultdict(set)
+        canon_to_key: dict[str, str] = {}
+        for metric in sorted(self.metrics):
+            label = self.label(metric)
+            canon = canonical_metric(metric) or canonical_metric(label)
+            if canon:
+                canon_to_key.setdefault(canon, metric)
+            own = {metric, label, *self._aliases(metric), *extra.get(metric, []), *extra.get(label, [])}
+            for name in own:
+                if name and not re.fullmatch(r"[a-z0-9_]+", name):
+                    names[name.lower()].add(metric)
+        for canon, builtin in BUILTIN_ALIASES.items():
+            key = canon_to_key.get(canon, canon)
+            for name in [*builtin, *extra.get(canon, [])]:
+                if key not in self.metrics and names.get(name.lower()):
+                    continue  # a built-in name a real fact already claims
+                names[name.lower()].add(key)
+        self.names = dict(names)
+        ordered = sorted(self.names, key=len, reverse=True)
+        self.name_re = re.compile("|".join(_name_pattern(n) for n in ordered)) if ordered else None
+        dims: dict[str, set[str]] = defaultdict(set)
+        for e in self.entries:
+            if e.fact.dimension:
+                for part in e.fact.dimension.split(","):
+                    value = part.split("=", 1)[-1].strip()
+                    if value:
+                        dims[value.lower()].add(e.fact.dimension)
+        self.dims = dict(dims)
+        ordered = sorted(self.dims, key=len, reverse=True)
+        self.dim_re = re.compile("|".join(_name_pattern(n) for n in ordered)) if ordered else None
+
+    def _aliases(self, metric: str) -> set[str]:
+        out: set[str] = set()
+        for e in self.entries:
+            if e.fact.metric == metric:
+                out.update(e.fact.aliases)
+        return out
+
+
+def _name_pattern(name: str) -> str:
+    escaped = re.escape(name)
+    # ASCII names must not match inside longer words (ROI in GROI); case-insensitive via (?i:)
+    if name.isascii():
+        return rf"(?i:(?<![A-Za-z]){escaped}(?![A-Za-z]))"
+    return escaped

@@ -1,0 +1,104 @@
+"""Claim checks without a figure of their own: achievement words (超额完成, 未达成) and superlatives (最高)."""
+
+from __future__ import annotations
+
+import re
+
+from drafter.verify.book import FactBook
+from drafter.verify.context import Mention, dimension_before
+from drafter.verify.judge import Verdict, describe, expected_text
+from drafter.verify.lexicon import MET_RE, MISSED_RE, SUPER_MAX_RE, SUPER_MIN_RE
+
+YOY_LIKE = {"yoy", "yoy_pp", "gap_yoy", "target_yoy"}
+
+
+def _nearest(mentions: list[Mention], pos: int, kinds: tuple[str, ...], after_too: bool = True) -> Mention | None:
+    before = [m for m in mentions if m.kind in kinds and m.end <= pos]
+    if before:
+        return before[-1]
+    if after_too:
+        after = [m for m in mentions if m.kind in kinds and m.start >= pos]
+        return after[0] if after else None
+    return None
+
+
+def _dimension(mentions: list[Mention], pos: int) -> tuple[str, ...]:
+    m = dimension_before(mentions, pos)
+    return m.keys if m is not None else ("",)
+
+
+def achievements(book: FactBook, s: str, mentions: list[Mention], judged: list[tuple[int, Verdict]],
+                 carried: list[str]) -> list[tuple[int, int, Verdict]]:
+    """超额完成 / 达成 / 未达 / 差 against the status of the gap to target."""
+    out = []
+    missed = [(m.start(), m.end(), "missed") for m in MISSED_RE.finditer(s)]
+    blanked = list(s)
+    for a, b, _ in missed:
+        blanked[a:b] = " " * (b - a)
+    met = [(m.start(), m.end(), "met") for m in MET_RE.finditer("".join(blanked))]
+    for start, end, claim in sorted(missed + met):
+        metric_m = _nearest(mentions, start, ("metric",), after_too=False)
+        metrics = list(metric_m.keys) if metric_m else list(carried)
+        prior = [v for pos, v in judged if pos < start and v.fact is not None]
+        prefer = ["gap_yoy", "gap"] if prior and prior[-1].fact.measure in YOY_LIKE else ["gap", "gap_yoy"]
+        entry = None
+        for metric in metrics:
+            for dim in _dimension(mentions, start):
+                for measure in prefer:
+                    entry = entry or book.get(metric, dim, book.period, measure)
+        if entry is None:
+            continue
+        fact = entry.fact
+        exp = expected_text(fact)
+        status = "met" if fact.status == "met" else "missed"
+        word = s[start:end]
+        said = "met" if claim == "met" else "missed"
+        verdict = "verified" if status == claim else "claim_error"
+        message = f"{describe(book, fact)}: “{word}” says target {said}; facts say {status} ({exp})"
+        out.append((start, end, Verdict(verdict, fact.metric, f"{status} ({exp})", message, fact)))
+    return out
+
+
+def superlatives(book: FactBook, s: str, mentions: list[Mention]) -> list[tuple[int, int, Verdict]]:
+    """最高 / 最大 / 首位 for a named dimension, decided by rank facts or by comparing its siblings."""
+    out = []
+    for regex, want_max in ((SUPER_MAX_RE, True), (SUPER_MIN_RE, False)):
+        for m in regex.finditer(s):
+            dim_m = _nearest(mentions, m.start(), ("dim",), after_too=False)
+            metric_m = _nearest(mentions, m.start(), ("metric",))
+            if dim_m is None or metric_m is None:
+                continue
+            between = s[dim_m.start:m.end()]
+            measure = "yoy" if re.search(r"增速|增长|增幅|同比", between) else (
+                "share" if re.search(r"占比|份额", between) else "value")
+            verdict = _rank_claim(book, metric_m.keys, dim_m.keys, measure, want_max, s[m.start():m.end()])
+            if verdict is not None:
+                out.append((m.start(), m.end(), verdict))
+    return out
+
+
+def _rank_claim(book: FactBook, metrics: tuple[str, ...], dims: tuple[str, ...], measure: str, want_max: bool,
+                word: str) -> Verdict | None:
+    for metric in metrics:
+        for dim in dims:
+            own = book.get(metric, dim, book.period, measure)
+            if own is None:
+                continue
+            key = dim.split("=", 1)[0]
+            siblings = [e.fact for e in book.entries if e.fact.metric == metric and e.fact.measure == measure
+                        and e.fact.period == book.period and e.fact.dimension.split("=", 1)[0] == key
+                        and e.fact.dimension]
+            rank = book.get(metric, dim, book.period, "rank")
+            if rank is not None and measure == "value" and want_max:
+                holds = rank.fact.value == 1
+            elif len(siblings) >= 2:
+                values = [f.value for f in siblings]
+                holds = own.fact.value == (max(values) if want_max else min(values))
+            else:
+                continue
+            top = max(siblings, key=lambda f: f.value if want_max else -f.value) if siblings else own.fact
+            name = top.dimension.split("=", 1)[-1]
+            exp = f"{name} {expected_text(top)}"
+            message = f"{describe(book, own.fact)} “{word}” — facts say {exp} is {'highest' if want_max else 'lowest'}"
+            return Verdict("verified" if holds else "claim_error", metric, exp, message, own.fact)
+    return None

@@ -1,0 +1,161 @@
+"""The facts table: reading it (CSV, UTF-8 or GBK) and deriving what reports usually say from it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from drafter.errors import UserError
+from drafter.models import Fact, fact_id
+from drafter.verify.lexicon import canonical_metric, lower_is_better
+
+MEASURES = {"value", "yoy", "yoy_pp", "pop", "pop_pp", "share", "share_pp", "target", "target_yoy", "gap",
+            "gap_yoy", "rank", "contribution", "attainment", "diff"}
+_MEASURE_NAMES = {
+    "": "value", "值": "value", "数值": "value", "实际": "value", "实际值": "value", "同比": "yoy",
+    "同比增长": "yoy", "增速": "yoy", "环比": "pop", "占比": "share", "目标": "target", "目标值": "target",
+    "目标增速": "target_yoy", "增长目标": "target_yoy", "同比目标": "target_yoy", "排名": "rank",
+    "贡献": "contribution", "差距": "gap", "完成率": "attainment",
+}
+_HEADERS = {
+    "指标": "metric", "指标名": "metric", "名称": "label", "标签": "label", "口径": "measure", "度量": "measure",
+    "类型": "measure", "数值": "value", "值": "value", "单位": "unit", "期间": "period", "周期": "period",
+    "时间": "period", "维度": "dimension", "别名": "aliases", "状态": "status",
+}
+# units a hand-made sheet may use, scaled to the base units of the facts table
+_UNIT_SCALE = {
+    "万元": (1e4, "元"), "亿元": (1e8, "元"), "千元": (1e3, "元"), "万人": (1e4, "人"), "万单": (1e4, "单"),
+    "万次": (1e4, "次"), "万": (1e4, ""), "亿": (1e8, ""), "百分比": (1.0, "%"), "percent": (1.0, "%"),
+    "个百分点": (1.0, "pp"), "百分点": (1.0, "pp"), "人次": (1.0, "次"), "笔": (1.0, "单"), "块": (1.0, "元"),
+    "h": (1.0, "小时"), "分钟": (1.0, "分钟"),
+}
+TARGET_MEASURES = {"target", "target_yoy"}
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError(f"{path}: neither UTF-8 nor GBK text; save the facts table as UTF-8 CSV")
+
+
+def _number(raw: str) -> tuple[float, str]:
+    """A cell value and a unit written inside it (28.7%, 1,860,000,000, 18.6亿)."""
+    text = raw.strip().replace(",", "").replace("，", "")
+    unit = ""
+    m = re.fullmatch(r"([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(%|个百分点|pp|万元|亿元|万|亿|元)?", text)
+    if not m:
+        raise ValueError(raw)
+    if m.group(2):
+        unit = {"pp": "pp", "个百分点": "pp"}.get(m.group(2), m.group(2))
+    return float(m.group(1)), unit
+
+
+def load_facts_csv(path) -> list[Fact]:
+    """Read a facts table (metric,label,measure,value,unit,period,dimension[,aliases]) into Facts."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path}: facts file not found")
+    rows = list(csv.reader(io.StringIO(_decode(path))))
+    if not rows:
+        raise UserError(f"{path}: the facts file is empty; it needs a header row metric,measure,value,unit,…")
+    header = [_HEADERS.get(h.strip(), h.strip().lower()) for h in rows[0]]
+    for required in ("metric", "value"):
+        if required not in header:
+            raise UserError(f"{path}: no `{required}` column in the header ({','.join(rows[0])}); "
+                            "expected metric,label,measure,value,unit,period,dimension[,aliases]")
+    facts: list[Fact] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {name: (row[k].strip() if k < len(row) else "") for k, name in enumerate(header)}
+        facts.append(_row_fact(path, number, cells))
+    return facts
+
+
+def _row_fact(path: Path, number: int, cells: dict[str, str]) -> Fact:
+    where = f"{path}: row {number}"
+    metric = cells.get("metric", "")
+    if not metric:
+        raise UserError(f"{where}, column metric: empty; give a metric id or a name such as 复购率")
+    raw_measure = cells.get("measure", "")
+    measure = _MEASURE_NAMES.get(raw_measure, raw_measure.lower())
+    if measure not in MEASURES:
+        raise UserError(f"{where}, column measure: unknown measure {raw_measure!r}; "
+                        f"use one of {', '.join(sorted(MEASURES))}")
+    try:
+        value, cell_unit = _number(cells.get("value", ""))
+    except ValueError:
+        raise UserError(f"{where}, column value: {cells.get('value', '')!r} is not a number") from None
+    unit = cells.get("unit", "") or cell_unit
+    if cell_unit in _UNIT_SCALE and cells.get("unit"):
+        unit = cell_unit  # a unit written in the cell wins over the column
+    scale, unit = _UNIT_SCALE.get(unit, (1.0, unit))
+    value *= scale
+    if measure in ("yoy_pp", "pop_pp", "share_pp", "gap_yoy") and unit == "%":
+        unit = "pp"
+    period = cells.get("period", "")
+    dimension = cells.get("dimension", "").replace("：", "=").replace(":", "=")
+    label = cells.get("label", "") or metric
+    aliases = [a.strip() for a in re.split(r"[|｜]", cells.get("aliases", "")) if a.strip()]
+    return Fact(
+        id=fact_id(metric, measure, period, dimension), metric=metric, label=label, measure=measure,
+        value=value, unit=unit, period=period, dimension=dimension, aliases=aliases,
+        kind="target" if measure in TARGET_MEASURES else "manual", source=f"{path.name}:{number}",
+        status=cells.get("status", ""),
+    )
+
+
+def parse_period(period: str) -> tuple[int, str, int] | None:
+    """2025 → (2025, 'Y', 0); 2025Q3 → (2025, 'Q', 3); 2025H1 → (2025, 'H', 1); 2025-07 → (2025, 'M', 7)."""
+    m = re.fullmatch(r"(\d{4})(?:\s*(?:年)?(?:(Q|H)(\d)|-(\d{1,2})))?", period.strip(), re.I)
+    if not m:
+        return None
+    year = int(m.group(1))
+    if m.group(2):
+        return year, m.group(2).upper(), int(m.group(3))
+    if m.group(4):
+        return year, "M", int(m.group(4))
+    return year, "Y", 0
+
+
+def format_period(year: int, kind: str, n: int) -> str:
+    """Inverse of parse_period."""
+    return {"Y": f"{year}", "Q": f"{year}Q{n}", "H": f"{year}H{n}", "M": f"{year}-{n:02d}"}[kind]
+
+
+def shift_period(period: str, years: int = 0, steps: int = 0) -> str:
+    """The period `years` years and `steps` periods (quarters, halves, months) earlier or later."""
+    parsed = parse_period(period)
+    if parsed is None:
+        return ""
+    year, kind, n = parsed
+    year += years
+    if steps and kind != "Y":
+        size = {"Q": 4, "H": 2, "M": 12}[kind]
+        index = year * size + (n - 1) + steps
+        year, n = divmod(index, size)
+        n += 1
+    elif steps:
+        year += steps
+    return format_period(year, kind, n)
+
+
+def latest_period(facts: list[Fact]) -> str:
+    """The most recent period among the facts (the report's period by default)."""
+    periods = [(p, f.period) for f in facts if f.kind != "target" and (p := parse_period(f.period))]
+    if not periods:
+        periods = [(p, f.period) for f in facts if (p := parse_period(f.period))]
+    if not periods:
+        return ""
+    return max(periods, key=lambda x: (x[0][0], {"Y": 0, "H": 1, "Q": 2, "M": 3}[x[0][1]], x[0][2]))[1]
+
+
+def is_lower_better(fact: Fact) -> bool:
+    """Whether a value below target meets it for this fact's metric."""
+    return lower_is_better(canonical_metric(fact.metric) or fact.metric, fact.label)

@@ -1,0 +1,166 @@
+"""Judge one figure against the facts its context selects: verified, mismatch, unsupported or claim_error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drafter.display import display
+from drafter.models import Fact
+from drafter.verify.book import Entry, FactBook
+from drafter.verify.context import RATE_UNITS, Context
+from drafter.verify.figures import Figure
+from drafter.verify.lexicon import MEASURE_WORDS, SIGNED_MEASURES
+
+COUNTS = {"人", "单", "次", "件", "个", "家", "款", "场", "台", "份", "条", "项", "户", "座", "只", "双", "对", "斤",
+          "吨", "米", "千米"}
+SECONDS = {"秒": 1, "分钟": 60, "小时": 3600, "天": 86400, "周": 604800, "月": 2592000, "年": 31536000}
+RATE_MEASURES_PCT = frozenset({"yoy", "pop", "share", "contribution", "attainment", "target_yoy"})
+RATE_MEASURES_PP = frozenset({"yoy_pp", "pop_pp", "share_pp", "gap", "gap_yoy"})
+
+
+@dataclass
+class Verdict:
+    """The outcome for one figure, before it is placed in the document."""
+
+    verdict: str
+    metric: str = ""
+    expected: str = ""
+    message: str = ""
+    fact: Fact | None = None
+
+
+def unit_factor(fig_unit: str, fact_unit: str) -> float | None:
+    """Factor turning a fact value into the figure's base unit, or None when the units cannot match."""
+    if fig_unit == fact_unit:
+        return 1.0
+    if fig_unit in SECONDS and fact_unit in SECONDS:
+        return SECONDS[fact_unit] / SECONDS[fig_unit]
+    if fig_unit == "" and (fact_unit in COUNTS or fact_unit in ("倍", "score", "分", "元")):
+        return 1.0
+    if fact_unit == "" and (fig_unit in COUNTS or fig_unit in ("分", "倍")):
+        return 1.0
+    if fig_unit == "分" and fact_unit == "score":
+        return 1.0
+    if fig_unit == "名" and fact_unit in ("人", ""):
+        return 1.0
+    return None
+
+
+def expected_text(fact: Fact) -> str:
+    """How the fact would be written; signed for changes so the direction shows."""
+    signed = fact.measure in SIGNED_MEASURES
+    text = display(fact, signed=signed)
+    if signed and fact.value > 0:
+        text = "+" + text
+    return text
+
+
+def describe(book: FactBook, fact: Fact) -> str:
+    """A short name for a fact: 抖音 GMV 同比."""
+    dim = fact.dimension.split("=", 1)[-1] + " " if fact.dimension else ""
+    word = MEASURE_WORDS.get(fact.measure, fact.measure)
+    period = f"{fact.period} " if fact.period and fact.period != book.period else ""
+    return f"{period}{dim}{book.label(fact.metric)}{' ' + word if word else ''}".strip()
+
+
+def _default_measures(book: FactBook, metric: str, fig: Figure) -> frozenset[str]:
+    if fig.kind == "rank":
+        return frozenset({"rank"})
+    value = book.get(metric, "", book.period, "value")
+    rate_metric = value is not None and value.fact.unit == "%"
+    if fig.base_unit == "%" and not rate_metric:
+        return RATE_MEASURES_PCT
+    if fig.base_unit == "pp":
+        return RATE_MEASURES_PP
+    return frozenset({"value"})
+
+
+def _fits(entry: Entry, fig: Figure, ctx: Context, flip: bool = False) -> bool:
+    fact = entry.fact
+    lo, hi = fig.low, fig.high
+    if ctx.growth_multiple and fact.unit == "%" and fact.measure in ("yoy", "pop"):
+        slack = 0.1 if fig.text.startswith("翻") else 0.0
+        ratio = fact.value / 100
+        return any(lo * (1 - slack) <= r <= hi * (1 + slack) for r in (ratio, ratio + 1))
+    factor = unit_factor(fig.base_unit, fact.unit)
+    if factor is None:
+        return False
+    value = fact.value * factor
+    if fact.measure in SIGNED_MEASURES and not fig.signed:
+        sign = ctx.direction or 1
+        if sign < 0:
+            lo, hi = -hi, -lo
+    if flip:
+        lo, hi = -hi, -lo
+    slack = entry.tol * abs(value)
+    return lo - slack <= value <= hi + slack
+
+
+def judge(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
+    """Check a claim figure against the facts of its context."""
+    if not ctx.metrics:
+        return _dimension_only(book, ctx, fig)
+    best: tuple[str, list[Entry]] | None = None
+    for metric in ctx.metrics:
+        measures = ctx.measures or _default_measures(book, metric, fig)
+        cands = [e for dim in (ctx.dim_keys or (ctx.dimension,))
+                 for e in book.lookup(metric, dim, ctx.period, measures)]
+        if not cands:
+            continue
+        for e in cands:
+            if _fits(e, fig, ctx):
+                return _verified(book, e, fig)
+        if best is None:
+            best = (metric, cands)
+        if ctx.growth_multiple or any(unit_factor(fig.base_unit, e.fact.unit) is not None for e in cands):
+            break  # the nearest metric that can state this figure decides; a later one would hide a swap
+    if best is None:
+        metric = ctx.metrics[0]
+        if not ctx.named:
+            return Verdict("unsupported", metric, message=f"{fig.text}: no fact backs this figure")
+        what = f"{ctx.dim_named + ' ' if ctx.dim_named else ''}{book.label(metric)}"
+        return Verdict("unsupported", metric, message=f"{what} {fig.text}: no fact of this kind to check against")
+    metric, cands = best
+    if not ctx.named:
+        return Verdict("unsupported", metric, message=f"{fig.text}: no fact backs this figure")
+    for e in cands:
+        if e.fact.measure in SIGNED_MEASURES and _fits(e, fig, ctx, flip=True):
+            word = ctx.direction_word or ("+" if not fig.signed else "-")
+            exp = expected_text(e.fact)
+            return Verdict("claim_error", metric, exp,
+                           f"{describe(book, e.fact)} {word}{fig.text} — facts say {exp} (direction is wrong)",
+                           e.fact)
+    fitting = [e for e in cands if unit_factor(fig.base_unit, e.fact.unit) is not None] or cands
+    closest = min(fitting, key=lambda e: _distance(e, fig))
+    exp = expected_text(closest.fact)
+    return Verdict("mismatch", metric, exp, f"{describe(book, closest.fact)} {fig.text} — facts say {exp}",
+                   closest.fact)
+
+
+def _distance(entry: Entry, fig: Figure) -> float:
+    factor = unit_factor(fig.base_unit, entry.fact.unit) or 1.0
+    return abs(abs(entry.fact.value * factor) - abs(fig.base)) / max(abs(fig.base), 1e-9)
+
+
+def _verified(book: FactBook, e: Entry, fig: Figure) -> Verdict:
+    exp = expected_text(e.fact)
+    return Verdict("verified", e.fact.metric, exp, f"{describe(book, e.fact)} {fig.text} = {exp}", e.fact)
+
+
+def _dimension_only(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
+    """No metric named: a dimension named in the sentence may still pin the fact down (抖音 5.2亿元)."""
+    if ctx.dimension:
+        hits = []
+        for e in book.entries:
+            if e.fact.dimension in (ctx.dim_keys or (ctx.dimension,)) and e.fact.period == ctx.period:
+                measures = ctx.measures or frozenset({"value", "share", "yoy", "yoy_pp", "contribution"})
+                if e.fact.measure in measures and _fits(e, fig, ctx):
+                    hits.append(e)
+        if len(hits) == 1 or (hits and len({e.fact.value for e in hits}) == 1):
+            return _verified(book, hits[0], fig)
+    return Verdict("unsupported", message=f"{fig.text}: no fact backs this figure")
+
+
+def is_rate(fig: Figure) -> bool:
+    """True for percentages and percentage points."""
+    return fig.base_unit in RATE_UNITS

@@ -1,0 +1,119 @@
+"""verify_markdown: every claim figure and claim word of a Markdown report, judged against the facts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from drafter.models import Chunk, Fact, Finding
+from drafter.verify.book import FactBook
+from drafter.verify.claims import achievements, superlatives
+from drafter.verify.context import CLAUSE_SEP, analyse, find_mentions
+from drafter.verify.extract import extract_figures
+from drafter.verify.figures import NON_CLAIM_KINDS, Figure
+from drafter.verify.judge import Verdict, judge
+from drafter.verify.markdown import Piece, pieces
+from drafter.verify.normalize import normalize
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def verify_markdown(text: str, facts: list[Fact], sources: Iterable[Chunk] = (), period: str | None = None,
+                    aliases: dict[str, list[str]] | None = None) -> list[Finding]:
+    """One Finding per claim figure and per checked claim word, sorted by position (1-based line/col)."""
+    book = FactBook(list(facts), period, aliases)
+    cited = [(c.id, normalize(c.text)) for c in sources]
+    findings: list[Finding] = []
+    for piece in pieces(text):
+        findings.extend(_verify_piece(book, piece, cited))
+    findings.sort(key=lambda f: (f.line, f.col))
+    return findings
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((start, text[start:m.end()]))
+        start = m.end()
+    if start < len(text):
+        out.append((start, text[start:]))
+    return out
+
+
+def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) -> list[Finding]:
+    out: list[Finding] = []
+    carried: list[str] = []
+    if piece.hint:
+        carried = [k for m in find_mentions(book, normalize(piece.hint)) if m.kind == "metric" for k in m.keys]
+    for offset, sentence in _sentences(piece.text):
+        s = normalize(sentence)
+        figs = extract_figures(sentence)
+        mentions = find_mentions(book, s)
+        first_clause_end = next((m.start() for m in CLAUSE_SEP.finditer(s)), len(s))
+        judged: list[tuple[int, Verdict]] = []
+        skip: set[int] = set()
+        for k, fig in enumerate(figs):
+            if k in skip or offset + fig.start < piece.prefix or not _is_claim(piece, fig):
+                continue
+            target = fig
+            if fig.range_with == k + 1:
+                target = _range(sentence, fig, figs[k + 1])
+                skip.add(k + 1)
+            verdict = _cited(piece, offset, target, cited)
+            source = ""
+            if verdict is not None:
+                verdict, source = verdict
+            else:
+                ctx = analyse(book, s, target, figs, mentions, carried, first_clause_end)
+                ctx.named = ctx.named or bool(piece.hint and ctx.metrics)  # a table header names it
+                verdict = judge(book, ctx, target)
+            judged.append((target.start, verdict))
+            if piece.cell and offset + target.end > len(piece.text) - piece.unit_added:
+                # the unit came from the column header (GMV（亿元）): report the cell as written
+                target = replace(target, text=target.text[: len(piece.text) - piece.unit_added - offset - target.start])
+            out.append(_finding(piece, offset + target.start, target, verdict, source))
+        for start, end, verdict in achievements(book, s, mentions, judged, carried) + superlatives(book, s, mentions):
+            word = sentence[start:end]
+            out.append(_finding(piece, offset + start, None, verdict, "", word))
+        named = [m for m in mentions if m.kind == "metric"]
+        if named:
+            carried = list(named[-1].keys)
+    return out
+
+
+def _is_claim(piece: Piece, fig: Figure) -> bool:
+    if fig.claim:
+        return True
+    # a table cell holding only a number states it (推荐算法3.0 in prose does not)
+    return piece.cell and fig.kind not in NON_CLAIM_KINDS and fig.text.strip() == piece.cell_text.strip()
+
+
+def _range(sentence: str, a: Figure, b: Figure) -> Figure:
+    """20%-30% as one figure: the fact may lie anywhere between the two ends."""
+    lo, hi = min(a.low, b.low), max(a.high, b.high)
+    return replace(a, end=b.end, text=sentence[a.start:b.end], low=lo, high=hi, bound="range")
+
+
+def _cited(piece: Piece, offset: int, fig: Figure, cited: list[tuple[str, str]]) -> tuple[Verdict, str] | None:
+    """A figure quoted from a past report is verified by the excerpt that contains it."""
+    start = offset + fig.start
+    inside = piece.quoted or any(a <= start < b for a, b in piece.quotes)
+    if not inside or not cited:
+        return None
+    needle = normalize(fig.text)
+    for chunk_id, text in cited:
+        if needle in text:
+            return Verdict("verified", message=f"{fig.text} quoted from source {chunk_id}"), chunk_id
+    return None
+
+
+def _finding(piece: Piece, start: int, fig: Figure | None, verdict: Verdict, source: str,
+             word: str = "") -> Finding:
+    line, col = piece.pos[min(start, len(piece.pos) - 1)] if piece.pos else (0, 0)
+    return Finding(
+        line=line, col=col, text=fig.text if fig is not None else word,
+        value=fig.value if fig is not None else None, unit=fig.unit if fig is not None else "",
+        verdict=verdict.verdict, metric=verdict.metric, expected=verdict.expected, message=verdict.message,
+        fact_id=verdict.fact.id if verdict.fact is not None else "", source=source,
+    )
