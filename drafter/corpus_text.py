@@ -422,10 +422,12 @@ def chunk_sections(text: str) -> list[tuple[str, str]]:
                 heading_only = len(cur_text) < 60 and path[: len(cur_path)] == cur_path
                 # Never pack across top-level sections: 一、 and 二、 stay apart, so citations stay precise.
                 if heading_only or (fits and (common or not cur_path)):
-                    chunks[-1] = [path if heading_only else common, f"{cur_text}\n{piece}"]
+                    # A title or preamble takes the heading of what follows; siblings share their parent.
+                    chunks[-1] = [path if heading_only or not cur_path else common, f"{cur_text}\n{piece}"]
                     continue
             chunks.append([path, piece])
-    return [(" > ".join(path), body) for path, body in chunks]
+    # Markdown markers are syntax, not text to quote: "## 二、渠道" → "二、渠道".
+    return [(" > ".join(path), re.sub(r"(?m)^#{1,6}\s+", "", body)) for path, body in chunks]
 
 
 def _drop_document_title(found: list[tuple[tuple[str, ...], str]]) -> list[tuple[tuple[str, ...], str]]:

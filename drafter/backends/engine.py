@@ -1,11 +1,31 @@
-"""Metrics engines: run the metric SQL on embedded DuckDB (default) or another SQL engine."""
+"""Metrics engines: the same metric SQL on embedded DuckDB (default) or on a PostgreSQL warehouse."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Protocol
 
 from drafter.errors import UserError
+
+# Source column types, reduced to what the canonical casts need to know.
+TIME, NUMBER, BOOL, TEXT = "time", "number", "bool", "text"
+_NUMERIC = re.compile(r"^(u?(tiny|small|big|huge)?int(eger)?\d*|float\d*|double|decimal|numeric|real|money)\b")
+
+
+def type_kind(sql_type: str) -> str:
+    """time, number, bool or text for an engine's type name."""
+    lowered = sql_type.lower()
+    if lowered.startswith(("timestamp", "date")):
+        return TIME
+    if _NUMERIC.match(lowered):
+        return NUMBER
+    return BOOL if lowered.startswith("bool") else TEXT
+
+
+def quote(name: str) -> str:
+    """A double-quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 class Engine(Protocol):
@@ -19,14 +39,28 @@ class Engine(Protocol):
     def execute(self, sql: str) -> None:
         """Run SQL for its effect."""
 
-    def register(self, name: str, frame) -> None:
-        """Expose a pandas DataFrame as a table."""
+    def columns(self, relation: str) -> dict[str, str]:
+        """Column name → kind (time, number, bool, text) of a table or view."""
+
+    def month_day(self, expr: str) -> str:
+        """SQL giving 'MM-DD' of a timestamp."""
+
+    def parse_time(self, text: str) -> str:
+        """SQL parsing a text expression into a timestamp, NULL when it is not a date."""
+
+    def parse_number(self, text: str) -> str:
+        """SQL parsing a text expression into a double, NULL when it is not a number."""
+
+    def is_nan(self, expr: str) -> str:
+        """SQL that is true for NaN."""
 
 
 class DuckDBEngine:
     """Embedded DuckDB in memory; data files are loaded into it by the metrics stage."""
 
     name = "duckdb"
+    view_kind = "TABLE"  # canonical tables are materialised once: parsing happens a single time
+    row_numbers = True
 
     def __init__(self) -> None:
         import duckdb
@@ -45,8 +79,13 @@ class DuckDBEngine:
         """Expose a pandas DataFrame as a table."""
         self.con.register(name, frame)
 
+    def columns(self, relation: str) -> dict[str, str]:
+        """Column name → kind of a table or view."""
+        rows = self.con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+        return {name: type_kind(sql_type) for name, sql_type, *_ in rows}
+
     def read_csv(self, name: str, path: Path) -> None:
-        """Load a UTF-8 CSV as text columns, keeping the file's row order."""
+        """Load a UTF-8 CSV as text columns, keeping the file's row order (row 2 is the first data row)."""
         quoted = str(path).replace("'", "''")
         self.con.execute(
             f"CREATE OR REPLACE TABLE {name} AS SELECT row_number() OVER () + 1 AS _row, * "
@@ -54,16 +93,161 @@ class DuckDBEngine:
         )
 
     def read_parquet(self, name: str, path: Path) -> None:
-        """Load a Parquet file."""
+        """Expose a Parquet file as a view with its typed columns; nothing is copied."""
         quoted = str(path).replace("'", "''")
         self.con.execute(
-            f"CREATE OR REPLACE TABLE {name} AS SELECT row_number() OVER () + 1 AS _row, * "
-            f"FROM read_parquet('{quoted}')"
+            f"CREATE OR REPLACE VIEW {name} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row "
+            f"FROM read_parquet('{quoted}', file_row_number=true)"
         )
 
+    def read_frame(self, name: str, frame) -> None:
+        """Copy a pandas DataFrame (an Excel sheet) into a table; row 2 is the first data row."""
+        frame = frame.copy()
+        frame.insert(0, "_row", range(2, len(frame) + 2))
+        self.con.register(f"{name}_frame", frame)
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_frame")
+        self.con.unregister(f"{name}_frame")
 
-def make_engine(url: str = "") -> DuckDBEngine:
+    def month_day(self, expr: str) -> str:
+        """SQL giving 'MM-DD' of a timestamp."""
+        return f"strftime({expr}, '%m-%d')"
+
+    def parse_time(self, text: str) -> str:
+        """SQL parsing text into a timestamp with the formats real exports use."""
+        from drafter.metrics.schema import TIMESTAMP_FORMATS
+
+        formats = ", ".join(f"'{f}'" for f in TIMESTAMP_FORMATS)
+        return f"COALESCE(TRY_CAST({text} AS TIMESTAMP), try_strptime({text}, [{formats}]))"
+
+    def parse_number(self, text: str) -> str:
+        """SQL parsing text into a double."""
+        return f"TRY_CAST({text} AS DOUBLE)"
+
+    def is_nan(self, expr: str) -> str:
+        """SQL that is true for NaN."""
+        return f"isnan({expr})"
+
+    def close(self) -> None:
+        """Release the connection."""
+        self.con.close()
+
+
+# PostgreSQL has no TRY_CAST: a session-local function turns a failed cast into NULL.
+_PG_HELPERS = r"""
+CREATE OR REPLACE FUNCTION pg_temp.drafter_time(t text) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF t IS NULL OR t = '' THEN RETURN NULL; END IF;
+    IF t ~ '^\d{4}年\d{1,2}月\d{1,2}日$' THEN RETURN to_date(t, 'YYYY"年"MM"月"DD"日"')::timestamp; END IF;
+    IF t ~ '^\d{4}[-/]\d{1,2}$' THEN RETURN CAST(replace(t, '/', '-') || '-01' AS timestamp); END IF;
+    IF t ~ '^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}:\d{1,2}(:\d{1,2}(\.\d+)?)?)?$' OR t ~ '^\d{8}$' THEN
+        RETURN CAST(replace(t, '/', '-') AS timestamp);
+    END IF;
+    RETURN NULL;
+EXCEPTION WHEN others THEN RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION pg_temp.drafter_number(t text) RETURNS double precision LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF t ~ '^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$' THEN RETURN CAST(t AS double precision); END IF;
+    RETURN NULL;
+EXCEPTION WHEN others THEN RETURN NULL;
+END $$;
+"""
+
+
+class PostgresEngine:
+    """A PostgreSQL warehouse: the team's tables stay there and the metric SQL runs in place."""
+
+    name = "postgresql"
+    view_kind = "TEMP VIEW"  # canonical tables are views: 50 million orders never leave the warehouse
+    row_numbers = False
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise UserError("a PostgreSQL engine URL is set but psycopg is not installed: "
+                            "pip install 'drafter[postgres]' (or psycopg[binary])") from exc
+        try:
+            self.con = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise UserError(f"cannot connect to the metrics engine {_redact(url)}: {str(exc).strip()}") from exc
+        self.schema = self.con.execute("SELECT current_schema()").fetchone()[0]
+        self.con.execute("SET TIME ZONE 'UTC'")  # timestamps without zone must not shift
+        self.con.execute(_PG_HELPERS)
+
+    def query(self, sql: str):
+        """Run SQL and return a pandas DataFrame (numeric columns as floats)."""
+        from decimal import Decimal
+
+        import pandas as pd
+
+        cursor = self.con.execute(sql)
+        names = [c.name for c in cursor.description]
+        frame = pd.DataFrame(cursor.fetchall(), columns=names)
+        for name in names:
+            if len(frame) and frame[name].map(lambda v: isinstance(v, Decimal)).any():
+                frame[name] = frame[name].map(lambda v: float(v) if v is not None else None).astype(float)
+        return frame
+
+    def execute(self, sql: str) -> None:
+        """Run SQL for its effect."""
+        self.con.execute(sql)
+
+    def tables(self) -> dict[str, str]:
+        """Lower-cased name → actual name of the tables and views in the current schema."""
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (self.schema,)
+        ).fetchall()
+        return {name.lower(): name for (name,) in rows}
+
+    def relation(self, table: str) -> str:
+        """The schema-qualified name of a warehouse table."""
+        return f"{quote(self.schema)}.{quote(table)}"
+
+    def columns(self, relation: str) -> dict[str, str]:
+        """Column name → kind of a table, in table order."""
+        cursor = self.con.execute(f"SELECT * FROM {relation} LIMIT 0")
+        types = {oid: name for oid, name in self.con.execute(
+            "SELECT oid, typname FROM pg_type WHERE oid = ANY(%s)", ([c.type_code for c in cursor.description],)
+        ).fetchall()}
+        return {c.name: type_kind(types.get(c.type_code, "text")) for c in cursor.description}
+
+    def month_day(self, expr: str) -> str:
+        """SQL giving 'MM-DD' of a timestamp."""
+        return f"to_char({expr}, 'MM-DD')"
+
+    def parse_time(self, text: str) -> str:
+        """SQL parsing text into a timestamp."""
+        return f"pg_temp.drafter_time({text})"
+
+    def parse_number(self, text: str) -> str:
+        """SQL parsing text into a double."""
+        return f"pg_temp.drafter_number({text})"
+
+    def is_nan(self, expr: str) -> str:
+        """SQL that is true for NaN."""
+        return f"({expr} = 'NaN'::double precision)"
+
+    def close(self) -> None:
+        """Release the connection (temporary views go with it)."""
+        self.con.close()
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
+
+
+def make_engine(url: str = ""):
     """The engine the config asks for; embedded DuckDB when no URL is set."""
-    if url:
-        raise UserError(f"metrics engine URL {url!r} is not supported yet; remove it to use embedded DuckDB")
-    return DuckDBEngine()
+    if not url:
+        return DuckDBEngine()
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresEngine(url)
+    raise UserError(f"metrics engine URL {_redact(url)!r} is not supported: use postgresql://user@host:port/db, "
+                    f"or leave [metrics] engine_url empty for embedded DuckDB")

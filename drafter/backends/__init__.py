@@ -1,0 +1,1 @@
+"""Backends: embedders and the vector store (the only modules that import chromadb or openai)."""
