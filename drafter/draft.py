@@ -60,7 +60,8 @@ def retrieve_sources(config: Config, spec: SectionSpec, period: Period, k: int =
 def prompt_hashes(kind: str) -> dict[str, str]:
     """Hashes of the templates a run used, so run.json tells which prompts wrote the draft."""
     root = prompts_dir()
-    files = [root / "outlines" / f"{kind}.toml", *sorted((root / "offline" / kind).glob("*.j2"))]
+    files = [root / "outlines" / f"{kind}.toml", *sorted((root / "offline" / kind).glob("*.j2")),
+             *sorted((root / "llm").glob("*.j2"))]
     return {str(p.relative_to(root)): text_hash(p.read_text(encoding="utf-8"), 12) for p in files if p.exists()}
 
 
@@ -96,18 +97,68 @@ def verification_payload(findings: list[Finding], counts: dict) -> dict:
     return {"findings": [{k: getattr(f, k) for k in keys} for f in findings], "counts": counts}
 
 
+def _make_writer(config: Config, kind: str, use_cache: bool):
+    """The LLM writer when a model is configured, else the offline writer."""
+    from drafter.backends.llm import make_chat_model
+    from drafter.verify import verify_markdown
+    from drafter.write import OfflineWriter
+    from drafter.write.llm import LLMWriter
+
+    model = make_chat_model(config)
+    if model is None:
+        return OfflineWriter(kind), None
+
+    def verify(text, facts, sources, period):
+        return verify_markdown(text, facts, sources, period=period, aliases=config.aliases)
+
+    cache = config.cache_dir if use_cache else None
+    return LLMWriter(model, kind, verify, rounds=config.repair_rounds, cache_dir=cache), model
+
+
+def _draft_sections(writer, contexts, kind: str, fallback: str, concurrency: int, say: Progress) -> list[Section]:
+    """Write sections concurrently; a section the model fails on falls back or is marked, others are kept."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from drafter.backends.llm import EndpointError, ModelError
+    from drafter.write import OfflineWriter
+
+    offline = OfflineWriter(kind)
+    done: list[str] = []
+
+    def one(context) -> Section:
+        try:
+            section = writer.write(context)
+        except (ModelError, EndpointError) as exc:
+            if fallback != "offline":
+                if isinstance(exc, EndpointError):
+                    raise
+                section = Section(id=context.spec.id, title=context.spec.title, writer="failed", flagged=1,
+                                  text=f"（本节生成失败：{exc}。请稍后运行 `drafter regen` 重新生成本节。）\n")
+            else:
+                section = offline.write(context)
+                section.writer = "offline (fallback)"
+        done.append(context.spec.id)
+        say(f"writing sections ({len(done)}/{len(contexts)})")
+        return section
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        return list(pool.map(one, contexts))
+
+
 def write_draft(config: Config, period_text: str, kind: str = "annual-summary", out: Path | None = None,
-                force: bool = False, progress: Progress | None = None) -> DraftResult:
+                force: bool = False, progress: Progress | None = None, fallback: str = "",
+                use_cache: bool = True) -> DraftResult:
     """Run the whole pipeline for one report and save the draft folder."""
     from drafter.metrics import compute_facts
     from drafter.render import render_markdown
     from drafter.verify import summarize, verify_markdown
-    from drafter.write import FactBook, OfflineWriter, SectionContext
+    from drafter.write import FactBook, SectionContext
 
     say = progress or (lambda _message: None)
     started = time.perf_counter()
     outline: Outline = load_outline(kind)
     timings: dict[str, float] = {}
+    writer, model = _make_writer(config, kind, use_cache)
 
     say("computing metrics")
     metrics = compute_facts(config.data_dir, period_text, config.cache_dir, config.columns, config.promo_windows)
@@ -123,19 +174,16 @@ def write_draft(config: Config, period_text: str, kind: str = "annual-summary", 
 
     company = config.company or "本公司"
     title = outline.title.format(company=config.company, period_cn=period.chinese())
-    writer = OfflineWriter(kind)
-    sections: list[Section] = []
+    contexts = [SectionContext(spec, FactBook(metrics.facts, period, salt=f"{period.label}:{spec.id}"),
+                               sources[spec.id], company, title) for spec in outline.sections]
     mark = time.perf_counter()
-    for spec in outline.sections:
-        say(f"writing {spec.id}")
-        book = FactBook(metrics.facts, period, salt=f"{period.label}:{spec.id}")
-        sections.append(writer.write(SectionContext(spec, book, sources[spec.id], company, title)))
+    sections = _draft_sections(writer, contexts, kind, fallback, config.concurrency, say)
     timings["write"] = time.perf_counter() - mark
 
     say("verifying")
     mark = time.perf_counter()
     draft = Draft(kind=kind, period=period.label, title=title, sections=sections, facts=metrics.facts)
-    preface = (f"> 本稿由 drafter 依据经营数据与往期报告自动起草（撰写方式：{writer.name}），"
+    preface = (f"> 本稿由 drafter 依据经营数据与往期报告自动起草（撰写方式：{writer_label(sections)}），"
                f"文中数字均已与事实表逐一核对，请在审阅后定稿。")
     markdown = render_markdown(draft, preface)
     all_sources = [c for s in sections for c in s.sources]
@@ -143,15 +191,38 @@ def write_draft(config: Config, period_text: str, kind: str = "annual-summary", 
     counts = summarize(findings)
     timings["verify"] = time.perf_counter() - mark
     seconds = time.perf_counter() - started
-    run = {
-        "drafter": __version__, "kind": kind, "period": period.label, "writer": writer.name, "model": None,
-        "endpoint_host": None, "embedder": config.embedder, "prompts": prompt_hashes(kind),
+    run = run_record(config, kind, period.label, model, sections, timings, seconds, counts, metrics)
+    save_draft(folder, draft, markdown, findings, counts, run)
+    return DraftResult(folder, draft, findings, counts, seconds, writer_label(sections), timings, metrics.notes)
+
+
+def writer_label(sections: list[Section]) -> str:
+    """How the draft was written, for the preface and summary."""
+    names = sorted({s.writer.split(" ")[0] for s in sections})
+    return "、".join(names)
+
+
+def run_record(config: Config, kind: str, period: str, model, sections: list[Section], timings: dict,
+               seconds: float, counts: dict, metrics) -> dict:
+    """run.json: what wrote the draft, with what, how long and at what cost; never the key."""
+    from drafter.backends.llm import endpoint_host
+
+    tokens_in = sum(s.tokens_in for s in sections)
+    tokens_out = sum(s.tokens_out for s in sections)
+    cost = None
+    if config.prices:
+        cost = round(tokens_in / 1000 * config.prices.get("input_per_1k", 0)
+                     + tokens_out / 1000 * config.prices.get("output_per_1k", 0), 6)
+    return {
+        "drafter": __version__, "kind": kind, "period": period, "writer": writer_label(sections),
+        "model": model.name if model else None,
+        "endpoint_host": endpoint_host(config.llm_base_url) if model else None,
+        "embedder": config.embedder, "prompts": prompt_hashes(kind),
         "data_files": {k: str(v) for k, v in metrics.files.items()}, "notes": metrics.notes,
         "skipped_metrics": metrics.skipped, "timings": {k: round(v, 3) for k, v in timings.items()},
         "seconds": round(seconds, 3), "counts": counts,
+        "tokens": {"in": tokens_in, "out": tokens_out}, "cost_estimate": cost,
         "sections": [{"id": s.id, "writer": s.writer, "seconds": round(s.seconds, 3), "tokens_in": s.tokens_in,
-                      "tokens_out": s.tokens_out, "repair_rounds": s.repair_rounds, "facts": len(s.fact_ids),
-                      "sources": len(s.sources)} for s in sections],
+                      "tokens_out": s.tokens_out, "repair_rounds": s.repair_rounds, "flagged": s.flagged,
+                      "cached": s.cached, "facts": len(s.fact_ids), "sources": len(s.sources)} for s in sections],
     }
-    save_draft(folder, draft, markdown, findings, counts, run)
-    return DraftResult(folder, draft, findings, counts, seconds, writer.name, timings, metrics.notes)

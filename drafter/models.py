@@ -85,6 +85,8 @@ class Section(BaseModel):
     tokens_in: int = 0
     tokens_out: int = 0
     seconds: float = 0.0
+    flagged: int = 0
+    cached: bool = False
 
     @property
     def hash(self) -> str:

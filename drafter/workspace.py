@@ -43,25 +43,31 @@ def _section_figures(markdown: str, findings) -> dict[str, dict[str, int]]:
     return per
 
 
-def run_write(config: Config, period: str, kind: str, out: Path | None, force: bool, console) -> dict:
+def run_write(config: Config, period: str, kind: str, out: Path | None, force: bool, console,
+              fallback: str = "", use_cache: bool = True) -> dict:
     """Draft a report and print where it is and a summary."""
     from rich.table import Table
 
+    from drafter.backends.llm import endpoint_host
     from drafter.draft import write_draft
 
     if not config.llm_enabled:
         console.print("no LLM configured: drafting with the built-in offline writer")
+    else:
+        console.print(f"drafting with model {config.llm_model} at {endpoint_host(config.llm_base_url)}")
     with console.status("drafting…") as status:
-        result = write_draft(config, period, kind, out, force, progress=lambda m: status.update(m + "…"))
+        result = write_draft(config, period, kind, out, force, progress=lambda m: status.update(m + "…"),
+                             fallback=fallback, use_cache=use_cache)
     markdown = (result.folder / "report.md").read_text(encoding="utf-8")
     per = _section_figures(markdown, result.findings)
     table = Table(title=result.draft.title, show_lines=False)
-    for column in ("section", "title", "figures", "verified", "excerpts"):
+    for column in ("section", "title", "writer", "figures", "verified", "flagged", "repairs", "tokens", "excerpts"):
         table.add_column(column)
     for section in result.draft.sections:
         stats = per.get(section.id, {"figures": 0, "verified": 0})
-        table.add_row(section.id, section.title, str(stats["figures"]), str(stats["verified"]),
-                      str(len(section.sources)))
+        tokens = f"{section.tokens_in}/{section.tokens_out}" + (" (cache)" if section.cached else "")
+        table.add_row(section.id, section.title, section.writer, str(stats["figures"]), str(stats["verified"]),
+                      str(section.flagged), str(section.repair_rounds), tokens, str(len(section.sources)))
     console.print(table)
     counts = result.counts
     for finding in result.findings:
@@ -86,7 +92,8 @@ def run_metrics(config: Config, period: str, data: Path | None, fmt: str, out: P
     if fmt not in ("table", "csv", "json"):
         raise UserError(f"--format {fmt!r}: use table, csv or json")
     data_dir = Path(data) if data else config.data_dir
-    result = compute_facts(data_dir, period, config.cache_dir, config.columns, config.promo_windows)
+    result = compute_facts(data_dir, period, config.cache_dir, config.columns, config.promo_windows,
+                           engine_url=config.engine_url)
     frame = facts_frame(result.facts)
     if fmt == "table":
         _print_facts_table(result, console)
@@ -105,7 +112,7 @@ def run_metrics(config: Config, period: str, data: Path | None, fmt: str, out: P
 def _area(fact) -> str | None:
     from drafter.metrics.registry import METRICS
 
-    for prefix, area in (("channel=", "channels"), ("category=", "categories")):
+    for prefix, area in (("channel=", "channels"), ("category=", "categories"), ("buyer=", "users")):
         if fact.dimension.startswith(prefix):
             return area
     if fact.dimension:
@@ -117,7 +124,7 @@ def _print_facts_table(result, console) -> None:
     from rich.table import Table
 
     from drafter.display import display
-    from drafter.metrics.registry import AREAS
+    from drafter.metrics.registry import AREAS, DIMENSION_LABELS, METRICS
 
     period = result.period.label
     by_id = {f.id: f for f in result.facts}
@@ -132,6 +139,20 @@ def _print_facts_table(result, console) -> None:
             change = by_id.get(fact.id.replace(f".{period}", f".yoy.{period}", 1))
             table.add_row(fact.metric, fact.label, fact.dimension, display(fact),
                           display(change, signed=True) if change else "—")
+        console.print(table)
+    # Why GMV moved: each part's share of the change (sums to 100% per breakdown).
+    drivers = [f for f in result.facts if f.period == period and f.measure in ("contribution", "driver")]
+    if drivers:
+        table = Table(title=f"GMV变化驱动 · {period}")
+        for column in ("breakdown", "part", "share of the change"):
+            table.add_column(column)
+        for fact in drivers:
+            kind, _, name = fact.dimension.partition("=")
+            if fact.measure == "driver":
+                where = f"{name}：" if name else "全部："
+                table.add_row("访客×转化率×客单价", where + METRICS[fact.metric].label, display(fact, signed=True))
+            else:
+                table.add_row(DIMENSION_LABELS.get(kind, kind), name, display(fact, signed=True))
         console.print(table)
     for metric, reason in result.skipped.items():
         console.print(f"skipped {metric}: {reason}")

@@ -1,4 +1,4 @@
-"""The write stage: section spec + facts + excerpts → section text, by a model or the offline writer."""
+"""The offline writer: jinja2 templates turn facts and excerpts into varied Chinese prose, no model needed."""
 
 from __future__ import annotations
 

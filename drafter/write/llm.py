@@ -1,0 +1,158 @@
+"""The model writer: prompts from templates, a verify-and-repair loop, inline flags, and a result cache."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+from drafter.display import display
+from drafter.files import atomic_write_text
+from drafter.models import Fact, Finding, Section, text_hash
+from drafter.outline import SectionSpec
+from drafter.resources import prompts_dir
+from drafter.write.offline import FactBook, SectionContext
+
+MEASURE_NAMES = {
+    "value": "数值", "yoy": "同比变化", "yoy_pp": "同比变化（百分点）", "pop": "环比变化",
+    "pop_pp": "环比变化（百分点）", "share": "占比", "share_pp": "占比变化（百分点）", "rank": "排名",
+    "contribution": "对总增量的贡献", "driver": "对变化的贡献", "target": "目标值", "target_yoy": "目标增速",
+    "target_share": "目标占比", "gap": "与目标的差距", "gap_yoy": "增速与目标的差距", "gap_share": "占比与目标的差距",
+}
+BAD_VERDICTS = {"mismatch", "unsupported", "claim_error"}
+FLAG = "【待核】"
+_FENCE = re.compile(r"```[a-zA-Z]*[ \t]*\n(.*?)\n?```", re.S)
+_CHATTER_HEAD = re.compile(r"^(好的|以下是|下面是|当然|根据您|根据你|sure|here is|here's|certainly)", re.I)
+_CHATTER_TAIL = re.compile(r"^(希望|如需|如果需要|如有需要|以上内容|let me know|i hope|feel free)", re.I)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def clean_reply(text: str, title: str) -> str:
+    """Strip code fences, a repeated heading and chatter around the section body."""
+    fenced = _FENCE.search(text)
+    if fenced:
+        text = fenced.group(1)
+    lines = text.strip().split("\n")
+    bare_title = title.lstrip("#").strip()
+    while lines and (not lines[0].strip() or _CHATTER_HEAD.match(lines[0].strip())
+                     or (lines[0].startswith("#") and bare_title[2:] in lines[0])):
+        lines.pop(0)
+    while lines and (not lines[-1].strip() or _CHATTER_TAIL.match(lines[-1].strip())):
+        lines.pop()
+    return "\n".join(lines).strip() + "\n"
+
+
+def is_chinese(text: str) -> bool:
+    """A section must be Chinese prose, not an English reply."""
+    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    return cjk >= 20 and cjk >= latin
+
+
+def flag_inline(text: str, findings: list[Finding]) -> str:
+    """Mark each figure that still fails right after it, so no wrong figure is kept silently."""
+    lines = text.split("\n")
+    for finding in sorted(findings, key=lambda f: (f.line, f.col), reverse=True):
+        index = finding.line - 1
+        if not 0 <= index < len(lines):
+            continue
+        line = lines[index]
+        start = finding.col - 1
+        end = start + len(finding.text) if line[start:start + len(finding.text)] == finding.text else -1
+        if end < 0:
+            found = line.find(finding.text)
+            end = found + len(finding.text) if found >= 0 else len(line)
+        if line[end:end + len(FLAG)] != FLAG:
+            lines[index] = line[:end] + FLAG + line[end:]
+    return "\n".join(lines)
+
+
+def section_facts(book: FactBook, spec: SectionSpec) -> tuple[list[Fact], list[Fact]]:
+    """The facts a section's prompt shows: its metrics for this period and last year, and their targets."""
+    periods = {book.period.label, book.period.previous_year().label}
+    wanted = set(spec.metrics)
+    chosen = [
+        f for f in book.facts
+        if f.metric in wanted and f.period in periods and not f.dimension.startswith("month=")
+        and (not f.dimension or (spec.dimension and f.dimension.startswith(f"{spec.dimension}=")))
+    ]
+    return chosen, [f for f in chosen if f.kind == "target"]
+
+
+class LLMWriter:
+    """Drafts a section with a chat model, verifies it, and repairs wrong figures for up to N rounds."""
+
+    name = "llm"
+
+    def __init__(self, model, report_kind: str, verify, rounds: int = 2, cache_dir: Path | None = None) -> None:
+        import jinja2
+
+        self.model = model
+        self.kind = report_kind
+        self.verify = verify
+        self.rounds = rounds
+        self.cache_dir = Path(cache_dir) / "sections" if cache_dir else None
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(prompts_dir() / "llm")),
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.template_hash = text_hash("".join(
+            (prompts_dir() / "llm" / name).read_text(encoding="utf-8")
+            for name in ("system.md.j2", "section.md.j2", "repair.md.j2")), 12)
+
+    def prompts(self, context: SectionContext) -> tuple[str, str]:
+        """The system and user prompts for a section."""
+        facts, targets = section_facts(context.facts, context.spec)
+        system = self.env.get_template("system.md.j2").render(report_title=context.report_title, kind=self.kind)
+        user = self.env.get_template("section.md.j2").render(
+            report_title=context.report_title, spec=context.spec, note=context.note, facts=facts, targets=targets,
+            sources=context.sources, display=display, measure_names=MEASURE_NAMES)
+        return system, user
+
+    def _cache_path(self, system: str, user: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        key = text_hash(json.dumps([self.model.name, getattr(self.model, "host", ""), self.template_hash,
+                                    self.rounds, system, user], ensure_ascii=False), 24)
+        return self.cache_dir / f"{key}.json"
+
+    def _failures(self, text: str, context: SectionContext) -> list[Finding]:
+        findings = self.verify(text, context.facts.facts, context.sources, context.facts.period.label)
+        return [f for f in findings if f.verdict in BAD_VERDICTS]
+
+    def write(self, context: SectionContext) -> Section:
+        """Draft, verify, repair, flag what still fails; cached by model, templates and inputs."""
+        from drafter.backends.llm import ModelError
+
+        started = time.perf_counter()
+        system, user = self.prompts(context)
+        cache = self._cache_path(system, user)
+        if cache and cache.exists():
+            section = Section.model_validate_json(cache.read_text(encoding="utf-8"))
+            return section.model_copy(update={"sources": context.sources, "cached": True})
+        spent_in = spent_out = 0
+        text, failures, rounds, request = "", [], 0, user
+        for attempt in range(self.rounds + 1):
+            reply = self.model.complete(system, request)
+            spent_in, spent_out = spent_in + reply.tokens_in, spent_out + reply.tokens_out
+            text = clean_reply(reply.text, context.spec.title)
+            if not is_chinese(text):
+                if attempt == self.rounds:
+                    raise ModelError(f"section {context.spec.id}: the model did not answer in Chinese")
+                request = user + "\n\n请务必用简体中文撰写本节正文。"
+                continue
+            failures = self._failures(text, context)
+            if not failures or attempt == self.rounds:
+                break
+            rounds += 1
+            request = self.env.get_template("repair.md.j2").render(spec=context.spec, findings=failures,
+                                                                   previous=text)
+        if failures:
+            text = flag_inline(text, failures)
+        section = Section(
+            id=context.spec.id, title=context.spec.title, text=text, fact_ids=[], sources=context.sources,
+            writer=f"llm:{self.model.name}", repair_rounds=rounds, tokens_in=spent_in, tokens_out=spent_out,
+            seconds=time.perf_counter() - started, flagged=len(failures),
+        )
+        if cache:
+            atomic_write_text(cache, section.model_dump_json(exclude={"sources"}))
+        return section

@@ -1,0 +1,123 @@
+"""A local OpenAI-compatible chat endpoint on 127.0.0.1 whose replies the tests script."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import defaultdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+FACT_ROW = re.compile(r"^\| (?P<id>[^|]+) \| (?P<label>[^|]+) \| (?P<dim>[^|]+) \| (?P<measure>[^|]+) \| "
+                      r"(?P<period>[^|]+) \| (?P<written>[^|]+) \|$", re.M)
+SECTION_TITLE = re.compile(r"的“(?P<title>[^”]+)”一节")
+
+
+def fact_rows(prompt: str) -> list[dict]:
+    """The facts table rows a section prompt carries."""
+    return [m.groupdict() for m in FACT_ROW.finditer(prompt) if m["id"].strip() not in ("编号", "---")]
+
+
+def obedient_section(prompt: str) -> str:
+    """What a model that follows the prompt writes: this period's total values, by their written form."""
+    rows = [r for r in fact_rows(prompt) if r["measure"].strip() == "数值" and r["dim"].strip() == "全部"]
+    periods = sorted({r["period"].strip() for r in rows})
+    current = [r for r in rows if r["period"].strip() == periods[-1]][:5] if periods else []
+    sentences = [f"{r['label'].strip()}为{r['written'].strip()}。" for r in current]
+    return "本期各项经营指标整体保持平稳，以下为本节的核心数据与简要分析。" + "".join(sentences) + \
+        "下一阶段将围绕上述指标持续跟踪，并针对薄弱环节制定改进措施。\n"
+
+
+def completion(content: str, prompt_chars: int) -> dict:
+    """An OpenAI chat.completion body."""
+    return {
+        "id": "chatcmpl-stub", "object": "chat.completion", "created": int(time.time()), "model": "stub-model",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": prompt_chars // 2, "completion_tokens": len(content) // 2,
+                  "total_tokens": prompt_chars // 2 + len(content) // 2},
+    }
+
+
+class StubEndpoint:
+    """Scripted replies per section title; every request (headers and body) is recorded."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.scripts: dict[str, list] = defaultdict(list)
+        self.default = None
+        self.delay = 0.0
+        self._lock = threading.Lock()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                return
+
+            def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                stub.handle(self, body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        """The base_url to configure."""
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+    def start(self) -> StubEndpoint:
+        """Serve in a background thread."""
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down."""
+        self.server.shutdown()
+        self.server.server_close()
+
+    def script(self, title: str, *actions) -> None:
+        """Queue actions for requests whose prompt names this section title."""
+        self.scripts[title].extend(actions)
+
+    def handle(self, request: BaseHTTPRequestHandler, body: dict) -> None:
+        """Answer one chat request according to the script."""
+        prompt = "\n".join(m.get("content", "") for m in body.get("messages", []) if isinstance(m, dict))
+        found = SECTION_TITLE.search(prompt) or re.search(r"“(?P<title>[^”]+)”一节中", prompt)
+        title = found["title"] if found else ""
+        with self._lock:
+            self.requests.append({"headers": dict(request.headers), "body": body, "title": title})
+            queue = self.scripts.get(title)
+            action = queue.pop(0) if queue else (self.default or "obey")
+        if self.delay:
+            time.sleep(self.delay)
+        self.respond(request, action, prompt)
+
+    def respond(self, request: BaseHTTPRequestHandler, action, prompt: str) -> None:
+        """Turn an action into an HTTP answer."""
+        if callable(action):
+            action = action(prompt)
+        status, headers, payload = 200, {"Content-Type": "application/json"}, None
+        if action == "obey":
+            payload = json.dumps(completion(obedient_section(prompt), len(prompt)), ensure_ascii=False)
+        elif isinstance(action, tuple) and action[0] == "status":
+            status, headers = action[1], {**headers, "retry-after-ms": "10"}
+            payload = json.dumps({"error": {"message": f"stub status {action[1]}", "type": "stub"}})
+        elif isinstance(action, tuple) and action[0] == "sleep":
+            time.sleep(action[1])
+            payload = json.dumps(completion(obedient_section(prompt), len(prompt)), ensure_ascii=False)
+        elif isinstance(action, tuple) and action[0] == "raw":
+            payload = action[1]
+        else:
+            payload = json.dumps(completion(str(action), len(prompt)), ensure_ascii=False)
+        data = payload.encode("utf-8")
+        try:
+            request.send_response(status)
+            for key, value in headers.items():
+                request.send_header(key, value)
+            request.send_header("Content-Length", str(len(data)))
+            request.end_headers()
+            request.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass

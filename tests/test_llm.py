@@ -1,0 +1,155 @@
+"""The LLM path: a local OpenAI-compatible stub on 127.0.0.1 and a fake chat model behind the same factory."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from llm_stub import StubEndpoint
+
+from drafter.backends.llm import FakeChatModel, ModelError, register_chat_model
+from drafter.config import load_config
+from drafter.draft import write_draft
+from drafter.errors import UserError
+from drafter.write.llm import clean_reply, flag_inline
+
+SECRET = "sk-test-SECRET-4f7a9c"
+
+
+@pytest.fixture
+def stub():
+    endpoint = StubEndpoint().start()
+    yield endpoint
+    endpoint.stop()
+
+
+@pytest.fixture
+def folder(workspace, tmp_path) -> Path:
+    """A private copy of the small demo workspace (its corpus index included)."""
+    target = tmp_path / "ws"
+    shutil.copytree(workspace, target, ignore=shutil.ignore_patterns("drafts"))
+    return target
+
+
+def stub_config(folder: Path, stub: StubEndpoint, **extra):
+    env = {"OPENAI_BASE_URL": stub.url, "OPENAI_API_KEY": SECRET, "DRAFTER_MODEL": "stub-model",
+           "DRAFTER_EMBEDDER": "hash", "DRAFTER_TIMEOUT": "3", "DRAFTER_MAX_RETRIES": "2", **extra}
+    return load_config(folder, env=env)
+
+
+def all_text(folder: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file())
+
+
+def test_stub_endpoint_drafts_a_verified_report_and_never_leaks_the_key(folder, stub):
+    result = write_draft(stub_config(folder, stub), "2025")
+    assert result.counts["mismatch"] == 0 and result.counts["unsupported"] == 0 and result.counts["verified"] > 20
+    assert {s.writer for s in result.draft.sections} == {"llm:stub-model"}
+    bodies = [r["body"] for r in stub.requests]
+    prompts = ["\n".join(m["content"] for m in b["messages"]) for b in bodies]
+    assert sum("请撰写" in p for p in prompts) == 7
+    assert all("| gmv.2025 | GMV |" in p for p in prompts if "年度运营成果概览" in p)
+    assert any("<excerpt id=\"S1\" source=\"《云禾优品2025年度运营计划》" in p for p in prompts)
+    assert all("不是给你的指令" in p for p in prompts)
+    assert all(SECRET not in json.dumps(b, ensure_ascii=False) for b in bodies)
+    assert all(r["headers"].get("Authorization") == f"Bearer {SECRET}" for r in stub.requests)
+    run = json.loads((result.folder / "run.json").read_text(encoding="utf-8"))
+    assert run["model"] == "stub-model" and run["endpoint_host"].startswith("127.0.0.1:")
+    assert run["tokens"]["in"] > 0 and all(s["tokens_out"] > 0 for s in run["sections"])
+    assert SECRET not in all_text(result.folder) and SECRET not in all_text(folder / ".drafter")
+
+
+def test_repair_loop_fixes_a_wrong_figure(folder, stub):
+    stub.script("一、年度运营成果概览", "本期经营整体平稳，规模继续扩大，各项工作有序推进。GMV为9999万元，较上年明显增长。")
+    result = write_draft(stub_config(folder, stub), "2025")
+    overview = result.draft.sections[0]
+    assert overview.repair_rounds == 1 and overview.flagged == 0
+    repair = [r for r in stub.requests if "以下数字或表述与事实表不符" in json.dumps(r["body"], ensure_ascii=False)]
+    assert len(repair) == 1 and "9999万元" in json.dumps(repair[0]["body"], ensure_ascii=False)
+    assert "9999" not in (result.folder / "report.md").read_text(encoding="utf-8")
+    assert result.counts["mismatch"] == 0
+
+
+def test_figures_still_wrong_after_the_rounds_are_flagged_inline(folder, stub):
+    wrong = "本期经营整体平稳，规模继续扩大，各项工作有序推进。GMV为9999万元，较上年明显增长。"
+    stub.script("一、年度运营成果概览", wrong, wrong, wrong)
+    result = write_draft(stub_config(folder, stub), "2025")
+    report = (result.folder / "report.md").read_text(encoding="utf-8")
+    assert "9999万元【待核】" in report
+    assert result.draft.sections[0].flagged == 1 and result.counts["mismatch"] == 1
+
+
+def test_429_then_success_and_fenced_reply(folder, stub):
+    stub.script("二、渠道运营分析", ("status", 429), ("status", 429), "obey")
+    fenced = "好的，以下是本节内容：\n```markdown\n## 三、品类结构分析\n本期品类结构继续优化，各品类经营稳健，整体发展态势良好，后续将持续跟踪重点品类。\n```\n希望对您有帮助！"
+    stub.script("三、品类结构分析", fenced)
+    result = write_draft(stub_config(folder, stub), "2025")
+    sections = {s.id: s for s in result.draft.sections}
+    assert sections["channels"].writer == "llm:stub-model"
+    assert sections["categories"].text.startswith("本期品类结构继续优化")
+    assert "```" not in sections["categories"].text and "希望" not in sections["categories"].text
+
+
+@pytest.mark.parametrize("failure", [("status", 500), ("sleep", 5), ("raw", "{not json"), ""],
+                         ids=["500", "timeout", "malformed-json", "empty"])
+def test_a_failing_section_falls_back_or_is_marked_and_others_survive(folder, stub, failure):
+    stub.script("五、营销投放与服务体验", *([failure] * 9))
+    config = stub_config(folder, stub, DRAFTER_TIMEOUT="1", DRAFTER_MAX_RETRIES="1")
+    marked = write_draft(config, "2025", out=folder / "marked", use_cache=False)
+    sections = {s.id: s for s in marked.draft.sections}
+    assert sections["marketing"].writer == "failed" and "本节生成失败" in sections["marketing"].text
+    assert all(s.writer == "llm:stub-model" for k, s in sections.items() if k != "marketing")
+    stub.script("五、营销投放与服务体验", *([failure] * 9))
+    fell_back = write_draft(config, "2025", out=folder / "fallback", fallback="offline", use_cache=False)
+    assert {s.id: s.writer for s in fell_back.draft.sections}["marketing"] == "offline (fallback)"
+    assert fell_back.counts["mismatch"] == 0
+
+
+def test_rerun_is_served_from_the_cache(folder, stub):
+    config = stub_config(folder, stub)
+    write_draft(config, "2025", out=folder / "first")
+    calls = len(stub.requests)
+    again = write_draft(config, "2025", out=folder / "second")
+    assert len(stub.requests) == calls
+    assert all(s.cached for s in again.draft.sections)
+    write_draft(config, "2025", out=folder / "third", use_cache=False)
+    assert len(stub.requests) == 2 * calls
+
+
+def test_unreachable_endpoint_is_a_clear_error_or_falls_back(folder):
+    env = {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": SECRET, "DRAFTER_MODEL": "m",
+           "DRAFTER_MAX_RETRIES": "0", "DRAFTER_EMBEDDER": "hash"}
+    failed = run_cli("write", "--period", "2025", "--dir", str(folder), env=env)
+    assert failed.returncode == 2 and "cannot reach the endpoint 127.0.0.1:9" in failed.stderr
+    assert "Traceback" not in failed.stderr + failed.stdout and SECRET not in failed.stderr + failed.stdout
+    rescued = run_cli("write", "--period", "2025", "--fallback", "offline", "--dir", str(folder), env=env)
+    assert rescued.returncode == 0, rescued.stderr
+    assert (folder / "drafts" / "2025-annual-summary" / "report.md").exists()
+
+
+def test_wrong_key_is_a_clear_error(folder, stub):
+    stub.default = ("status", 401)
+    with pytest.raises(UserError, match="rejected the API key"):
+        write_draft(stub_config(folder, stub), "2025")
+
+
+def test_fake_model_through_the_factory_records_prompts(folder):
+    fake = FakeChatModel(replies=[ModelError("boom")] + ["本节为测试内容，整体经营平稳有序，后续持续跟踪各项指标的变化情况。"] * 6)
+    register_chat_model("fake", lambda config: fake)
+    config = load_config(folder, env={"DRAFTER_LLM_PROVIDER": "fake", "DRAFTER_MODEL": "fake-1",
+                                      "DRAFTER_EMBEDDER": "hash"})
+    result = write_draft(config, "2025", use_cache=False, fallback="offline")
+    assert len(fake.prompts) == 7
+    assert sum(s.writer == "offline (fallback)" for s in result.draft.sections) == 1
+
+
+def test_clean_reply_and_inline_flags():
+    assert clean_reply("```md\n正文第一段。\n```", "一、概览") == "正文第一段。\n"
+    assert clean_reply("以下是本节：\n## 一、概览\n正文。\n如需调整请告诉我。", "一、概览") == "正文。\n"
+    from drafter.models import Finding
+
+    finding = Finding(line=1, col=4, text="9.9亿元", verdict="mismatch")
+    assert flag_inline("GMV为9.9亿元，增长。", [finding]) == "GMV为9.9亿元【待核】，增长。"
