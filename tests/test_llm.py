@@ -63,7 +63,8 @@ def test_stub_endpoint_drafts_a_verified_report_and_never_leaks_the_key(folder, 
 
 
 def test_repair_loop_fixes_a_wrong_figure(folder, stub):
-    stub.script("一、年度运营成果概览", "本期经营整体平稳，规模继续扩大，各项工作有序推进。GMV为9999万元，较上年明显增长。")
+    wrong = "本期经营整体平稳，规模继续扩大，各项工作有序推进。GMV为9999万元，较上年明显增长。"
+    stub.script("一、年度运营成果概览", wrong)
     result = write_draft(stub_config(folder, stub), "2025")
     overview = result.draft.sections[0]
     assert overview.repair_rounds == 1 and overview.flagged == 0
@@ -84,7 +85,8 @@ def test_figures_still_wrong_after_the_rounds_are_flagged_inline(folder, stub):
 
 def test_429_then_success_and_fenced_reply(folder, stub):
     stub.script("二、渠道运营分析", ("status", 429), ("status", 429), "obey")
-    fenced = "好的，以下是本节内容：\n```markdown\n## 三、品类结构分析\n本期品类结构继续优化，各品类经营稳健，整体发展态势良好，后续将持续跟踪重点品类。\n```\n希望对您有帮助！"
+    body = "本期品类结构继续优化，各品类经营稳健，整体发展态势良好，后续将持续跟踪重点品类。"
+    fenced = f"好的，以下是本节内容：\n```markdown\n## 三、品类结构分析\n{body}\n```\n希望对您有帮助！"
     stub.script("三、品类结构分析", fenced)
     result = write_draft(stub_config(folder, stub), "2025")
     sections = {s.id: s for s in result.draft.sections}
@@ -137,7 +139,8 @@ def test_wrong_key_is_a_clear_error(folder, stub):
 
 
 def test_fake_model_through_the_factory_records_prompts(folder):
-    fake = FakeChatModel(replies=[ModelError("boom")] + ["本节为测试内容，整体经营平稳有序，后续持续跟踪各项指标的变化情况。"] * 6)
+    filler = "本节为测试内容，整体经营平稳有序，后续持续跟踪各项指标的变化情况。"
+    fake = FakeChatModel(replies=[ModelError("boom")] + [filler] * 6)
     register_chat_model("fake", lambda config: fake)
     config = load_config(folder, env={"DRAFTER_LLM_PROVIDER": "fake", "DRAFTER_MODEL": "fake-1",
                                       "DRAFTER_EMBEDDER": "hash"})

@@ -57,7 +57,8 @@ def test_offline_writer_states_facts_in_varied_prose(small_facts):
 
 def test_offline_writer_names_the_report_it_quotes(small_facts):
     chunk = Chunk(id="d1:3", doc_id="d1", title="云禾优品2024年度运营总结", kind="summary", period="2024",
-                  heading="六、存在的问题", text="直播渠道的退款压力较大。老客召回缺少节奏，会员权益吸引力不足。")
+                  heading="六、存在的问题",
+                  text="直播渠道的退款压力较大。老客召回缺少节奏，会员权益吸引力不足。")
     draft = _draft(small_facts, {"problems": [chunk]})
     problems = next(s for s in draft.sections if s.id == "problems")
     assert "《云禾优品2024年度运营总结》“六、存在的问题”" in problems.text
@@ -66,13 +67,15 @@ def test_offline_writer_names_the_report_it_quotes(small_facts):
 
 
 def test_quote_sentence_prefers_keywords():
-    chunk = Chunk(id="x", doc_id="d", text="今年天气很好，大家心情愉快。复购率提升要靠会员运营和私域触达。其余略过不提。")
+    text = "今年天气很好，大家心情愉快。复购率提升要靠会员运营和私域触达。其余略过不提。"
+    chunk = Chunk(id="x", doc_id="d", text=text)
     assert quote_sentence(chunk, "复购 会员").startswith("复购率提升")
 
 
 def test_tidy_joins_lines_but_keeps_tables_lists_and_items():
     text = "第一句，\n第二句。\n\n| a | b |\n| --- | --- |\n\n1. 甲\n2. 乙\n\n（一）问题甲。\n（二）问题乙。\n"
-    assert tidy(text) == "第一句，第二句。\n\n| a | b |\n| --- | --- |\n\n1. 甲\n2. 乙\n\n（一）问题甲。\n\n（二）问题乙。\n"
+    expected = "第一句，第二句。\n\n| a | b |\n| --- | --- |\n\n1. 甲\n2. 乙\n\n（一）问题甲。\n\n（二）问题乙。\n"
+    assert tidy(text) == expected
 
 
 def test_render_and_parse_round_trip_detects_hand_edits(small_facts):
@@ -82,6 +85,7 @@ def test_render_and_parse_round_trip_detects_hand_edits(small_facts):
     assert [p.id for p in parsed] == [s.id for s in draft.sections]
     assert not any(p.edited for p in parsed)
     assert parsed[1].body.strip() == draft.sections[1].text.strip()
-    edited = markdown.replace(draft.sections[2].text.strip()[:20], "手工改写的开头" + draft.sections[2].text.strip()[7:20])
+    opening = draft.sections[2].text.strip()[:20]
+    edited = markdown.replace(opening, "手工改写的开头" + opening[7:])
     flags = {p.id: p.edited for p in parse_sections(edited)}
     assert flags[draft.sections[2].id] and not flags[draft.sections[1].id]
