@@ -11,7 +11,7 @@ from pathlib import Path
 from drafter import __version__
 from drafter.config import Config
 from drafter.errors import UserError
-from drafter.files import atomic_write_text
+from drafter.files import FolderLock, atomic_write_text
 from drafter.metrics.periods import Period
 from drafter.models import Chunk, Draft, Finding, Section, text_hash
 from drafter.outline import Outline, SectionSpec, load_outline
@@ -147,12 +147,9 @@ def _draft_sections(writer, contexts, kind: str, fallback: str, concurrency: int
 
 def write_draft(config: Config, period_text: str, kind: str = "annual-summary", out: Path | None = None,
                 force: bool = False, progress: Progress | None = None, fallback: str = "",
-                use_cache: bool = True) -> DraftResult:
+                use_cache: bool = True, script: str = "simplified") -> DraftResult:
     """Run the whole pipeline for one report and save the draft folder."""
     from drafter.metrics import compute_facts
-    from drafter.render import render_markdown
-    from drafter.verify import summarize, verify_markdown
-    from drafter.write import FactBook, SectionContext
 
     say = progress or (lambda _message: None)
     started = time.perf_counter()
@@ -164,8 +161,20 @@ def write_draft(config: Config, period_text: str, kind: str = "annual-summary", 
     metrics = compute_facts(config.data_dir, period_text, config.cache_dir, config.columns, config.promo_windows)
     period = metrics.period
     folder = draft_folder(config, period.label, kind, out)
-    check_overwrite(folder, force)
-    timings["metrics"] = time.perf_counter() - started
+    with FolderLock(folder):
+        check_overwrite(folder, force)
+        timings["metrics"] = time.perf_counter() - started
+        return _compose(config, outline, metrics, folder, writer, model, fallback, timings, started, say, script)
+
+
+def _compose(config: Config, outline: Outline, metrics, folder: Path, writer, model, fallback: str,
+             timings: dict, started: float, say: Progress, script: str = "simplified") -> DraftResult:
+    """Retrieve, write, verify and save, while the draft folder is locked."""
+    from drafter.render import render_markdown
+    from drafter.verify import summarize, verify_markdown
+    from drafter.write import FactBook, SectionContext
+
+    period, kind = metrics.period, outline.kind
 
     say("retrieving excerpts")
     mark = time.perf_counter()
@@ -183,8 +192,8 @@ def write_draft(config: Config, period_text: str, kind: str = "annual-summary", 
     say("verifying")
     mark = time.perf_counter()
     draft = Draft(kind=kind, period=period.label, title=title, sections=sections, facts=metrics.facts)
-    preface = (f"> 本稿由 drafter 依据经营数据与往期报告自动起草（撰写方式：{writer_label(sections)}），"
-               f"文中数字均已与事实表逐一核对，请在审阅后定稿。")
+    preface = (f"> 本稿由 drafter 依据经营数据与往期报告自动起草（{writer_chinese(sections)}），"
+               f"文中每个数字均已与事实表核对，核对结果见 verification.json 与 review.html，请审阅后定稿。")
     markdown = render_markdown(draft, preface)
     all_sources = [c for s in sections for c in s.sources]
     findings = verify_markdown(markdown, metrics.facts, all_sources, period=period.label, aliases=config.aliases)
@@ -193,7 +202,20 @@ def write_draft(config: Config, period_text: str, kind: str = "annual-summary", 
     seconds = time.perf_counter() - started
     run = run_record(config, kind, period.label, model, sections, timings, seconds, counts, metrics)
     save_draft(folder, draft, markdown, findings, counts, run)
+    # issue 7: the script (--script traditional), then report.docx, review.html and charts/ from the saved folder
+    from drafter.review import finish_draft
+
+    say("rendering report.docx, review.html and charts")
+    findings, counts = finish_draft(config, folder, script)
     return DraftResult(folder, draft, findings, counts, seconds, writer_label(sections), timings, metrics.notes)
+
+
+def writer_chinese(sections: list[Section]) -> str:
+    """The preface's note on how the draft was written."""
+    models = sorted({s.writer.split(":", 1)[1] for s in sections if s.writer.startswith("llm:")})
+    offline = any(s.writer.startswith("offline") for s in sections)
+    parts = ([f"由模型 {'、'.join(models)} 撰写"] if models else []) + (["离线模板撰写"] if offline else [])
+    return "，".join(parts) or "撰写失败的章节已标注"
 
 
 def writer_label(sections: list[Section]) -> str:

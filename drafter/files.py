@@ -26,3 +26,48 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def atomic_write_text(path: Path, text: str) -> None:
     """Atomic UTF-8 text write."""
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+class FolderLock:
+    """An exclusive lock on a draft folder, so two runs never write the same draft at once."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / ".drafter.lock"
+
+    def __enter__(self) -> FolderLock:
+        from drafter.errors import UserError
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _attempt in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                holder = self._holder()
+                if holder and _alive(holder):
+                    raise UserError(f"{self.path.parent} is being written by another drafter process (pid {holder});"
+                                    f" wait for it to finish, or delete {self.path} if it is gone") from None
+                self.path.unlink(missing_ok=True)
+                continue
+            with os.fdopen(fd, "w") as handle:
+                handle.write(str(os.getpid()))
+            return self
+        raise UserError(f"could not lock {self.path.parent}; delete {self.path} and retry")
+
+    def __exit__(self, *exc) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def _holder(self) -> int:
+        try:
+            return int(self.path.read_text().strip() or 0)
+        except (OSError, ValueError):
+            return 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -137,7 +137,7 @@ def select(ranked: list[tuple[str, float]], info: dict[str, dict], k: int) -> li
         if len(chosen) == k:
             break
         chosen.append(item)
-    return sorted(chosen, key=lambda x: -x[1])
+    return sorted(chosen, key=lambda x: (-x[1], x[0]))
 
 
 def hybrid(store, embedder, query: str, kind=None, period=None, k: int = 5, mode: str = "hybrid",
@@ -162,8 +162,9 @@ def hybrid(store, embedder, query: str, kind=None, period=None, k: int = 5, mode
         scores = bm25_rank(q_tokens, [c["meta"].get("tokens", "").split() for c in candidates])
         order = sorted((s, c["id"]) for s, c in zip(scores, candidates, strict=True) if s > 0)
         info.update((c["id"], c) for c in candidates)
-        rankings.append([cid for _, cid in sorted(order, key=lambda x: -x[0])[:pool]])
-    ranked = sorted(fuse(rankings).items(), key=lambda x: -x[1])
+        rankings.append([cid for _, cid in sorted(order, key=lambda x: (-x[0], x[1]))[:pool]])
+    # Ties are broken by chunk id so the same query always yields the same excerpts (and prompt cache keys).
+    ranked = sorted(fuse(rankings).items(), key=lambda x: (-x[1], x[0]))
     out = []
     for cid, score in select(ranked, info, k):
         meta = info[cid]["meta"]

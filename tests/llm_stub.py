@@ -87,7 +87,8 @@ class StubEndpoint:
         found = SECTION_TITLE.search(prompt) or re.search(r"“(?P<title>[^”]+)”一节中", prompt)
         title = found["title"] if found else ""
         with self._lock:
-            self.requests.append({"headers": dict(request.headers), "body": body, "title": title})
+            headers = {k.lower(): v for k, v in request.headers.items()}
+            self.requests.append({"headers": headers, "body": body, "title": title})
             queue = self.scripts.get(title)
             action = queue.pop(0) if queue else (self.default or "obey")
         if self.delay:

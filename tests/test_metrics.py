@@ -140,9 +140,10 @@ def test_invariants(tmp_path_factory, rows):
     f = facts_by_id(folder, "2025", folder)
     channel_gmv = sum(v for k, v in f.items() if k.startswith("gmv.2025[channel="))
     assert math.isclose(f["gmv.2025"], channel_gmv, abs_tol=1e-6)
-    shares = [v for k, v in f.items() if k.startswith("gmv.share.2025[")]
     if f["gmv.2025"] > 0:
-        assert math.isclose(sum(shares), 100, abs_tol=1e-6)
+        for dimension in ("channel", "buyer"):
+            shares = [v for k, v in f.items() if k.startswith(f"gmv.share.2025[{dimension}=")]
+            assert math.isclose(sum(shares), 100, abs_tol=1e-6)
     assert 0 <= f["repurchase_rate.2025"] <= 100
     assert f["new_buyers.2025"] + f["returning_buyers.2025"] == f["buyers.2025"]
     assert math.isclose(f["gmv.2025"], sum(r[3] for r in paid), abs_tol=1e-6)

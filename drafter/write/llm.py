@@ -115,9 +115,11 @@ class LLMWriter:
                                     self.rounds, system, user], ensure_ascii=False), 24)
         return self.cache_dir / f"{key}.json"
 
-    def _failures(self, text: str, context: SectionContext) -> list[Finding]:
+    def _check(self, text: str, context: SectionContext) -> tuple[list[Finding], list[str]]:
+        """Failing findings, and the ids of the facts the text states correctly."""
         findings = self.verify(text, context.facts.facts, context.sources, context.facts.period.label)
-        return [f for f in findings if f.verdict in BAD_VERDICTS]
+        stated = sorted({f.fact_id for f in findings if f.verdict == "verified" and f.fact_id})
+        return [f for f in findings if f.verdict in BAD_VERDICTS], stated
 
     def write(self, context: SectionContext) -> Section:
         """Draft, verify, repair, flag what still fails; cached by model, templates and inputs."""
@@ -130,7 +132,7 @@ class LLMWriter:
             section = Section.model_validate_json(cache.read_text(encoding="utf-8"))
             return section.model_copy(update={"sources": context.sources, "cached": True})
         spent_in = spent_out = 0
-        text, failures, rounds, request = "", [], 0, user
+        text, failures, stated, rounds, request = "", [], [], 0, user
         for attempt in range(self.rounds + 1):
             reply = self.model.complete(system, request)
             spent_in, spent_out = spent_in + reply.tokens_in, spent_out + reply.tokens_out
@@ -140,7 +142,7 @@ class LLMWriter:
                     raise ModelError(f"section {context.spec.id}: the model did not answer in Chinese")
                 request = user + "\n\n请务必用简体中文撰写本节正文。"
                 continue
-            failures = self._failures(text, context)
+            failures, stated = self._check(text, context)
             if not failures or attempt == self.rounds:
                 break
             rounds += 1
@@ -149,7 +151,7 @@ class LLMWriter:
         if failures:
             text = flag_inline(text, failures)
         section = Section(
-            id=context.spec.id, title=context.spec.title, text=text, fact_ids=[], sources=context.sources,
+            id=context.spec.id, title=context.spec.title, text=text, fact_ids=stated, sources=context.sources,
             writer=f"llm:{self.model.name}", repair_rounds=rounds, tokens_in=spent_in, tokens_out=spent_out,
             seconds=time.perf_counter() - started, flagged=len(failures),
         )

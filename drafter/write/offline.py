@@ -15,7 +15,7 @@ from drafter.resources import prompts_dir
 
 UP_VERBS = ("增长", "提升", "上升")
 DOWN_VERBS = ("下降", "回落", "减少")
-_SENTENCE = re.compile(r"[^。！？\n]+[。！？]")
+_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]")
 _KEEP_LINES = re.compile(r"^(\||#|>|\d+\.\s|[-*]\s)")
 _ITEM = re.compile(r"^（[一二三四五六七八九十]+）")
 
@@ -62,46 +62,59 @@ class SectionWriter(Protocol):
 
 @dataclass
 class FactBook:
-    """Facts indexed for writing; records which facts a section states."""
+    """Facts indexed for writing; records which facts a section states.
+
+    `period` is the period the facts describe; `prev=True` reads the same period a year earlier. A plan is
+    written for a later period than its facts (a 2026 plan from 2025's actuals): `plan` is that period, and
+    `plan=True` reads its (proposed) targets.
+    """
 
     facts: list[Fact]
     period: Period
     used: list[str] = field(default_factory=list)
     salt: str = ""
+    plan: Period | None = None
 
     def __post_init__(self) -> None:
         self.by_id = {f.id: f for f in self.facts}
         self._picks = 0
 
-    def fact(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False) -> Fact | None:
+    def _when(self, prev: bool = False, plan: bool = False) -> Period:
+        if plan:
+            if self.plan is None:
+                raise KeyError("plan=True but this fact book has no plan period")
+            return self.plan
+        return self.period.previous_year() if prev else self.period
+
+    def fact(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False,
+             plan: bool = False) -> Fact | None:
         """The fact, or None when the data does not give it."""
-        period = self.period.previous_year() if prev else self.period
-        return self.by_id.get(fact_id(metric, measure, period.label, dim))
+        return self.by_id.get(fact_id(metric, measure, self._when(prev, plan).label, dim))
 
-    def has(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False) -> bool:
+    def has(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False, plan: bool = False) -> bool:
         """Whether the fact exists."""
-        return self.fact(metric, measure, dim, prev) is not None
+        return self.fact(metric, measure, dim, prev, plan) is not None
 
-    def num(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False) -> float:
+    def num(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False,
+            plan: bool = False) -> float:
         """The fact's value, for decisions in templates (0 when absent)."""
-        found = self.fact(metric, measure, dim, prev)
+        found = self.fact(metric, measure, dim, prev, plan)
         return found.value if found else 0.0
 
-    def val(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False) -> str:
+    def val(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False, plan: bool = False) -> str:
         """The written form of a fact, recorded as stated."""
-        found = self.fact(metric, measure, dim, prev)
+        found = self.fact(metric, measure, dim, prev, plan)
         if found is None:
-            raise KeyError(fact_id(metric, measure, (self.period.previous_year() if prev else self.period).label,
-                                   dim))
+            raise KeyError(fact_id(metric, measure, self._when(prev, plan).label, dim))
         self.used.append(found.id)
         return display(found)
 
-    def sval(self, metric: str, measure: str = "yoy", dim: str = "", prev: bool = False) -> str:
+    def sval(self, metric: str, measure: str = "yoy", dim: str = "", prev: bool = False, plan: bool = False) -> str:
         """A signed written form for tables: +23.2% or -1.3个百分点."""
-        found = self.fact(metric, measure, dim, prev)
+        found = self.fact(metric, measure, dim, prev, plan)
         if found is None:
             return "—"
-        return ("+" if found.value >= 0 else "-") + self.val(metric, measure, dim, prev)
+        return ("+" if found.value >= 0 else "-") + self.val(metric, measure, dim, prev, plan)
 
     def chg(self, metric: str, dim: str = "", measure: str = "yoy", prev: bool = False) -> str:
         """A direction verb plus the magnitude: 增长23.2% or 下降1.3个百分点."""
@@ -112,8 +125,12 @@ class FactBook:
         return f"{self.pick(*verbs)}{self.val(metric, measure, dim, prev)}"
 
     def dims(self, kind: str, prev: bool = False) -> list[str]:
-        """Dimension values of a kind (channel, category), largest GMV first."""
+        """Dimension values of a kind (channel, category), largest GMV first; months in calendar order."""
         period = (self.period.previous_year() if prev else self.period).label
+        if kind == "month":
+            months = [f.dimension for f in self.facts if f.metric == "gmv" and f.measure == "value"
+                      and f.period == period and f.dimension.startswith("month=")]
+            return sorted(months, key=lambda d: int(re.sub(r"\D", "", d) or 0))
         ranked = [f for f in self.facts if f.metric == "gmv" and f.measure == "rank" and f.period == period
                   and f.dimension.startswith(f"{kind}=")]
         return [f.dimension for f in sorted(ranked, key=lambda f: f.value)]
@@ -136,7 +153,8 @@ def quote_sentence(chunk: Chunk, keywords: str = "") -> str:
     if not sentences:
         return chunk.text.strip()[:80]
     words = [w for w in keywords.split() if w]
-    return max(sentences, key=lambda s: sum(w in s for w in words) - (len(s) > 90))
+    best = max(sentences, key=lambda s: sum(w in s for w in words) - 2 * (len(s) > 80))
+    return best[:-1] + "。" if best.endswith("；") else best
 
 
 class OfflineWriter:
@@ -160,7 +178,8 @@ class OfflineWriter:
         template = self.env.get_template(f"{context.spec.id}.md.j2")
         text = template.render(
             f=book, spec=context.spec, sources=context.sources, company=context.company,
-            period=book.period, prev=book.period.previous_year(), note=context.note, quote=quote_sentence,
+            period=book.period, prev=book.period.previous_year(), plan=book.plan, note=context.note,
+            quote=quote_sentence,
         )
         text = tidy(text)
         return Section(
