@@ -136,16 +136,17 @@ class FactBook:
             self._add(v, "gap", v.value - t, "pp" if rate else v.unit, period, DERIVED_TOL)
             if t:
                 self._add(v, "attainment", v.value / t * 100, "%", period, DERIVED_TOL)
-        target_yoy = self.get(v.metric, v.dimension, period, "target_yoy")
-        yoy = self.get(v.metric, v.dimension, period, "yoy")
-        if target_yoy is not None and yoy is not None:
-            self._add(v, "gap_yoy", yoy.fact.value - target_yoy.fact.value, "pp", period, DERIVED_TOL)
+        for actual, planned, gap in (("yoy", "target_yoy", "gap_yoy"), ("share", "target_share", "gap_share")):
+            want = self.get(v.metric, v.dimension, period, planned)
+            got = self.get(v.metric, v.dimension, period, actual)
+            if want is not None and got is not None:
+                self._add(v, gap, got.fact.value - want.fact.value, "pp", period, DERIVED_TOL)
 
     def _statuses(self, group: list[Entry]) -> None:
         for e in group:
             f = e.fact
-            if f.measure in ("gap", "gap_yoy") and not f.status:
-                good = f.value >= 0 if not is_lower_better(f) else f.value <= 0
+            if f.measure in ("gap", "gap_yoy", "gap_share") and not f.status:
+                good = f.value >= 0 if f.measure == "gap_share" or not is_lower_better(f) else f.value <= 0
                 f.status = "met" if good else "missed"
 
     # names ---------------------------------------------------------------------------------------------------
@@ -195,4 +196,6 @@ def _name_pattern(name: str) -> str:
     # ASCII names must not match inside longer words (ROI in GROI); case-insensitive via (?i:)
     if name.isascii():
         return rf"(?i:(?<![A-Za-z]){escaped}(?![A-Za-z]))"
+    if re.search(r"[A-Za-z]", name):
+        return rf"(?i:{escaped})"  # names are indexed lower-cased: 自营APP must match 自营app
     return escaped

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from drafter.verify.book import FactBook
-from drafter.verify.context import Mention, dimension_before
+from drafter.verify.context import CLAUSE_SEP, Mention, dimension_before
 from drafter.verify.judge import Verdict, describe, expected_text
 from drafter.verify.lexicon import MET_RE, MISSED_RE, SUPER_MAX_RE, SUPER_MIN_RE
 
 YOY_LIKE = {"yoy", "yoy_pp", "gap_yoy", "target_yoy"}
+SHARE_LIKE = {"share", "share_pp", "gap_share", "target_share"}
 
 
 def _nearest(mentions: list[Mention], pos: int, kinds: tuple[str, ...], after_too: bool = True) -> Mention | None:
@@ -37,14 +38,22 @@ def achievements(book: FactBook, s: str, mentions: list[Mention], judged: list[t
         blanked[a:b] = " " * (b - a)
     met = [(m.start(), m.end(), "met") for m in MET_RE.finditer("".join(blanked))]
     for start, end, claim in sorted(missed + met):
-        metric_m = _nearest(mentions, start, ("metric",), after_too=False)
-        metrics = list(metric_m.keys) if metric_m else list(carried)
+        before = [m for m in mentions if m.kind == "metric" and m.end <= start]
+        metrics = list(before[-1].keys) if before else list(carried)
         prior = [v for pos, v in judged if pos < start and v.fact is not None]
-        prefer = ["gap_yoy", "gap"] if prior and prior[-1].fact.measure in YOY_LIKE else ["gap", "gap_yoy"]
+        clause = s[max((m.end() for m in CLAUSE_SEP.finditer(s, 0, start)), default=0):start]
+        prefer = ["gap", "gap_yoy", "gap_share"]
+        if re.search(r"增速|增幅|增长目标", clause) or (prior and prior[-1].fact.measure in YOY_LIKE):
+            prefer = ["gap_yoy", "gap", "gap_share"]
+            if re.search(r"增速|增幅", clause):
+                # 增速不及预期: the metric whose growth had a target, though another was named since
+                metrics += [k for m in reversed(before) for k in m.keys] + list(carried)
+        elif re.search(r"占比|份额", clause) or (prior and prior[-1].fact.measure in SHARE_LIKE):
+            prefer = ["gap_share", "gap", "gap_yoy"]
         entry = None
-        for metric in metrics:
-            for dim in _dimension(mentions, start):
-                for measure in prefer:
+        for measure in prefer:
+            for metric in metrics:
+                for dim in _dimension(mentions, start):
                     entry = entry or book.get(metric, dim, book.period, measure)
         if entry is None:
             continue

@@ -8,15 +8,28 @@ from dataclasses import dataclass, field
 from drafter.verify.book import FactBook
 from drafter.verify.facts import format_period, parse_period
 from drafter.verify.figures import Figure
-from drafter.verify.lexicon import COMPARE_RE, CUE_RE, GROWTH_POP, GROWTH_YOY, PERIOD_RE, TOTAL_RE, cue_info
+from drafter.verify.lexicon import (
+    COMPARE_RE,
+    CUE_RE,
+    GAP_MEASURES,
+    GROWTH_POP,
+    GROWTH_YOY,
+    LEVEL,
+    PERIOD_RE,
+    TARGET_MEASURES,
+    TOTAL_RE,
+    cue_info,
+)
 
 CLAUSE_SEP = re.compile(r"[，,；;、（）()【】\[\]]")
 _PREV_YEAR = re.compile(r"去年|上年|上一年|前一年|上一?年度")
 _PREV_STEP = re.compile(r"上季|上一季度|上个?月|上一?期")
 RATE_UNITS = {"%", "pp"}
-TARGET_SET = frozenset({"target", "target_yoy"})
-GAP_SET = frozenset({"gap", "gap_yoy"})
-CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | {"diff", "gap", "gap_yoy", "share_pp", "contribution"}
+TARGET_SET = TARGET_MEASURES
+GAP_SET = GAP_MEASURES
+CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | GAP_MEASURES | {"diff", "share_pp", "contribution"}
+SHARE_WORDS = re.compile(r"占比|份额|比重")
+_TARGET_AFTER = re.compile(r"\s*(?:的)?(?:年度|全年)?(?:目标|计划)")
 
 
 @dataclass
@@ -44,6 +57,7 @@ class Context:
     direction_word: str = ""
     growth_multiple: bool = False
     dim_keys: tuple[str, ...] = ()
+    dim_weak: bool = False  # the dimension was named before another metric: it holds only if the facts have it
 
 
 def find_mentions(book: FactBook, s: str) -> list[Mention]:
@@ -85,14 +99,26 @@ def _period_of(book: FactBook, word: str, year: str | None) -> str:
 
 
 def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: list[Mention],
-            carried: list[str], first_clause_end: int) -> Context:
-    """Read the sentence `s` around `fig` (offsets in `s`)."""
+            carried: list[str], first_clause_end: int, prior: tuple[int, frozenset[str] | None] | None = None
+            ) -> Context:
+    """Read the sentence `s` around `fig` (offsets in `s`); `prior` is the previous figure's end and measures."""
     ctx = Context(period=book.period)
     left, right = clause_bounds(s, fig.start, fig.end)
     prev_end = max((f.end for f in figs if left <= f.start and f.end <= fig.start), default=left)
-    _cues(ctx, s[prev_end:fig.start], s[left:fig.start], fig)
+    # cue words inside a metric's name are not cues: 大促GMV占比 is a metric, not a share of GMV
+    masked = _mask(s, mentions)
+    earlier = max((f.end for f in figs if f.claim and f.end <= left), default=0)
+    _cues(ctx, masked[prev_end:fig.start], masked[left:fig.start], fig, masked[earlier:left])
+    if _TARGET_AFTER.match(s, fig.end) and not (ctx.measures and ctx.measures & GAP_SET):
+        ctx.measures = _as_target(ctx.measures)  # 复购率达到28.0%的目标, 同比增长25.0%的目标
+    if prior is not None and fig.base_unit == "pp" and ctx.measures and ctx.measures <= (GROWTH_YOY | GROWTH_POP):
+        end, measures = prior
+        renamed = any(m.kind == "metric" and end <= m.start < fig.start for m in mentions)
+        if measures and "share" in measures and not renamed:
+            ctx.measures = ctx.measures | {"share_pp"}  # 占比为17.3%，较上年提升7.2个百分点
     _metric(book, ctx, fig, mentions, left, right, carried)
     _dimension(ctx, fig, mentions, right)
+    _respectively(ctx, s, fig, figs, mentions)
     # period words: in the clause, or in the sentence's first clause when not a comparison (较2024年)
     word, year, compare = "", None, False
     for m in PERIOD_RE.finditer(s, left, fig.start):
@@ -112,27 +138,60 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     return ctx
 
 
-def _cues(ctx: Context, near: str, clause: str, fig: Figure) -> None:
-    near_direction = False
+def _mask(s: str, mentions: list[Mention]) -> str:
+    out = s
+    for m in mentions:
+        if m.kind == "metric":
+            out = out[:m.start] + "\u25a1" * (m.end - m.start) + out[m.end:]
+    return out
+
+
+def _as_target(measures: frozenset[str] | None) -> frozenset[str]:
+    """The target for what the words name: 目标同比增长15% → target_yoy, 占比目标25% → target_share."""
+    if measures and measures & (GROWTH_YOY | GROWTH_POP):
+        return frozenset({"target_yoy"})
+    if measures and "share" in measures:
+        return frozenset({"target_share"})
+    return TARGET_SET
+
+
+def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") -> None:
+    near_direction = level = False
+    target_named = False
     for k, text in enumerate((near, clause)):
         for word in reversed([m.group() for m in CUE_RE.finditer(text)]):
             measures, direction = cue_info(word)
-            if direction and not ctx.direction:
+            if measures == LEVEL:
+                level = level or not ctx.direction  # 降至15.0%: the level reached, whatever came before
+                continue
+            if direction and not ctx.direction and not level:
                 ctx.direction, ctx.direction_word = direction, word
                 near_direction = k == 0
+            if measures == TARGET_SET:
+                target_named = True
             if measures is not None and ctx.measures is None:
                 ctx.measures = measures
         if ctx.measures is not None:
             break
+    if ctx.measures is None and (ctx.direction or fig.base_unit == "pp") and earlier:
+        # 超额完成目标，高出1.1个百分点: the clause before names what the change is measured against
+        for word in reversed([m.group() for m in CUE_RE.finditer(earlier)]):
+            measures, _ = cue_info(word)
+            if measures in (TARGET_SET, GAP_SET):
+                ctx.measures = GAP_SET
+                break
     if ctx.measures == TARGET_SET and near_direction and ctx.direction_word not in ("差",):
         ctx.measures = GAP_SET  # 较目标30%高出1.3个百分点: the figure after the target is the gap
+    elif target_named and ctx.measures is not None and not ctx.measures & (GAP_SET | TARGET_SET | {"attainment"}):
+        ctx.measures = _as_target(ctx.measures)  # GMV目标同比增长15.0%
+        ctx.direction, ctx.direction_word = 0, ""
     if ctx.measures is None and ctx.direction:
         if fig.base_unit in RATE_UNITS or fig.base_unit == "倍":
             ctx.measures = frozenset(GROWTH_POP if "环比" in clause else GROWTH_YOY)
         else:
             ctx.measures = frozenset({"value", "diff"})  # 增长至X is the value, 增加X the difference
     elif (ctx.measures is not None and ctx.measures <= (GROWTH_YOY | GROWTH_POP) and fig.base_unit == "pp"
-          and re.search(r"占比|份额|比重", clause)):
+          and SHARE_WORDS.search(clause)):
         ctx.measures = ctx.measures | {"share_pp"}
     if fig.base_unit == "倍" and ctx.measures is not None and ctx.measures & GROWTH_YOY:
         ctx.growth_multiple = True
@@ -159,6 +218,37 @@ def _metric(book: FactBook, ctx: Context, fig: Figure, mentions: list[Mention], 
     ctx.metrics = compatible + [k for k in ordered if k not in compatible]
 
 
+_LIST_GAP = re.compile(r"[、,，和与及\s]*")
+
+
+def _respectively(ctx: Context, s: str, fig: Figure, figs: list[Figure], mentions: list[Mention]) -> None:
+    """天猫、京东营销投放分别为A、B: the k-th figure after 分别 belongs to the k-th name listed before it."""
+    at = s.rfind("分别", 0, fig.start)
+    if at < 0:
+        return
+    listed = [f for f in figs if f.start > at and f.claim]
+    row: list[Figure] = []
+    for f in listed:
+        if row and not _LIST_GAP.fullmatch(s[row[-1].end:f.start]):
+            break
+        row.append(f)
+    if fig not in row:
+        return
+    for kind in ("dim", "metric"):
+        names = [m for m in mentions if m.kind == kind and m.end <= at]
+        group = names[-1:]
+        for m in reversed(names[:-1]):
+            if not _LIST_GAP.fullmatch(s[m.end:group[0].start]):
+                break
+            group.insert(0, m)
+        if len(group) == len(row) > 1:
+            pick = group[row.index(fig)]
+            if kind == "dim":
+                ctx.dimension, ctx.dim_named, ctx.dim_keys, ctx.dim_weak = pick.keys[0], pick.text, pick.keys, False
+            else:
+                ctx.metrics = list(pick.keys)  # only the paired name: another would hide a swap
+
+
 def _unit_fits(book: FactBook, metric: str, fig: Figure) -> bool:
     from drafter.verify.judge import unit_factor  # local: judge imports this module
 
@@ -167,22 +257,26 @@ def _unit_fits(book: FactBook, metric: str, fig: Figure) -> bool:
                for e in book.entries if e.fact.metric == metric)
 
 
-def dimension_before(mentions: list[Mention], pos: int, totals: bool = True) -> Mention | None:
+def dimension_before(mentions: list[Mention], pos: int, totals: bool = True, strict: bool = True) -> Mention | None:
     """The dimension value that governs position `pos`: the nearest one before it, unless 全年/整体 is nearer
-    or another metric has been named since (家电品类GMV下降8.4%，复购率28.9%: 家电 is not about 复购率)."""
+    or (when strict) another metric has been named since (家电品类GMV下降8.4%，复购率28.9%)."""
     kinds = ("dim", "total") if totals else ("dim",)
     before = [m for m in mentions if m.kind in kinds and m.end <= pos]
     if not before or before[-1].kind != "dim":
         return None
     dim = before[-1]
     named = {m.keys for m in mentions if m.kind == "metric" and dim.end <= m.start and m.end <= pos}
-    return dim if len(named) <= 1 else None
+    return dim if len(named) <= 1 or not strict else None
 
 
 def _dimension(ctx: Context, fig: Figure, mentions: list[Mention], right: int) -> None:
     # a share or contribution is of the total: 占全年GMV的27.9% keeps its dimension
     totals = not (ctx.measures and ctx.measures & {"share", "contribution", "share_pp"})
     dim = dimension_before(mentions, fig.start, totals)
+    if dim is None:
+        # 天猫营销投放159.3万元，营销ROI为5.09倍: the channel carries on when the facts have the metric by it
+        dim = dimension_before(mentions, fig.start, totals, strict=False)
+        ctx.dim_weak = dim is not None
     if dim is None and not any(m.kind == "dim" and m.end <= fig.start for m in mentions):
         dim = next((m for m in mentions if m.kind == "dim" and fig.end <= m.start < right), None)
     if dim is not None:

@@ -30,7 +30,8 @@ _SPACED_ZHE = re.compile(r"([0-9一二三四五六七八九])\s+([0-9一二三�
 _CURRENCY_PREFIX = re.compile(r"(人民币|RMB|US\$|\$|￥|¥)\s*")
 _RATIO = re.compile(r"(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)(?![\d:])")
 _VAGUE = re.compile(r"([一二三四五六七八])([二三四五六七八九])(?=[十百千万亿个])")
-_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.]\s*\d{1,2}(?:\s*[-/.]\s*\d{1,2})?(?![\d%])")
+# 2024-05, 2024.5.1; but 2006.5万元 is money (a year and month take no scale or unit)
+_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.]\s*\d{1,2}(?:\s*[-/.]\s*\d{1,2})?(?!\d|\s*[%万亿元倍])")
 _JIAO = re.compile(r"\s*(零)?\s*([0-9一二三四五六七八九壹贰叁肆伍陆柒捌玖两])\s*(角|毛)")
 _FEN = re.compile(r"\s*(零)?\s*([0-9一二三四五六七八九壹贰叁肆伍陆柒捌玖两])\s*分")
 _YUAN_TAIL = re.compile(r"整|正")
@@ -353,6 +354,8 @@ def _link_ranges(s: str, figs: list[Figure]) -> None:
             continue
         if a.kind in ("year", "date") or b.kind in ("year", "date"):
             continue
+        if a.base_unit != b.base_unit and not (a.unit == "" and a.kind == "number"):
+            continue  # 提升34.7%至7.06万人: a change and the level reached, not a range
         a.range_with, b.range_with = k + 1, k
         if a.unit == "" and b.unit and a.kind == "number":
             factor = b.base / b.value if b.value else 1.0

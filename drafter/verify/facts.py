@@ -12,11 +12,12 @@ from drafter.models import Fact, fact_id
 from drafter.verify.lexicon import canonical_metric, lower_is_better
 
 MEASURES = {"value", "yoy", "yoy_pp", "pop", "pop_pp", "share", "share_pp", "target", "target_yoy", "gap",
-            "gap_yoy", "rank", "contribution", "attainment", "diff"}
+            "gap_yoy", "target_share", "gap_share", "rank", "contribution", "attainment", "diff"}
 _MEASURE_NAMES = {
     "": "value", "值": "value", "数值": "value", "实际": "value", "实际值": "value", "同比": "yoy",
     "同比增长": "yoy", "增速": "yoy", "环比": "pop", "占比": "share", "目标": "target", "目标值": "target",
-    "目标增速": "target_yoy", "增长目标": "target_yoy", "同比目标": "target_yoy", "排名": "rank",
+    "目标增速": "target_yoy", "增长目标": "target_yoy", "同比目标": "target_yoy", "目标占比": "target_share",
+    "占比目标": "target_share", "排名": "rank",
     "贡献": "contribution", "差距": "gap", "完成率": "attainment",
 }
 _HEADERS = {
@@ -31,7 +32,7 @@ _UNIT_SCALE = {
     "个百分点": (1.0, "pp"), "百分点": (1.0, "pp"), "人次": (1.0, "次"), "笔": (1.0, "单"), "块": (1.0, "元"),
     "h": (1.0, "小时"), "分钟": (1.0, "分钟"),
 }
-TARGET_MEASURES = {"target", "target_yoy"}
+TARGET_MEASURES = {"target", "target_yoy", "target_share"}
 
 
 def _decode(path: Path) -> str:
@@ -97,7 +98,7 @@ def _row_fact(path: Path, number: int, cells: dict[str, str]) -> Fact:
         unit = cell_unit  # a unit written in the cell wins over the column
     scale, unit = _UNIT_SCALE.get(unit, (1.0, unit))
     value *= scale
-    if measure in ("yoy_pp", "pop_pp", "share_pp", "gap_yoy") and unit == "%":
+    if measure in ("yoy_pp", "pop_pp", "share_pp", "gap_yoy", "gap_share") and unit == "%":
         unit = "pp"
     period = cells.get("period", "")
     dimension = cells.get("dimension", "").replace("：", "=").replace(":", "=")

@@ -14,8 +14,8 @@ from drafter.verify.lexicon import MEASURE_WORDS, SIGNED_MEASURES
 COUNTS = {"人", "单", "次", "件", "个", "家", "款", "场", "台", "份", "条", "项", "户", "座", "只", "双", "对", "斤",
           "吨", "米", "千米"}
 SECONDS = {"秒": 1, "分钟": 60, "小时": 3600, "天": 86400, "周": 604800, "月": 2592000, "年": 31536000}
-RATE_MEASURES_PCT = frozenset({"yoy", "pop", "share", "contribution", "attainment", "target_yoy"})
-RATE_MEASURES_PP = frozenset({"yoy_pp", "pop_pp", "share_pp", "gap", "gap_yoy"})
+RATE_MEASURES_PCT = frozenset({"yoy", "pop", "share", "contribution", "attainment", "target_yoy", "target_share"})
+RATE_MEASURES_PP = frozenset({"yoy_pp", "pop_pp", "share_pp", "gap", "gap_yoy", "gap_share"})
 
 
 @dataclass
@@ -103,8 +103,10 @@ def judge(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
     best: tuple[str, list[Entry]] | None = None
     for metric in ctx.metrics:
         measures = ctx.measures or _default_measures(book, metric, fig)
-        cands = [e for dim in (ctx.dim_keys or (ctx.dimension,))
-                 for e in book.lookup(metric, dim, ctx.period, measures)]
+        dims = ctx.dim_keys or (ctx.dimension,)
+        if ctx.dim_weak and not any(book.lookup(metric, dim, ctx.period, measures) for dim in dims):
+            dims = ("",)  # 家电品类GMV下降8.4%，复购率28.9%: no 复购率 by category, so 家电 does not carry
+        cands = [e for dim in dims for e in book.lookup(metric, dim, ctx.period, measures)]
         if not cands:
             continue
         for e in cands:

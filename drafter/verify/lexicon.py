@@ -35,32 +35,42 @@ BUILTIN_ALIASES: dict[str, list[str]] = {
 LOWER_IS_BETTER = {"refund_rate", "cac", "fulfilment_hours", "return_rate", "complaint_rate"}
 _LOWER_WORDS = re.compile(r"退款|退货|成本|投诉|时长|流失|差评|缺货|费用率")
 
-SIGNED_MEASURES = {"yoy", "yoy_pp", "pop", "pop_pp", "share_pp", "gap", "gap_yoy"}
+SIGNED_MEASURES = {"yoy", "yoy_pp", "pop", "pop_pp", "share_pp", "gap", "gap_yoy", "gap_share"}
 GROWTH_YOY = {"yoy", "yoy_pp"}
 GROWTH_POP = {"pop", "pop_pp"}
 MEASURE_WORDS = {
     "value": "", "yoy": "同比", "yoy_pp": "同比", "pop": "环比", "pop_pp": "环比", "share": "占比",
     "share_pp": "占比变化", "target": "目标", "target_yoy": "目标增速", "gap": "与目标差距",
-    "gap_yoy": "增速与目标差距", "rank": "排名", "contribution": "增量贡献", "attainment": "目标完成率",
+    "gap_yoy": "增速与目标差距", "target_share": "目标占比", "gap_share": "占比与目标差距", "rank": "排名",
+    "contribution": "增量贡献", "attainment": "目标完成率",
 }
+
+TARGET_MEASURES = frozenset({"target", "target_yoy", "target_share"})
+GAP_MEASURES = frozenset({"gap", "gap_yoy", "gap_share"})
+LEVEL = frozenset({"level"})  # marker: the figure is the level reached (降至, 提升到)
 
 # (pattern, measures, direction); order matters: longer phrases first
 _CUES: list[tuple[str, frozenset[str] | None, int]] = [
     (r"目标完成率|完成率|达成率|完成度", frozenset({"attainment"}), 0),
     (r"增长目标|目标增速|目标增长率?|增速目标|同比目标", frozenset({"target_yoy"}), 0),
-    (r"超额完成|超额|超出目标|超过目标|高于目标|超目标|领先目标", frozenset({"gap", "gap_yoy"}), 1),
-    (r"低于目标|未达|差距|缺口|仍差|还差|尚差|相差|距目标|距离目标|落后于?目标|差(?![评异别价])",
-     frozenset({"gap", "gap_yoy"}), -1),
-    (r"目标值?|计划值?|预算|KPI", frozenset({"target", "target_yoy"}), 0),
+    (r"超额完成|超额|超出目标|超过目标|高于目标|超目标|领先目标|目标值?(?:水平)?(?:高出|高(?!于)|多出?)",
+     GAP_MEASURES, 1),
+    (r"低于目标|未达|差距|缺口|仍差|还差|尚差|相差|距目标|距离目标|落后于?目标|差(?![评异别价])|"
+     r"目标值?(?:水平)?(?:低(?!于)|少)", GAP_MEASURES, -1),
+    (r"目标值?|计划值?|预算|KPI", TARGET_MEASURES, 0),
     (r"环比", frozenset(GROWTH_POP), 0),
     (r"同比", frozenset(GROWTH_YOY), 0),
     (r"占比|占|份额|比重|渗透率", frozenset({"share", "share_pp"}), 0),
     (r"贡献|拉动", frozenset({"contribution"}), 0),
     (r"排名|位列|位居", frozenset({"rank"}), 0),
+    # 降至15.0%, 占比升至26.6%: the figure after 至 is the new level, not the change
+    (r"(?:提升|提高|增长|增加|上升|上涨|回升|攀升|扩大|延长|下降|减少|下滑|降低|下跌|回落|缩短|缩小|压缩|[升涨增降减跌])"
+     r"(?:至|到)(?!今)", LEVEL, 0),
+    (r"增速|增长率", None, 0),  # a noun (实际增速较目标高): its sign is the figure's, not the word's
     (r"高出|多出|高了|多了", None, 1),
     (r"低了|少了|低出", None, -1),
-    (r"增长|增加|提升|上升|提高|上涨|增幅|增速|扩大|回升|走高|攀升|涨幅|(?<!新)增", None, 1),
-    (r"下降|减少|下滑|降低|下跌|回落|降幅|收窄|缩小|萎缩|走低|跌幅|降|减|跌", None, -1),
+    (r"增长|增加|提升|上升|提高|上涨|增幅|扩大|回升|走高|攀升|涨幅|延长|(?<!新)增", None, 1),
+    (r"下降|减少|下滑|降低|下跌|回落|降幅|收窄|缩小|萎缩|走低|跌幅|缩短|压缩|缩减|降|减|跌", None, -1),
 ]
 CUE_RE = re.compile("|".join(f"(?:{p})" for p, _, _ in _CUES))
 _CUE_TABLE = [(re.compile(f"(?:{p})$"), m, d) for p, m, d in _CUES]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 CN_DIGITS = {
     "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -187,8 +188,8 @@ def _structured(toks: list[_Tok]) -> tuple[float, int, float, bool, float] | Non
                 num = 0.0
         elif t.kind == "U":
             if num is None:
-                if prev in ("", "Z", "B"):
-                    num = 1.0  # 十五, 百三, 零十
+                if prev in ("", "Z", "B") or (prev == "U" and t.value < last_unit):
+                    num = 1.0  # 十五, 百三, 零十, 一百十一
                 else:
                     break
             if last_unit and t.value >= last_unit:
@@ -251,7 +252,9 @@ def parse_number(s: str, i: int) -> Num | None:
     chinese = any(t.kind != "A" for t in toks)
     arabic = any(t.kind == "A" for t in toks)
     k = _positional(toks)
-    if k:
+    if toks[0].kind == "Z" and (len(toks) == 1 or toks[1].kind == "P"):
+        value, used, scale, approx, decimals, step, positional = 0.0, 1, 1.0, False, 0, 0.0, False  # 零, 零点五
+    elif k:
         value = float("".join(str(int(t.value)) for t in toks[:k]))
         used, scale, approx, decimals, step = k, 1.0, False, 0, 0.0
         positional = True
@@ -284,6 +287,7 @@ def parse_number(s: str, i: int) -> Num | None:
             if big > 1:
                 value *= big
                 scale = big
+    value = _delegate(s, toks, used, value)
     end = toks[used - 1].end
     if scale == 1.0 and toks[used - 1].kind == "B":
         scale = toks[used - 1].value
@@ -292,6 +296,33 @@ def parse_number(s: str, i: int) -> Num | None:
             scale *= toks[j].value
             j -= 1
     return Num(i, end, value, decimals, scale, approx, chinese, arabic, positional, step)
+
+
+@lru_cache(maxsize=4096)
+def _cn2an(text: str) -> float | None:
+    """A pure Chinese numeral's value by cn2an, or None when cn2an cannot read it."""
+    import cn2an  # lazily: ~0.15-0.3 s to import, and most texts have no Chinese numerals to convert
+
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def _delegate(s: str, toks: list[_Tok], used: int, value: float) -> float:
+    """The value of a Chinese numeral from cn2an, the well-kept library (一千二百八十万, 十五点七, 两千四百五).
+
+    This module keeps only what cn2an cannot do: finding where a numeral ends in running text, the written
+    precision and scale (18.6亿 is rounded to 0.1亿), a 万/亿 after a decimal (三点五万), approximations
+    (十余万, 一千多万), Arabic digits mixed with units (1280万, 4.78万亿), 廿/卅 and 万万."""
+    span = toks[:used]
+    if len(span) < 2 or any(t.kind in "AX" for t in span) or any(s[t.start] in "廿卅" for t in span):
+        return value  # one digit needs no library; the rest is ours (see above)
+    if span[-1].kind == "B" and any(t.kind == "P" for t in span):
+        return value  # 三点五万: cn2an rejects a scale after a decimal
+    text = "".join(s[t.start:t.end] for t in span)
+    converted = _cn2an(text)
+    return value if converted is None else converted
 
 
 def starts_number(s: str, i: int) -> bool:

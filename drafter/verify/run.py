@@ -50,8 +50,12 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
         s = normalize(sentence)
         figs = extract_figures(sentence)
         mentions = find_mentions(book, s)
+        for fig in figs:
+            if any(m.start <= fig.start and fig.end <= m.end for m in mentions if m.kind != "total"):
+                fig.kind, fig.claim = "name", False  # 新客30天复购率: a number inside a metric's name
         first_clause_end = next((m.start() for m in CLAUSE_SEP.finditer(s)), len(s))
         judged: list[tuple[int, Verdict]] = []
+        prior = None
         skip: set[int] = set()
         for k, fig in enumerate(figs):
             if k in skip or offset + fig.start < piece.prefix or not _is_claim(piece, fig):
@@ -65,7 +69,8 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
             if verdict is not None:
                 verdict, source = verdict
             else:
-                ctx = analyse(book, s, target, figs, mentions, carried, first_clause_end)
+                ctx = analyse(book, s, target, figs, mentions, carried, first_clause_end, prior)
+                prior = (target.end, ctx.measures)
                 ctx.named = ctx.named or bool(piece.hint and ctx.metrics)  # a table header names it
                 verdict = judge(book, ctx, target)
             judged.append((target.start, verdict))

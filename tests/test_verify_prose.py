@@ -1,0 +1,118 @@
+"""Prose the demo corpus and the offline writer use: each correct sentence verifies, its altered twin is flagged."""
+
+import pytest
+
+from drafter.models import Fact, fact_id
+from drafter.verify import extract_figures, verify_markdown
+
+
+def fact(metric, label, measure, value, unit, dimension="", status=""):
+    kind = "target" if measure.startswith("target") else "computed"
+    return Fact(id=fact_id(metric, measure, "2024", dimension), metric=metric, label=label, measure=measure,
+                value=value, unit=unit, period="2024", dimension=dimension, kind=kind, status=status)
+
+
+DY, TM, JD, APP = "channel=抖音", "channel=天猫", "channel=京东", "channel=自营APP"
+FACTS = [
+    fact("gmv", "GMV", "value", 23_290_000, "元"), fact("gmv", "GMV", "yoy", 16.1, "%"),
+    fact("gmv", "GMV", "target_yoy", 15.0, "%"),
+    fact("gmv", "GMV", "value", 4_034_000, "元", DY), fact("gmv", "GMV", "yoy", 98.7, "%", DY),
+    fact("gmv", "GMV", "share", 17.32, "%", DY), fact("gmv", "GMV", "share_pp", 7.21, "pp", DY),
+    fact("gmv", "GMV", "target_share", 20.0, "%", DY),
+    fact("gmv", "GMV", "value", 8_040_000, "元", TM), fact("gmv", "GMV", "yoy", -0.9, "%", TM),
+    fact("gmv", "GMV", "share", 34.5, "%", TM), fact("gmv", "GMV", "share_pp", -5.9, "pp", TM),
+    fact("gmv", "GMV", "value", 5_371_000, "元", JD), fact("gmv", "GMV", "yoy", 8.0, "%", JD),
+    fact("gmv", "GMV", "share", 23.1, "%", JD),
+    fact("gmv", "GMV", "yoy", -8.4, "%", "category=家电"),
+    fact("orders", "订单量", "value", 68_300, "单"), fact("orders", "订单量", "yoy", 16.8, "%"),
+    fact("conversion_rate", "转化率", "value", 3.2, "%"), fact("conversion_rate", "转化率", "value", 5.3, "%", APP),
+    fact("refund_rate", "退款率", "value", 6.8, "%"), fact("refund_rate", "退款率", "value", 5.4, "%", APP),
+    fact("new_buyer_repurchase_30d", "新客30天复购率", "value", 8.9, "%"),
+    fact("new_buyer_repurchase_30d", "新客30天复购率", "yoy_pp", -2.2, "pp"),
+    fact("promo_gmv_share", "大促GMV占比", "value", 25.9, "%"),
+    fact("promo_gmv_share", "大促GMV占比", "yoy_pp", 0.3, "pp"),
+    fact("member_share", "会员占比", "value", 25.5, "%"),
+    fact("ship_hours", "平均发货时长", "value", 27.0, "小时"), fact("ship_hours", "平均发货时长", "yoy", -14.3, "%"),
+    fact("repurchase_rate", "复购率", "value", 25.0, "%"), fact("repurchase_rate", "复购率", "yoy_pp", -3.3, "pp"),
+    fact("repurchase_rate", "复购率", "target", 26.0, "%"),
+    fact("marketing_spend", "营销投放", "value", 1_593_000, "元", TM),
+    fact("marketing_spend", "营销投放", "value", 1_339_000, "元", JD),
+    fact("marketing_roi", "营销ROI", "value", 4.76, "倍"), fact("marketing_roi", "营销ROI", "value", 5.20, "倍", TM),
+]
+
+# (correct sentence, altered twin, the text flagged in the twin, its verdict)
+CASES = [
+    ("自营APP转化率为5.3%，自营APP退款率为5.4%。", "自营APP转化率为3.2%。", "3.2%", "mismatch"),
+    ("新客30天复购率为8.9%，同比下降2.2个百分点。", "新客30天复购率为9.8%。", "9.8%", "mismatch"),
+    ("大促GMV占比为25.9%，同比提升0.3个百分点。", "大促GMV占比为25.9%，同比下降0.3个百分点。", "0.3个百分点",
+     "claim_error"),
+    ("买家中会员占比为25.5%。", "买家中会员占比为27.5%。", "27.5%", "mismatch"),
+    ("抖音渠道GMV为403.4万元，同比增长98.7%，占比为17.3%，较上年提升7.2个百分点。",
+     "抖音渠道GMV为403.4万元，同比增长98.7%，占比为17.3%，较上年提升7.2%。", "7.2%", "mismatch"),
+    ("天猫渠道GMV为804万元，同比下降0.9%，占比34.5%，下降5.9个百分点。",
+     "天猫渠道GMV为804万元，同比下降0.9%，占比34.5%，上升5.9个百分点。", "5.9个百分点", "claim_error"),
+    ("年度计划设定的GMV同比增长目标为15.0%，实际增速超额完成目标，高出1.1个百分点。",
+     "年度计划设定的GMV同比增长目标为15.0%，实际增速超额完成目标，高出2.1个百分点。", "2.1个百分点", "mismatch"),
+    ("GMV目标同比增长15.0%。", "GMV目标同比增长16.1%。", "16.1%", "mismatch"),
+    ("年初计划提出GMV同比增长15.0%的目标，实际增速较目标高1.1个百分点，超额完成年度规模目标。",
+     "年初计划提出GMV同比增长15.0%的目标，实际增速较目标低1.1个百分点。", "1.1个百分点", "claim_error"),
+    ("抖音渠道GMV占比目标为20.0%，实际未达成目标，差2.7个百分点。",
+     "抖音渠道GMV占比目标为20.0%，实际超额完成目标。", "超额完成目标", "claim_error"),
+    ("对照年度计划中复购率达到26.0%的目标，实际值较目标低1.0个百分点，未达成目标。",
+     "对照年度计划中复购率达到28.0%的目标。", "28.0%", "mismatch"),
+    ("平均发货时长为27小时，同比缩短14.3%。", "平均发货时长为27小时，同比延长14.3%。", "14.3%", "claim_error"),
+    ("复购率降至25.0%。", "复购率降至26.0%。", "26.0%", "mismatch"),
+    ("天猫、京东营销投放分别为159.3万元、133.9万元。", "天猫、京东营销投放分别为133.9万元、159.3万元。",
+     "133.9万元", "mismatch"),
+    ("天猫营销投放159.3万元，营销ROI为5.20倍。", "天猫营销投放159.3万元，营销ROI为4.76倍。", "4.76倍", "mismatch"),
+    ("家电品类GMV同比下降8.4%，复购率为25.0%。", "家电品类GMV同比下降8.4%，复购率为28.0%。", "28.0%", "mismatch"),
+    ("订单量提升16.8%至6.83万单。", "订单量提升16.8%至6.83亿单。", "6.83亿单", "mismatch"),
+    ("天猫仍是第一大渠道，GMV为804万元。", "京东仍是第一大渠道，GMV为537.1万元。", "第一大", "claim_error"),
+]
+
+TABLE = """| 目标项 | 计划目标 | 实际结果 | 达成情况 |
+| --- | --- | --- | --- |
+| GMV同比增速 | 15.0% | 16.1% | 超额完成，高出1.1个百分点 |
+| 复购率 | 26.0% | 25.0% | 未达成，差1.0个百分点 |
+| 抖音渠道GMV占比 | 20.0% | 17.3% | 未达成，差2.7个百分点 |
+"""
+
+
+def found(text):
+    return [(f.text, f.verdict) for f in verify_markdown(text, FACTS, period="2024")]
+
+
+@pytest.mark.parametrize(("good", "bad", "flagged", "verdict"), CASES)
+def test_correct_sentence_verifies_and_its_twin_is_flagged(good, bad, flagged, verdict):
+    ok = found(good)
+    assert ok and all(v == "verified" for _, v in ok), ok
+    assert (flagged, verdict) in found(bad)
+
+
+def test_target_table_verifies_and_a_wrong_cell_is_flagged():
+    ok = found(TABLE)
+    assert len(ok) >= 12 and all(v == "verified" for _, v in ok), ok
+    assert ("3.7个百分点", "mismatch") in found(TABLE.replace("差2.7", "差3.7"))
+    assert ("25.0%", "mismatch") in found(TABLE.replace("| 26.0% |", "| 25.0% |"))
+
+
+def test_number_inside_a_metric_name_is_not_a_figure():
+    assert [f.text for f in extract_figures("新客30天复购率为8.9%") if f.claim] == ["30天", "8.9%"]
+    assert [t for t, _ in found("新客30天复购率为8.9%。")] == ["8.9%"]
+
+
+def test_a_change_and_the_level_reached_are_not_a_range():
+    figs = [f for f in extract_figures("订单量提升16.8%至6.83万单") if f.claim]
+    assert [f.text for f in figs] == ["16.8%", "6.83万单"]
+
+
+def test_money_that_starts_like_a_year_is_a_figure():
+    assert [(f.text, f.claim) for f in extract_figures("全年营销投放2006.5万元，2024.5发布")] == [
+        ("2006.5万元", True), ("2024.5", False)]
+
+
+def test_chinese_numerals_use_cn2an():
+    values = {f.text: f.base for f in extract_figures("一千二百八十万元、一百十一人、零点五%、三点五万人、十余万单")}
+    assert values["一千二百八十万元"] == 12_800_000
+    assert values["一百十一人"] == 111
+    assert values["三点五万人"] == 35_000
