@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -64,15 +65,17 @@ def write(
     force: bool = typer.Option(False, "--force", help="Overwrite a draft that has hand edits."),
     fallback: str = typer.Option("", "--fallback", help="'offline': use the offline writer where the model fails."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Draft every section afresh, ignoring cached results."),
+    script: str = typer.Option("simplified", "--script", help="simplified or traditional (繁體, via OpenCC)."),
     folder: Path = DirOption,
 ) -> None:
     """Draft a report for a period into a draft folder."""
+    from drafter.render.exports import check_script
     from drafter.workspace import run_write
 
     if fallback not in ("", "offline"):
         raise UserError(f"--fallback {fallback!r}: the only fallback is 'offline'")
     counts = run_write(_load(folder), period, kind, out, force, _console(), fallback=fallback,
-                       use_cache=not no_cache)
+                       use_cache=not no_cache, script=check_script(script))
     if counts.get("mismatch") or counts.get("claim_error"):
         raise typer.Exit(1)
 
@@ -106,13 +109,53 @@ def verify(
     raise typer.Exit(run_verify(_load(folder), path, facts, period, as_json, strict, _console()))
 
 
+@app.command()
+def regen(
+    draft: Path = typer.Argument(..., help="A draft folder made by `drafter write`."),
+    section: str = typer.Option(..., "--section", "-s", help="The section id (see its marker in report.md)."),
+    note: str = typer.Option("", "--note", help="An instruction for the writer, e.g. \"多写抖音的退款问题\"."),
+    force: bool = typer.Option(False, "--force", help="Regenerate even though the section has hand edits."),
+    folder: Path = DirOption,
+) -> None:
+    """Re-draft one section; every other section stays exactly as you left it."""
+    from drafter.workspace import run_regen
+
+    counts = run_regen(_load(folder), draft, section, note, force, _console())
+    if counts.get("mismatch") or counts.get("claim_error"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def accept(
+    draft: Path = typer.Argument(..., help="A draft folder made by `drafter write`."),
+    force: bool = typer.Option(False, "--force", help="Accept even while figures disagree with the facts."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    folder: Path = DirOption,
+) -> None:
+    """Verify the final report and add it to the corpus, so next period's draft can cite it."""
+    from drafter.workspace import run_accept
+
+    raise typer.Exit(run_accept(_load(folder), draft, force, as_json, _console()))
+
+
 def _mount_subcommands() -> None:
     from drafter.cli_corpus import corpus_app
+    from drafter.cli_targets import targets_command
 
     app.add_typer(corpus_app, name="corpus", help="Manage the corpus of past reports.")
+    app.command("targets")(targets_command)
 
 
 _mount_subcommands()
+
+
+def _interrupted() -> None:
+    _console(stderr=True).print("[red]interrupted; finished files are intact, rerun to resume[/]")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Model requests may still be in flight on worker threads; every file is written atomically,
+    # so leave at once instead of waiting for them.
+    os._exit(130)
 
 
 def main() -> None:
@@ -126,13 +169,11 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        _console(stderr=True).print("[red]aborted[/]")
-        sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        _console(stderr=True).print("[red]interrupted; finished files are intact, rerun to resume[/]")
-        sys.exit(130)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        _interrupted()
+    if code == 130:  # typer turns Ctrl-C into exit code 130
+        _interrupted()
     sys.exit(code if isinstance(code, int) else 0)

@@ -141,8 +141,12 @@ def _draft_sections(writer, contexts, kind: str, fallback: str, concurrency: int
         say(f"writing sections ({len(done)}/{len(contexts)})")
         return section
 
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
+    try:
         return list(pool.map(one, contexts))
+    finally:
+        # On Ctrl-C do not wait for requests in flight: finished sections are already in the cache.
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def write_draft(config: Config, period_text: str, kind: str = "annual-summary", out: Path | None = None,
@@ -158,7 +162,8 @@ def write_draft(config: Config, period_text: str, kind: str = "annual-summary", 
     writer, model = _make_writer(config, kind, use_cache)
 
     say("computing metrics")
-    metrics = compute_facts(config.data_dir, period_text, config.cache_dir, config.columns, config.promo_windows)
+    metrics = compute_facts(config.data_dir, period_text, config.cache_dir, config.columns, config.promo_windows,
+                            engine_url=config.engine_url)
     period = metrics.period
     folder = draft_folder(config, period.label, kind, out)
     with FolderLock(folder):

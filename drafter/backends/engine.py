@@ -59,7 +59,6 @@ class DuckDBEngine:
     """Embedded DuckDB in memory; data files are loaded into it by the metrics stage."""
 
     name = "duckdb"
-    view_kind = "TABLE"  # canonical tables are materialised once: parsing happens a single time
     row_numbers = True
 
     def __init__(self) -> None:
@@ -158,7 +157,6 @@ class PostgresEngine:
     """A PostgreSQL warehouse: the team's tables stay there and the metric SQL runs in place."""
 
     name = "postgresql"
-    view_kind = "TEMP VIEW"  # canonical tables are views: 50 million orders never leave the warehouse
     row_numbers = False
 
     def __init__(self, url: str) -> None:
@@ -172,6 +170,10 @@ class PostgresEngine:
         except psycopg.Error as exc:
             raise UserError(f"cannot connect to the metrics engine {_redact(url)}: {str(exc).strip()}") from exc
         self.schema = self.con.execute("SELECT current_schema()").fetchone()[0]
+        if self.schema is None:
+            self.con.close()
+            raise UserError(f"{_redact(url)}: its search_path names no existing schema; "
+                            f"point options=-csearch_path=SCHEMA at the schema holding the orders table")
         self.con.execute("SET TIME ZONE 'UTC'")  # timestamps without zone must not shift
         self.con.execute(_PG_HELPERS)
 

@@ -7,6 +7,8 @@ from drafter.metrics.periods import Period
 
 DEFAULT_PROMO_WINDOWS = {"618": ["06-01", "06-18"], "双11": ["10-20", "11-11"]}
 
+NEW_BUYERS, RETURNING_BUYERS = "buyer=新客", "buyer=老客"
+
 # (metric, dimension) → value, e.g. ("gmv", "channel=抖音") → 6.87e6
 Values = dict[tuple[str, str], float]
 
@@ -21,6 +23,11 @@ def _ratio(numerator: float | None, denominator: float | None, scale: float = 1.
     return numerator / denominator * scale
 
 
+def _zero_if_null(value) -> float:
+    # SUM over no rows is NULL in SQL and NaN once pandas holds it; here it means nothing was bought.
+    return 0.0 if value is None or value != value else float(value)
+
+
 def _put(values: Values, metric: str, dimension: str, value) -> None:
     if value is not None and value == value:
         values[(metric, dimension)] = float(value)
@@ -31,54 +38,86 @@ def order_count(engine, period: Period) -> int:
     return int(engine.query(f"SELECT COUNT(*) AS n FROM orders WHERE {_between('order_time', period)}")["n"][0])
 
 
-def _sales(engine, period: Period, values: Values, dimension: str | None) -> None:
-    group = f", {dimension}" if dimension else ""
+def _sales(engine, period: Period, values: Values, dimensions: list[str]) -> None:
+    # One scan for the total and every breakdown (GROUPING SETS), rather than one scan per dimension.
+    flags = "".join(f"GROUPING({d}) AS g_{d}, {d}, " for d in dimensions)
+    sets = f"GROUP BY GROUPING SETS ((), {', '.join(f'({d})' for d in dimensions)})" if dimensions else ""
     frame = engine.query(
-        f"""SELECT {dimension + ' AS dim,' if dimension else ''}
+        f"""SELECT {flags}
                SUM(amount) FILTER (WHERE status <> 'cancelled') AS gmv,
                COUNT(*) FILTER (WHERE status <> 'cancelled') AS orders,
-               COUNT(DISTINCT user_id) FILTER (WHERE status <> 'cancelled') AS buyers,
                SUM(amount) FILTER (WHERE status = 'refunded') AS refund_amount,
                COUNT(*) FILTER (WHERE status = 'refunded') AS refund_orders
-            FROM orders WHERE {_between('order_time', period)} {'GROUP BY ' + group[2:] if group else ''}"""
+            FROM orders WHERE {_between('order_time', period)} {sets}"""
     )
     for row in frame.to_dict("records"):
-        dim = f"{dimension}={row['dim']}" if dimension else ""
-        if dimension and (row["dim"] is None or not row["orders"]):
+        grouped = [d for d in dimensions if not row[f"g_{d}"]]
+        dim = f"{grouped[0]}={row[grouped[0]]}" if grouped else ""
+        if grouped and (row[grouped[0]] is None or not row["orders"]):
             continue
-        gmv, orders, buyers = row["gmv"] or 0.0, row["orders"], row["buyers"]
+        gmv, orders = _zero_if_null(row["gmv"]), row["orders"]
         _put(values, "gmv", dim, gmv)
         _put(values, "orders", dim, orders)
         _put(values, "aov", dim, _ratio(gmv, orders))
-        _put(values, "refund_rate", dim, _ratio(row["refund_amount"] or 0.0, gmv, 100))
-        if dimension != "category":
-            _put(values, "buyers", dim, buyers)
-        if not dimension:
-            _put(values, "aov_buyer", dim, _ratio(gmv, buyers))
-            _put(values, "purchase_frequency", dim, _ratio(orders, buyers))
+        _put(values, "refund_rate", dim, _ratio(_zero_if_null(row["refund_amount"]), gmv, 100))
+        if not dim:
             _put(values, "refund_order_rate", dim, _ratio(row["refund_orders"], orders, 100))
 
 
-def _buyers(engine, period: Period, values: Values) -> None:
+def prepare_buyers(engine, loaded: LoadedData, periods: list[Period]) -> dict[str, int]:
+    """One pass over the paid orders: per buyer and channel, first order, 30-day repeat and each period's orders."""
+    channel = "channel" if loaded.has("orders", "channel") else "''"
+    columns = []
+    for k, period in enumerate(periods):
+        inside = _between("p.order_time", period)
+        columns.append(f"COUNT(*) FILTER (WHERE {inside}) AS n{k}, SUM(p.amount) FILTER (WHERE {inside}) AS g{k}")
+    engine.execute("DROP TABLE IF EXISTS drafter_buyers")
+    # Buyer metrics need millions of per-user groups; computing them once for all periods beats once per period.
+    engine.execute(
+        f"""CREATE TEMP TABLE drafter_buyers AS
+            WITH paid AS (SELECT user_id, {channel} AS channel, order_time, amount FROM orders
+                          WHERE status <> 'cancelled'),
+                 firsts AS (SELECT user_id, MIN(order_time) AS first_time FROM paid GROUP BY user_id)
+            SELECT p.user_id, p.channel, MIN(f.first_time) AS first_time,
+                   COUNT(*) FILTER (WHERE p.order_time > f.first_time
+                                      AND p.order_time <= f.first_time + INTERVAL '30 days') AS again,
+                   {', '.join(columns)}
+            FROM paid p JOIN firsts f USING (user_id) GROUP BY p.user_id, p.channel"""
+    )
+    return {period.label: k for k, period in enumerate(periods)}
+
+
+def _buyers(engine, k: int, period: Period, values: Values, by_channel: bool) -> None:
+    # A new buyer's first paid order ever falls inside the period; everyone else who bought is returning.
+    start = f"TIMESTAMP '{period.start} 00:00:00'"
     row = engine.query(
-        f"""WITH paid AS (SELECT user_id, order_time FROM orders WHERE status <> 'cancelled'),
-                 firsts AS (SELECT user_id, MIN(order_time) AS first_time FROM paid GROUP BY user_id),
-                 inside AS (SELECT user_id, COUNT(*) AS n FROM paid WHERE {_between('order_time', period)}
-                            GROUP BY user_id),
-                 fresh AS (SELECT f.user_id, f.first_time FROM firsts f JOIN inside i USING (user_id)
-                           WHERE {_between('f.first_time', period)}),
-                 again AS (SELECT DISTINCT fr.user_id FROM fresh fr JOIN paid p USING (user_id)
-                           WHERE p.order_time > fr.first_time
-                             AND p.order_time <= fr.first_time + INTERVAL '30 days')
-            SELECT (SELECT COUNT(*) FROM inside) AS buyers,
-                   (SELECT COUNT(*) FROM inside WHERE n >= 2) AS repeaters,
-                   (SELECT COUNT(*) FROM fresh) AS new_buyers,
-                   (SELECT COUNT(*) FROM again) AS new_again"""
+        f"""WITH u AS (SELECT user_id, SUM(n{k}) AS n, SUM(g{k}) AS gmv, MIN(first_time) AS first_time,
+                              SUM(again) AS again
+                       FROM drafter_buyers WHERE n{k} > 0 GROUP BY user_id)
+            SELECT COUNT(*) AS buyers, COUNT(*) FILTER (WHERE n >= 2) AS repeaters,
+                   COUNT(*) FILTER (WHERE first_time >= {start}) AS new_buyers,
+                   SUM(gmv) FILTER (WHERE first_time >= {start}) AS new_gmv,
+                   SUM(gmv) FILTER (WHERE first_time < {start}) AS old_gmv,
+                   COUNT(*) FILTER (WHERE first_time >= {start} AND again > 0) AS new_again
+            FROM u"""
     ).to_dict("records")[0]
-    _put(values, "repurchase_rate", "", _ratio(row["repeaters"], row["buyers"], 100))
+    buyers = row["buyers"]
+    _put(values, "buyers", "", buyers)
+    _put(values, "aov_buyer", "", _ratio(values.get(("gmv", "")), buyers))
+    _put(values, "purchase_frequency", "", _ratio(values.get(("orders", "")), buyers))
+    _put(values, "repurchase_rate", "", _ratio(row["repeaters"], buyers, 100))
     _put(values, "new_buyers", "", row["new_buyers"])
-    _put(values, "returning_buyers", "", row["buyers"] - row["new_buyers"])
+    _put(values, "returning_buyers", "", buyers - row["new_buyers"])
     _put(values, "new_buyer_repurchase_30d", "", _ratio(row["new_again"], row["new_buyers"], 100))
+    if buyers:
+        _put(values, "gmv", NEW_BUYERS, _zero_if_null(row["new_gmv"]))
+        _put(values, "gmv", RETURNING_BUYERS, _zero_if_null(row["old_gmv"]))
+    if by_channel:
+        frame = engine.query(f"SELECT channel AS dim, COUNT(*) AS buyers FROM drafter_buyers WHERE n{k} > 0 "
+                             f"GROUP BY channel")
+        for dim, count in zip(frame["dim"], frame["buyers"], strict=True):
+            if dim is not None and ("orders", f"channel={dim}") in values:
+                _put(values, "buyers", f"channel={dim}", count)
 
 
 def _monthly(engine, period: Period, values: Values) -> None:
@@ -93,20 +132,19 @@ def _monthly(engine, period: Period, values: Values) -> None:
 def _promo(engine, period: Period, values: Values, windows: dict[str, list[str]]) -> None:
     clauses = []
     for start, end in (windows or DEFAULT_PROMO_WINDOWS).values():
-        clauses.append(f"(strftime(order_time, '%m-%d') BETWEEN '{start}' AND '{end}')")
+        clauses.append(f"({engine.month_day('order_time')} BETWEEN '{start}' AND '{end}')")
     row = engine.query(
         f"""SELECT SUM(amount) FILTER (WHERE {' OR '.join(clauses)}) AS promo, SUM(amount) AS gmv FROM orders
             WHERE status <> 'cancelled' AND {_between('order_time', period)}"""
     ).to_dict("records")[0]
-    _put(values, "promo_gmv_share", "", _ratio(row["promo"] or 0.0, row["gmv"], 100))
+    _put(values, "promo_gmv_share", "", _ratio(_zero_if_null(row["promo"]), row["gmv"], 100))
 
 
-def _users(engine, period: Period, values: Values) -> None:
+def _users(engine, k: int, period: Period, values: Values) -> None:
     row = engine.query(
         f"""SELECT (SELECT COUNT(*) FROM users WHERE {_between('register_time', period)}) AS new_users,
                    (SELECT AVG(CASE WHEN u.is_member THEN 1.0 ELSE 0.0 END) FROM
-                       (SELECT DISTINCT user_id FROM orders WHERE status <> 'cancelled'
-                        AND {_between('order_time', period)}) b
+                       (SELECT DISTINCT user_id FROM drafter_buyers WHERE n{k} > 0) b
                     LEFT JOIN users u USING (user_id)) AS member_share"""
     ).to_dict("records")[0]
     _put(values, "new_users", "", row["new_users"])
@@ -157,19 +195,17 @@ def _marketing(engine, period: Period, values: Values, loaded: LoadedData) -> No
         _put(values, "cac", "", _ratio(spend, new))
 
 
-def period_values(engine, loaded: LoadedData, period: Period, promo_windows: dict | None = None) -> Values:
-    """Every base metric value the data supports for one period."""
+def period_values(engine, loaded: LoadedData, period: Period, prepared: dict[str, int],
+                  promo_windows: dict | None = None) -> Values:
+    """Every base metric value the data supports for one period (prepared by `prepare_buyers`)."""
     values: Values = {}
-    _sales(engine, period, values, None)
-    for dimension in ("channel", "category"):
-        if loaded.has("orders", dimension):
-            _sales(engine, period, values, dimension)
-    _buyers(engine, period, values)
+    _sales(engine, period, values, [d for d in ("channel", "category") if loaded.has("orders", d)])
+    _buyers(engine, prepared[period.label], period, values, loaded.has("orders", "channel"))
     if period.grain in {"year", "half", "quarter"}:
         _monthly(engine, period, values)
     _promo(engine, period, values, promo_windows or {})
     if loaded.has("users"):
-        _users(engine, period, values)
+        _users(engine, prepared[period.label], period, values)
     if loaded.has("traffic"):
         _traffic(engine, period, values, loaded)
     if loaded.has("marketing"):

@@ -1,88 +1,53 @@
-"""Load the team's data files into the engine under canonical names, and reject bad data clearly."""
+"""Expose the team's tables to the engine under canonical names, and reject bad data clearly."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafter.backends.engine import BOOL, NUMBER, TIME, quote
 from drafter.errors import UserError
+from drafter.metrics.schema import (
+    CANCELLED,
+    FILE_NAMES,
+    NUMBER_COLUMNS,
+    REFUNDED,
+    REQUIRED,
+    SCHEMA,
+    SUFFIXES,
+    TIME_COLUMNS,
+)
 
-# Canonical columns per table, each with the headers real exports use for it.
-SCHEMA: dict[str, dict[str, tuple[str, ...]]] = {
-    "orders": {
-        "order_id": ("订单号", "订单编号", "订单ID", "订单id", "主订单号"),
-        "user_id": ("用户ID", "用户id", "买家ID", "会员ID", "客户ID", "买家昵称", "用户"),
-        "order_time": ("下单时间", "订单时间", "创建时间", "支付时间", "下单日期", "付款时间", "日期"),
-        "amount": ("实付金额", "支付金额", "订单金额", "实收金额", "成交金额", "金额", "付款金额"),
-        "channel": ("渠道", "销售渠道", "平台", "店铺", "来源渠道"),
-        "category": ("品类", "类目", "商品类目", "一级类目", "商品品类"),
-        "status": ("订单状态", "状态", "交易状态"),
-    },
-    "users": {
-        "user_id": ("用户ID", "用户id", "会员ID", "客户ID", "买家ID"),
-        "register_time": ("注册时间", "注册日期", "创建时间"),
-        "source_channel": ("注册渠道", "来源渠道", "渠道"),
-        "is_member": ("是否会员", "会员", "会员标识"),
-    },
-    "traffic": {
-        "date": ("日期", "统计日期"),
-        "channel": ("渠道", "平台"),
-        "visitors": ("访客数", "UV", "访客", "访问人数"),
-    },
-    "marketing": {
-        "date": ("月份", "日期", "统计月份"),
-        "channel": ("渠道", "平台"),
-        "spend": ("投放金额", "花费", "营销费用", "推广费用", "消耗"),
-        "new_customers": ("新客数", "新增客户", "新客", "拉新人数"),
-    },
-    "kpis": {
-        "period": ("期间", "周期", "年份", "时间"),
-        "metric": ("指标", "指标名称", "KPI"),
-        "value": ("数值", "值", "指标值"),
-        "unit": ("单位",),
-    },
-    "targets": {
-        "period": ("期间", "周期", "年份"),
-        "metric": ("指标",),
-        "measure": ("度量", "口径"),
-        "value": ("数值", "目标值", "值"),
-        "unit": ("单位",),
-        "dimension": ("维度",),
-    },
-}
-REQUIRED = {
-    "orders": ("order_id", "user_id", "order_time", "amount"),
-    "users": ("user_id", "register_time"),
-    "traffic": ("date", "visitors"),
-    "marketing": ("date", "spend"),
-    "kpis": ("period", "metric", "value"),
-    "targets": ("period", "metric", "measure", "value"),
-}
-FILE_NAMES = {
-    "orders": ("orders", "订单"),
-    "users": ("users", "用户"),
-    "traffic": ("traffic", "流量"),
-    "marketing": ("marketing", "营销"),
-    "kpis": ("kpis", "kpi", "指标"),
-    "targets": ("targets", "目标"),
-}
-SUFFIXES = (".csv", ".parquet", ".xlsx")
-TIMESTAMP_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M",
-                     "%Y/%m/%d", "%Y-%m-%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m", "%Y/%m"]
-CANCELLED = ("已取消", "取消", "交易关闭", "已关闭", "cancelled", "canceled", "closed")
-REFUNDED = ("已退款", "退款", "退款成功", "已退货", "refunded", "refund", "returned")
+__all__ = ["LoadedData", "SCHEMA", "find_file", "load_data"]
 
 
 @dataclass
 class LoadedData:
-    """Which tables were found, from which files, and which were absent."""
+    """Which tables were found, from which files or warehouse tables, and which were absent."""
 
     files: dict[str, Path] = field(default_factory=dict)
     columns: dict[str, set[str]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
 
     def has(self, table: str, column: str | None = None) -> bool:
         """Whether a table (and optionally a column of it) is available."""
-        return table in self.files and (column is None or column in self.columns[table])
+        return table in self.columns and (column is None or column in self.columns[table])
+
+
+@dataclass
+class Source:
+    """Where one table's raw rows are: a staged file or a warehouse table."""
+
+    table: str
+    relation: str
+    name: str
+    kinds: dict[str, str]
+    path: Path | None = None
+    # CSV and Excel cells carry stray spaces; typed Parquet and warehouse columns are taken as they are
+    # (trimming 10 million strings on every scan costs seconds).
+    loose: bool = False
+    # Parquet and warehouse tables stay where they are (a view); staged CSV/Excel text is parsed once into a table.
+    relation_kind: str = "TABLE"
 
 
 def find_file(data_dir: Path, table: str) -> Path | None:
@@ -113,27 +78,7 @@ def _utf8_copy(path: Path, cache_dir: Path) -> Path:
     return copy
 
 
-def _map_columns(path: Path, table: str, present: list[str], overrides: dict[str, str]) -> dict[str, str]:
-    """canonical column → source header, from overrides, canonical names and aliases."""
-    by_key = {c.strip().lower(): c for c in present}
-    mapping: dict[str, str] = {}
-    for canonical, aliases in SCHEMA[table].items():
-        wanted = [overrides[canonical]] if canonical in overrides else [canonical, *aliases]
-        for name in wanted:
-            if name.strip().lower() in by_key:
-                mapping[canonical] = by_key[name.strip().lower()]
-                break
-    missing = [c for c in REQUIRED[table] if c not in mapping]
-    if missing:
-        hints = ", ".join(f"{c} (e.g. {'/'.join(SCHEMA[table][c][:3])})" for c in missing)
-        raise UserError(
-            f"{path.name}: required column missing: {hints}. Columns found: {', '.join(present)}. "
-            f"Rename the header or map it in drafter.toml under [columns.{table}]."
-        )
-    return mapping
-
-
-def _load_raw(engine, table: str, path: Path, cache_dir: Path) -> list[str]:
+def _stage_file(engine, table: str, path: Path, cache_dir: Path) -> Source:
     name = f"raw_{table}"
     if path.suffix == ".csv":
         if path.stat().st_size == 0:
@@ -144,113 +89,220 @@ def _load_raw(engine, table: str, path: Path, cache_dir: Path) -> list[str]:
     else:
         import pandas as pd
 
-        frame = pd.read_excel(path, dtype=str)
-        frame.insert(0, "_row", range(2, len(frame) + 2))
-        engine.register(f"{name}_frame", frame)
-        engine.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_frame")
-    columns = engine.query(f"SELECT * FROM {name} LIMIT 0").columns
-    return [c for c in columns if c != "_row"]
+        try:
+            frame = pd.read_excel(path, dtype=str)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+            raise UserError(f"{path.name}: cannot read this Excel file ({exc}); save it again as .xlsx") from exc
+        engine.read_frame(name, frame)
+    kinds = {c: k for c, k in engine.columns(name).items() if c != "_row"}
+    parquet = path.suffix == ".parquet"
+    return Source(table, name, path.name, kinds, path, loose=not parquet, relation_kind="VIEW" if parquet else "TABLE")
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def _sources(engine, data_dir: Path, cache_dir: Path) -> list[Source]:
+    """The raw tables: files in the data folder (DuckDB) or tables in the warehouse's schema."""
+    sources = []
+    if engine.name == "duckdb":
+        if not data_dir.is_dir():
+            raise UserError(f"data folder {data_dir} does not exist; pass --data DIR or run `drafter init`")
+        for table in SCHEMA:
+            path = find_file(data_dir, table)
+            if path is None and table == "orders":
+                raise UserError(f"{data_dir}: no orders table (orders.csv, orders.parquet or orders.xlsx) found")
+            if path is not None:
+                sources.append(_stage_file(engine, table, path, cache_dir))
+        return sources
+    present = engine.tables()
+    for table in SCHEMA:
+        actual = next((present[n.lower()] for n in FILE_NAMES[table] if n.lower() in present), None)
+        if actual is None and table == "orders":
+            raise UserError(f"{engine.name} schema {engine.schema!r}: no orders table (orders or 订单) found; "
+                            f"tables there: {', '.join(sorted(present.values())) or 'none'}")
+        if actual is not None:
+            relation = engine.relation(actual)
+            sources.append(Source(table, relation, f"table {engine.schema}.{actual}", engine.columns(relation),
+                                  relation_kind="TEMP VIEW"))
+    return sources
 
 
-def _timestamp(expr: str) -> str:
-    formats = ", ".join(f"'{f}'" for f in TIMESTAMP_FORMATS)
-    text = f"trim(CAST({expr} AS VARCHAR))"
-    return f"COALESCE(TRY_CAST({text} AS TIMESTAMP), try_strptime({text}, [{formats}]))"
+def _map_columns(source: Source, overrides: dict[str, str]) -> dict[str, str]:
+    """canonical column → source header, from overrides, canonical names and aliases."""
+    present = list(source.kinds)
+    by_key = {c.strip().lower(): c for c in present}
+    mapping: dict[str, str] = {}
+    for canonical, aliases in SCHEMA[source.table].items():
+        wanted = [overrides[canonical]] if canonical in overrides else [canonical, *aliases]
+        for name in wanted:
+            if name.strip().lower() in by_key:
+                mapping[canonical] = by_key[name.strip().lower()]
+                break
+    missing = [c for c in REQUIRED[source.table] if c not in mapping]
+    if missing:
+        hints = ", ".join(f"{c} (e.g. {'/'.join(SCHEMA[source.table][c][:3])})" for c in missing)
+        raise UserError(
+            f"{source.name}: required column missing: {hints}. Columns found: {', '.join(present)}. "
+            f"Rename the header or map it in drafter.toml under [columns.{source.table}]."
+        )
+    return mapping
 
 
-def _number(expr: str) -> str:
-    text = f"replace(replace(replace(trim(CAST({expr} AS VARCHAR)), ',', ''), '¥', ''), '￥', '')"
-    return f"TRY_CAST({text} AS DOUBLE)"
+def _text(expr: str) -> str:
+    return f"trim(CAST({expr} AS VARCHAR))"
 
 
-def _bad_rows(engine, path: Path, column: str, condition: str, table: str, problem: str, fix: str) -> None:
-    rows = engine.query(
-        f"SELECT _row, CAST({_quote(column)} AS VARCHAR) AS v FROM raw_{table} WHERE {condition} ORDER BY _row LIMIT 5"
-    )
-    if len(rows):
-        total = engine.query(f"SELECT COUNT(*) AS n FROM raw_{table} WHERE {condition}")["n"][0]
-        sample = "; ".join(f"row {r}: {v!r}" for r, v in zip(rows["_row"], rows["v"], strict=True))
-        raise UserError(f"{path.name}: column {column!r} has {total} {problem} ({sample}). {fix}")
+def _money_text(expr: str) -> str:
+    # Exports write 1,200.50 and ¥99; the separators are not part of the number.
+    return f"replace(replace(replace({_text(expr)}, ',', ''), '¥', ''), '￥', '')"
 
 
-def _canonical_sql(table: str, mapping: dict[str, str]) -> str:
-    """SELECT that renames and types the columns of raw_<table>."""
-    def col(name: str) -> str:
-        return _quote(mapping[name])
+def _parsed(engine, canonical: str, src: str, kind: str) -> str | None:
+    """SQL parsing a text source column into its canonical type; None when the source is already typed."""
+    if canonical in TIME_COLUMNS and kind != TIME:
+        return engine.parse_time(_text(src))
+    if canonical in NUMBER_COLUMNS and kind != NUMBER:
+        return engine.parse_number(_money_text(src))
+    return None
 
-    parts = ["_row"]
-    for canonical in SCHEMA[table]:
+
+def _status_sql(engine, source: Source, src: str) -> str:
+    """cancelled / refunded / paid from the export's status words."""
+    lowered = f"lower({_text(src)})"
+    cancelled = ", ".join(f"'{s}'" for s in CANCELLED)
+    refunded = ", ".join(f"'{s}'" for s in REFUNDED)
+    general = f"CASE WHEN {lowered} IN ({cancelled}) THEN 'cancelled' WHEN {lowered} IN ({refunded}) THEN 'refunded' " \
+              f"ELSE 'paid' END"
+    words = engine.query(f"SELECT DISTINCT CAST({src} AS VARCHAR) AS v FROM {source.relation} LIMIT 201")["v"]
+    if len(words) > 200 or any("'" in str(w) for w in words if w is not None):
+        return general
+    # A status column holds a handful of words: classify them once here, so each scan compares raw values only.
+    cases = []
+    for word in words:
+        if word is None:
+            continue
+        plain = str(word).strip().lower()
+        label = "cancelled" if plain in CANCELLED else "refunded" if plain in REFUNDED else None
+        if label:
+            cases.append(f"WHEN '{word}' THEN '{label}'")
+    return f"CASE CAST({src} AS VARCHAR) {' '.join(cases)} ELSE 'paid' END" if cases else "'paid'"
+
+
+def _canonical_sql(engine, source: Source, mapping: dict[str, str]) -> str:
+    """SELECT that renames and types the columns of the raw table."""
+    parts = ["_row"] if engine.row_numbers else []
+    for canonical in SCHEMA[source.table]:
         if canonical not in mapping:
             continue
-        source = col(canonical)
-        if canonical in {"order_time", "register_time", "date"}:
-            parts.append(f"{_timestamp(source)} AS {canonical}")
-        elif canonical in {"amount", "visitors", "spend", "new_customers", "value"}:
-            parts.append(f"{_number(source)} AS {canonical}")
+        src, kind = quote(mapping[canonical]), source.kinds[mapping[canonical]]
+        parsed = _parsed(engine, canonical, src, kind)
+        if parsed:
+            parts.append(f"{parsed} AS {canonical}")
+        elif canonical in TIME_COLUMNS:
+            parts.append(f"CAST({src} AS TIMESTAMP) AS {canonical}")
+        elif canonical in NUMBER_COLUMNS:
+            parts.append(f"CAST({src} AS DOUBLE PRECISION) AS {canonical}")
         elif canonical == "status":
-            lowered = f"lower(trim(CAST({source} AS VARCHAR)))"
-            cancelled = ", ".join(f"'{s}'" for s in CANCELLED)
-            refunded = ", ".join(f"'{s}'" for s in REFUNDED)
-            parts.append(
-                f"CASE WHEN {lowered} IN ({cancelled}) THEN 'cancelled' "
-                f"WHEN {lowered} IN ({refunded}) THEN 'refunded' ELSE 'paid' END AS status"
-            )
+            parts.append(f"{_status_sql(engine, source, src)} AS status")
         elif canonical == "is_member":
             truthy = "'是', '1', 'true', 'y', 'yes', '会员'"
-            parts.append(f"lower(trim(CAST({source} AS VARCHAR))) IN ({truthy}) AS is_member")
+            expr = f"COALESCE({src}, false)" if kind == BOOL else f"COALESCE(lower({_text(src)}) IN ({truthy}), false)"
+            parts.append(f"{expr} AS is_member")
         else:
-            parts.append(f"trim(CAST({source} AS VARCHAR)) AS {canonical}")
-    if table == "orders" and "status" not in mapping:
+            parts.append(f"{_text(src) if source.loose else f'CAST({src} AS VARCHAR)'} AS {canonical}")
+    if source.table == "orders" and "status" not in mapping:
         parts.append("'paid' AS status")
-    return f"SELECT {', '.join(parts)} FROM raw_{table}"
+    return f"SELECT {', '.join(parts)} FROM {source.relation}"
 
 
-def _validate(engine, table: str, path: Path, mapping: dict[str, str]) -> None:
+@dataclass
+class _Check:
+    column: str  # the source header, as the user knows it
+    condition: str
+    value: str
+    problem: str
+    fix: str
+
+
+def _first_failure(engine, source: Source, relation: str, checks: list[_Check], key: tuple[str, str] | None) -> None:
+    """Count every check in one scan; raise for the first that fails, with up to 5 sample rows."""
+    if not checks:
+        return
+    counts = engine.query(
+        "SELECT " + ", ".join(f"COUNT(*) FILTER (WHERE {c.condition}) AS c{i}" for i, c in enumerate(checks))
+        + f" FROM {relation}"
+    ).iloc[0]
+    for i, check in enumerate(checks):
+        if counts[f"c{i}"]:
+            _raise_with_sample(engine, source, relation, check, int(counts[f"c{i}"]), key)
+
+
+def _raise_with_sample(engine, source: Source, relation: str, check: _Check, total: int,
+                       key: tuple[str, str] | None) -> None:
+    """key: (SQL expression, header) naming rows where the engine has no row numbers."""
+    if engine.row_numbers:
+        where, order, label = "_row", "_row", "row"
+    elif key:
+        where, order, label = key[0], key[0], key[1]
+    else:
+        # A warehouse table has no row order and this one no key: show the values alone.
+        where, order, label = "NULL", check.value, ""
+    rows = engine.query(f"SELECT CAST({where} AS VARCHAR) AS k, CAST({check.value} AS VARCHAR) AS v FROM {relation} "
+                        f"WHERE {check.condition} ORDER BY {order} LIMIT 5")
+    sample = "; ".join(f"{label} {k}: {v!r}" if k is not None else repr(v)
+                       for k, v in zip(rows["k"], rows["v"], strict=True))
+    raise UserError(f"{source.name}: column {check.column!r} has {total} {check.problem} ({sample}). {check.fix}")
+
+
+def _validate(engine, source: Source, mapping: dict[str, str]) -> None:
+    """Unparseable values in the raw table, then empty, negative and duplicate values in the canonical one."""
+    table = source.table
     fix_dates = "Use dates like 2025-06-18 or 2025-06-18 14:30:00."
-    for canonical in ("order_time", "register_time", "date"):
-        if canonical in mapping:
-            src = _quote(mapping[canonical])
-            _bad_rows(engine, path, mapping[canonical], f"{src} IS NOT NULL AND {_timestamp(src)} IS NULL",
-                      table, "values that are not dates", fix_dates)
-    for canonical in ("amount", "visitors", "spend", "value"):
-        if canonical in mapping:
-            src = _quote(mapping[canonical])
-            _bad_rows(engine, path, mapping[canonical],
-                      f"{src} IS NULL OR {_number(src)} IS NULL OR isnan({_number(src)})",
-                      table, "missing or non-numeric values", "Fix or remove those rows.")
-            if canonical != "value":
-                _bad_rows(engine, path, mapping[canonical], f"{_number(src)} < 0", table,
-                          "negative values", "Amounts must be zero or more; record refunds in the status column.")
+    raw_key = (quote(mapping["order_id"]), mapping["order_id"]) if table == "orders" else None
+    parse_checks = []
+    for canonical, header in mapping.items():
+        src = quote(header)
+        parsed = _parsed(engine, canonical, src, source.kinds[header])
+        if parsed:
+            is_time = canonical in TIME_COLUMNS
+            parse_checks.append(_Check(
+                header, f"{src} IS NOT NULL AND {_text(src)} <> '' AND {parsed} IS NULL", src,
+                "values that are not dates" if is_time else "values that are not numbers",
+                fix_dates if is_time else "Write plain numbers such as 1200.50."))
+    _first_failure(engine, source, source.relation, parse_checks, raw_key)
+
+    checks = []
     if table == "orders":
         for canonical in ("order_id", "user_id"):
-            src = _quote(mapping[canonical])
-            _bad_rows(engine, path, mapping[canonical], f"{src} IS NULL OR trim(CAST({src} AS VARCHAR)) = ''",
-                      table, "empty values", "Every order needs an order id and a user id.")
-        src = _quote(mapping["order_id"])
-        _bad_rows(engine, path, mapping["order_id"],
-                  f"{src} IN (SELECT {src} FROM raw_orders GROUP BY {src} HAVING COUNT(*) > 1)",
-                  table, "rows with duplicated order ids", "Each order id must appear once; remove duplicates.")
+            checks.append(_Check(mapping[canonical], f"{canonical} IS NULL OR {canonical} = ''", canonical,
+                                 "empty values", "Every order needs an order id and a user id."))
+        checks.append(_Check(mapping["order_time"], "order_time IS NULL", "order_time", "empty values",
+                             "Every order needs the time it was placed. " + fix_dates))
+    for canonical in ("amount", "visitors", "spend", "value"):
+        if canonical in mapping:
+            checks.append(_Check(mapping[canonical], f"{canonical} IS NULL OR {engine.is_nan(canonical)}",
+                                 canonical, "empty or non-numeric values", "Fix or remove those rows."))
+            if canonical != "value":
+                checks.append(_Check(mapping[canonical], f"{canonical} < 0", canonical, "negative values",
+                                     "Amounts must be zero or more; record refunds in the status column."))
+    _first_failure(engine, source, table, checks, ("order_id", mapping["order_id"]) if table == "orders" else None)
+    if table == "orders":
+        dups = "SELECT order_id FROM orders GROUP BY order_id HAVING COUNT(*) > 1"
+        total = int(engine.query(f"SELECT COUNT(*) AS n FROM orders WHERE order_id IN ({dups})")["n"][0])
+        if total:
+            _raise_with_sample(engine, source, "orders", _Check(
+                mapping["order_id"], f"order_id IN ({dups})", "order_id", "rows with duplicated order ids",
+                "Each order id must appear once; remove duplicates."), total, None)
 
 
 def load_data(engine, data_dir: Path, cache_dir: Path, overrides: dict[str, dict[str, str]]) -> LoadedData:
-    """Load every table found in `data_dir`; orders are required, the rest optional."""
-    if not data_dir.is_dir():
-        raise UserError(f"data folder {data_dir} does not exist; pass --data DIR or run `drafter init`")
+    """Expose every table found; orders are required, the rest optional."""
     loaded = LoadedData()
-    for table in SCHEMA:
-        path = find_file(data_dir, table)
-        if path is None:
-            if table == "orders":
-                raise UserError(f"{data_dir}: no orders table (orders.csv, orders.parquet or orders.xlsx) found")
-            continue
-        present = _load_raw(engine, table, path, cache_dir)
-        mapping = _map_columns(path, table, present, overrides.get(table, {}))
-        _validate(engine, table, path, mapping)
-        engine.execute(f"CREATE OR REPLACE TABLE {table} AS {_canonical_sql(table, mapping)}")
-        loaded.files[table] = path
-        loaded.columns[table] = set(mapping) | ({"status"} if table == "orders" else set())
+    for source in _sources(engine, Path(data_dir), Path(cache_dir)):
+        mapping = _map_columns(source, overrides.get(source.table, {}))
+        engine.execute(f"CREATE OR REPLACE {source.relation_kind} {source.table} AS "
+                       f"{_canonical_sql(engine, source, mapping)}")
+        _validate(engine, source, mapping)
+        if source.path is not None:
+            loaded.files[source.table] = source.path
+        loaded.names[source.table] = source.name
+        loaded.columns[source.table] = set(mapping) | ({"status"} if source.table == "orders" else set())
     return loaded

@@ -41,7 +41,7 @@ METRICS: dict[str, MetricDef] = {
         MetricDef("gmv", "GMV", "元", "sales", "期内未取消订单的实付金额合计（含其后退款的订单）",
                   "SUM(amount) WHERE status <> cancelled",
                   ("成交额", "交易额", "商品交易总额", "销售额", "成交总额", "营收", "销售收入"),
-                  by=("channel", "category", "month")),
+                  by=("channel", "category", "month", "buyer")),
         MetricDef("orders", "订单量", "单", "sales", "期内未取消的订单数", "COUNT(order_id) WHERE status <> cancelled",
                   ("订单数", "成交订单", "订单总量", "成交单量"), by=("channel", "category")),
         MetricDef("buyers", "买家数", "人", "sales", "期内至少有一笔未取消订单的用户数",
@@ -94,7 +94,15 @@ MANUAL_KPIS = {
     "ship_hours": ("平均发货时长", ("发货时长", "平均发货时长", "履约时长", "发货时效")),
 }
 
-DIMENSION_LABELS = {"channel": "渠道", "category": "品类", "month": "月份"}
+DIMENSION_LABELS = {"channel": "渠道", "category": "品类", "month": "月份", "buyer": "新老客"}
+
+# What each measure means, in the words a report uses for it.
+MEASURE_LABELS = {
+    "value": "数值", "yoy": "同比", "yoy_pp": "同比变动（百分点）", "pop": "环比", "pop_pp": "环比变动（百分点）",
+    "share": "占比", "share_pp": "占比变动（百分点）", "rank": "排名", "contribution": "对GMV增量的贡献",
+    "driver": "对GMV变化的拉动占比（访客×转化率×客单价分解）", "target": "目标值", "target_yoy": "同比增长目标",
+    "target_share": "占比目标", "gap": "与目标的差距", "gap_yoy": "增速与目标的差距", "gap_share": "占比与目标的差距",
+}
 
 
 def manual_kpi_id(name: str) -> tuple[str, str, tuple[str, ...]]:

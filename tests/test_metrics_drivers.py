@@ -1,0 +1,93 @@
+"""Drivers of the GMV change: new vs returning buyers, and visitors × conversion × order value (LMDI)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from drafter.metrics import compute_facts
+
+
+def facts(data: Path, period: str, tmp_path: Path) -> dict[str, float]:
+    return {f.id: f.value for f in compute_facts(data, period, tmp_path / "cache").facts}
+
+
+def test_new_and_returning_buyers_gmv_by_hand(tiny_data, tmp_path):
+    f = facts(tiny_data, "2025", tmp_path)
+    # 2025: u4 (400) and u5 (1400) buy for the first time; u1 (800) and u2 (300 + 100 refunded) come back.
+    assert f["gmv.2025[buyer=新客]"] == 1800
+    assert f["gmv.2025[buyer=老客]"] == 1200
+    assert f["gmv.share.2025[buyer=新客]"] == 60
+    # 2024 is the first year of data: every buyer is new.
+    assert f["gmv.2024[buyer=新客]"] == 1700 and f["gmv.2024[buyer=老客]"] == 0
+    assert math.isclose(f["gmv.contribution.2025[buyer=新客]"], (1800 - 1700) / 1300 * 100)
+    assert math.isclose(f["gmv.contribution.2025[buyer=老客]"], 1200 / 1300 * 100)
+    assert math.isclose(f["gmv.share_pp.2025[buyer=老客]"], 40)
+    assert math.isclose(f["gmv.yoy.2025[buyer=新客]"], (1800 / 1700 - 1) * 100)
+    assert "gmv.yoy.2025[buyer=老客]" not in f  # no growth rate from zero
+    assert "gmv.rank.2025[buyer=新客]" not in f
+
+
+def test_traffic_drivers_by_hand_sum_to_100(tiny_data, tmp_path):
+    (tiny_data / "traffic.csv").write_text(
+        "日期,渠道,访客数\n2024-05-01,天猫,60\n2024-05-01,抖音,30\n2024-05-01,京东,10\n"
+        "2025-05-01,天猫,100\n2025-05-01,抖音,80\n2025-05-01,京东,20\n", encoding="utf-8")
+    f = facts(tiny_data, "2025", tmp_path)
+    # GMV 1700 → 3000; orders 3 → 5; visitors 100 → 200.
+    logs = {"visitors": math.log(200 / 100), "conversion_rate": math.log((5 / 200) / (3 / 100)),
+            "aov": math.log((3000 / 5) / (1700 / 3))}
+    assert math.isclose(sum(logs.values()), math.log(3000 / 1700))
+    for metric, part in logs.items():
+        assert math.isclose(f[f"{metric}.driver.2025"], part / math.log(3000 / 1700) * 100)
+    assert math.isclose(sum(f[f"{m}.driver.2025"] for m in logs), 100)
+    # 抖音: GMV 200 → 1800 from 1 → 3 orders, 30 → 80 visitors.
+    douyin = [f[f"{m}.driver.2025[channel=抖音]"] for m in logs]
+    assert math.isclose(douyin[0], math.log(80 / 30) / math.log(1800 / 200) * 100)
+    assert math.isclose(sum(douyin), 100)
+    # 京东 had no paid GMV in 2024 (its one order was cancelled): no decomposition from zero.
+    assert "visitors.driver.2025[channel=京东]" not in f
+
+
+def test_no_drivers_without_traffic_or_prior_year(tiny_data, tmp_path):
+    f = facts(tiny_data, "2025", tmp_path)
+    assert not [k for k in f if ".driver." in k]
+    first_year = facts(tiny_data, "2024", tmp_path)
+    assert not [k for k in first_year if ".contribution." in k or ".driver." in k]
+
+
+rows = st.lists(
+    st.tuples(st.integers(1, 12), st.sampled_from(["天猫", "抖音"]), st.integers(0, 729),
+              st.floats(1, 3000, allow_nan=False).map(lambda x: round(x, 2)), st.sampled_from(["已完成", "已退款"])),
+    min_size=2, max_size=50,
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(orders=rows, visitors=st.tuples(*[st.integers(50, 5000)] * 4))
+def test_contributions_and_drivers_always_sum_to_100(tmp_path_factory, orders, visitors):
+    folder = tmp_path_factory.mktemp("drivers")
+    lines = ["order_id,user_id,order_time,channel,amount,status"]
+    for i, (user, channel, day, amount, status) in enumerate(orders):
+        lines.append(f"o{i},u{user},{date(2024, 1, 1) + timedelta(days=day)} 12:00:00,{channel},{amount},{status}")
+    (folder / "orders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "traffic.csv").write_text(
+        f"date,channel,visitors\n2024-03-01,天猫,{visitors[0]}\n2024-03-01,抖音,{visitors[1]}\n"
+        f"2025-03-01,天猫,{visitors[2]}\n2025-03-01,抖音,{visitors[3]}\n", encoding="utf-8")
+    if not any(o[2] >= 366 for o in orders) or all(o[2] >= 366 for o in orders):
+        return  # 2024 has 366 days: both years need orders for a change to explain
+    f = facts(folder, "2025", folder)
+    buyer = [v for k, v in f.items() if k.startswith("gmv.contribution.2025[buyer=")]
+    if f["gmv.2025"] != f["gmv.2024"]:
+        assert len(buyer) == 2 and math.isclose(sum(buyer), 100, abs_tol=1e-6)
+        assert math.isclose(f["gmv.2025[buyer=新客]"] + f["gmv.2025[buyer=老客]"], f["gmv.2025"], abs_tol=1e-6)
+    drivers = [v for k, v in f.items() if ".driver.2025" in k and "[" not in k]
+    change = math.log(f["gmv.2025"] / f["gmv.2024"])
+    assert bool(drivers) == (abs(change) >= 0.01)
+    if drivers:
+        assert len(drivers) == 3 and math.isclose(sum(drivers), 100, abs_tol=1e-6)
+        assert math.isclose(f["visitors.driver.2025"],
+                            math.log(f["visitors.2025"] / f["visitors.2024"]) / change * 100, rel_tol=1e-9)
