@@ -16,6 +16,9 @@ from drafter.resources import prompts_dir
 UP_VERBS = ("增长", "提升", "上升")
 DOWN_VERBS = ("下降", "回落", "减少")
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]")
+_DIGIT = re.compile(r"[0-9０-９]")
+# A quoted list item should not start with its own marker: "六是…", "(五)…", "3. …".
+_ENUMERATOR = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+是|\d+[.、])\s*")
 _KEEP_LINES = re.compile(r"^(\||#|>|\d+\.\s|[-*]\s)")
 _ITEM = re.compile(r"^（[一二三四五六七八九十]+）")
 
@@ -135,6 +138,15 @@ class FactBook:
                   and f.dimension.startswith(f"{kind}=")]
         return [f.dimension for f in sorted(ranked, key=lambda f: f.value)]
 
+    def ranked(self, kind: str, metric: str, measure: str = "value", above: float | None = None,
+               lowest: bool = False) -> list[str]:
+        """Dimension values of a kind that have the fact, ordered by its value (largest first unless `lowest`),
+        keeping only values above `above` (or below it, with `lowest`) when given."""
+        have = [(d, self.num(metric, measure, d)) for d in self.dims(kind) if self.has(metric, measure, d)]
+        if above is not None:
+            have = [(d, v) for d, v in have if (v < above if lowest else v > above)]
+        return [d for d, _ in sorted(have, key=lambda pair: pair[1], reverse=not lowest)]
+
     def name(self, dim: str) -> str:
         """The readable part of a dimension: channel=抖音 → 抖音."""
         return dim.split("=", 1)[1] if "=" in dim else dim
@@ -153,7 +165,9 @@ def quote_sentence(chunk: Chunk, keywords: str = "") -> str:
     if not sentences:
         return chunk.text.strip()[:80]
     words = [w for w in keywords.split() if w]
-    best = max(sentences, key=lambda s: sum(w in s for w in words) - 2 * (len(s) > 80))
+    # Prefer short, figure-free sentences: figures belong to the facts, quotes carry the judgement.
+    best = max(sentences, key=lambda s: sum(w in s for w in words) - 2 * (len(s) > 80) - 2 * bool(_DIGIT.search(s)))
+    best = _ENUMERATOR.sub("", best)
     return best[:-1] + "。" if best.endswith("；") else best
 
 
