@@ -12,7 +12,7 @@ from drafter import __version__
 from drafter.config import Config
 from drafter.errors import UserError
 from drafter.files import FolderLock, atomic_write_text
-from drafter.metrics.periods import Period
+from drafter.metrics.periods import Period, parse_period
 from drafter.models import Chunk, Draft, Finding, Section, text_hash
 from drafter.outline import Outline, SectionSpec, load_outline
 from drafter.resources import prompts_dir
@@ -40,7 +40,10 @@ def draft_folder(config: Config, period: str, kind: str, out: Path | None = None
 
 
 def _query_period(period: Period, relative: str) -> str:
-    return period.label if relative == "current" else period.previous_year().label
+    """The period an outline query searches: current, previous (a year before), prior (the period just before),
+    year (the calendar year the period lies in) or last-year (the calendar year before)."""
+    return {"current": period.label, "previous": period.previous_year().label, "prior": period.previous().label,
+            "year": str(period.year), "last-year": str(period.year - 1)}.get(relative, period.previous_year().label)
 
 
 def retrieve_sources(config: Config, spec: SectionSpec, period: Period, k: int = 2) -> list[Chunk]:
@@ -162,24 +165,33 @@ def write_draft(config: Config, period_text: str, kind: str = "annual-summary", 
     writer, model = _make_writer(config, kind, use_cache)
 
     say("computing metrics")
-    metrics = compute_facts(config.data_dir, period_text, config.cache_dir, config.columns, config.promo_windows,
-                            engine_url=config.engine_url)
-    period = metrics.period
-    folder = draft_folder(config, period.label, kind, out)
+    # a plan (basis = "previous") is written for period_text from the year before's actuals plus proposed targets
+    wanted = parse_period(period_text)
+    basis = wanted.previous_year() if outline.basis == "previous" else wanted
+    metrics = compute_facts(config.data_dir, basis.label, config.cache_dir, config.columns, config.promo_windows)
+    plan = wanted if basis != wanted else None
+    if plan is not None:
+        from drafter.metrics.proposals import propose_targets
+
+        metrics.facts = metrics.facts + propose_targets(metrics.facts, basis.label, plan.label)
+    folder = draft_folder(config, wanted.label, kind, out)
     with FolderLock(folder):
         check_overwrite(folder, force)
         timings["metrics"] = time.perf_counter() - started
-        return _compose(config, outline, metrics, folder, writer, model, fallback, timings, started, say, script)
+        return _compose(config, outline, metrics, folder, writer, model, fallback, timings, started, say, script,
+                        plan)
 
 
 def _compose(config: Config, outline: Outline, metrics, folder: Path, writer, model, fallback: str,
-             timings: dict, started: float, say: Progress, script: str = "simplified") -> DraftResult:
+             timings: dict, started: float, say: Progress, script: str = "simplified",
+             plan: Period | None = None) -> DraftResult:
     """Retrieve, write, verify and save, while the draft folder is locked."""
     from drafter.render import render_markdown
     from drafter.verify import summarize, verify_markdown
     from drafter.write import FactBook, SectionContext
 
-    period, kind = metrics.period, outline.kind
+    period, kind = metrics.period, outline.kind  # period: the facts' period (for a plan, the year before)
+    report_period = plan or period
 
     say("retrieving excerpts")
     mark = time.perf_counter()
@@ -187,16 +199,17 @@ def _compose(config: Config, outline: Outline, metrics, folder: Path, writer, mo
     timings["retrieve"] = time.perf_counter() - mark
 
     company = config.company or "本公司"
-    title = outline.title.format(company=config.company, period_cn=period.chinese())
-    contexts = [SectionContext(spec, FactBook(metrics.facts, period, salt=f"{period.label}:{spec.id}"),
-                               sources[spec.id], company, title) for spec in outline.sections]
+    title = outline.title.format(company=config.company, period_cn=report_period.chinese())
+    contexts = [SectionContext(spec, FactBook(metrics.facts, period, salt=f"{report_period.label}:{spec.id}",
+                                              plan=plan), sources[spec.id], company, title)
+                for spec in outline.sections]
     mark = time.perf_counter()
     sections = _draft_sections(writer, contexts, kind, fallback, config.concurrency, say)
     timings["write"] = time.perf_counter() - mark
 
     say("verifying")
     mark = time.perf_counter()
-    draft = Draft(kind=kind, period=period.label, title=title, sections=sections, facts=metrics.facts)
+    draft = Draft(kind=kind, period=report_period.label, title=title, sections=sections, facts=metrics.facts)
     preface = (f"> 本稿由 drafter 依据经营数据与往期报告自动起草（{writer_chinese(sections)}），"
                f"文中每个数字均已与事实表核对，核对结果见 verification.json 与 review.html，请审阅后定稿。")
     markdown = render_markdown(draft, preface)
@@ -205,7 +218,9 @@ def _compose(config: Config, outline: Outline, metrics, folder: Path, writer, mo
     counts = summarize(findings)
     timings["verify"] = time.perf_counter() - mark
     seconds = time.perf_counter() - started
-    run = run_record(config, kind, period.label, model, sections, timings, seconds, counts, metrics)
+    run = run_record(config, kind, report_period.label, model, sections, timings, seconds, counts, metrics)
+    if plan is not None:
+        run["basis_period"] = period.label  # what the facts describe, and the period the verifier reads against
     save_draft(folder, draft, markdown, findings, counts, run)
     # issue 7: the script (--script traditional), then report.docx, review.html and charts/ from the saved folder
     from drafter.review import finish_draft

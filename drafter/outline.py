@@ -41,6 +41,7 @@ class Outline:
     title: str
     corpus_kind: str
     sections: tuple[SectionSpec, ...] = field(default=())
+    basis: str = "current"  # "previous": facts are for the period a year before (a plan is written from actuals)
 
     def section(self, section_id: str) -> SectionSpec:
         """Look a section up by id; a clear error names the valid ids."""
@@ -70,4 +71,8 @@ def load_outline(kind: str) -> Outline:
         )
         for s in raw["sections"]
     )
-    return Outline(kind=raw["kind"], title=raw["title"], corpus_kind=raw.get("corpus_kind", ""), sections=sections)
+    basis = raw.get("basis", "current")
+    if basis not in ("current", "previous"):
+        raise UserError(f"{path}: basis must be \"current\" or \"previous\", not {basis!r}")
+    return Outline(kind=raw["kind"], title=raw["title"], corpus_kind=raw.get("corpus_kind", ""), sections=sections,
+                   basis=basis)

@@ -182,7 +182,8 @@ def run_verify(config: Config, path: Path, facts_csv: Path | None, period: str |
         raw = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
         sources = [Chunk(**c) for chunks in raw.values() for c in chunks]
     if period is None and folder and (folder / "run.json").exists():
-        period = json.loads((folder / "run.json").read_text(encoding="utf-8")).get("period")
+        run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        period = run.get("basis_period") or run.get("period")
     try:
         text = report.read_text(encoding="utf-8")
     except UnicodeDecodeError:
