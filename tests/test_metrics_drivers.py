@@ -91,3 +91,28 @@ def test_contributions_and_drivers_always_sum_to_100(tmp_path_factory, orders, v
         assert len(drivers) == 3 and math.isclose(sum(drivers), 100, abs_tol=1e-6)
         assert math.isclose(f["visitors.driver.2025"],
                             math.log(f["visitors.2025"] / f["visitors.2024"]) / change * 100, rel_tol=1e-9)
+
+
+def test_new_buyers_30_day_repurchase_by_hand(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "orders.csv").write_text(
+        "订单号,用户ID,下单时间,渠道,实付金额,订单状态\n"
+        "A1,n1,2025-12-20 10:00:00,天猫,10,已完成\n"  # again on 2026-01-05 in another channel: counts
+        "A2,n1,2026-01-05 10:00:00,京东,10,已完成\n"
+        "B1,n2,2025-03-01 10:00:00,天猫,10,已完成\n"  # two orders at the first instant, one more within 30 days
+        "B2,n2,2025-03-01 10:00:00,天猫,10,已完成\n"
+        "B3,n2,2025-03-20 10:00:00,天猫,10,已完成\n"
+        "C1,n3,2025-05-01 10:00:00,天猫,10,已完成\n"  # two orders at the same instant only: not a repurchase
+        "C2,n3,2025-05-01 10:00:00,京东,10,已完成\n"
+        "D1,n4,2025-06-01 10:00:00,天猫,10,已完成\n"  # 44 days later: too late
+        "D2,n4,2025-07-15 10:00:00,天猫,10,已完成\n"
+        "E1,n5,2025-08-01 00:00:00,天猫,10,已完成\n"  # exactly 30 days later: counts
+        "E2,n5,2025-08-31 00:00:00,天猫,10,已完成\n"
+        "F1,n6,2025-09-01 10:00:00,天猫,10,已完成\n"  # the second order was cancelled
+        "F2,n6,2025-09-05 10:00:00,天猫,10,已取消\n", encoding="utf-8")
+    f = facts(folder, "2025", tmp_path)
+    assert f["new_buyers.2025"] == 6
+    assert f["new_buyer_repurchase_30d.2025"] == 50
+    assert f["buyers.2025[channel=天猫]"] == 6 and f["buyers.2025[channel=京东]"] == 1
+    assert facts(folder, "2025Q4", tmp_path)["new_buyer_repurchase_30d.2025Q4"] == 100

@@ -116,3 +116,45 @@ def test_chinese_numerals_use_cn2an():
     assert values["一千二百八十万元"] == 12_800_000
     assert values["一百十一人"] == 111
     assert values["三点五万人"] == 35_000
+
+
+NEW, OLD = "buyer=新客", "buyer=老客"
+DRIVER_FACTS = FACTS + [
+    fact("gmv", "GMV", "value", 10_950_000, "元", NEW), fact("gmv", "GMV", "yoy", 30.2, "%", NEW),
+    fact("gmv", "GMV", "share", 47.0, "%", NEW), fact("gmv", "GMV", "share_pp", 5.3, "pp", NEW),
+    fact("gmv", "GMV", "contribution", 62.0, "%", NEW),
+    fact("gmv", "GMV", "value", 12_340_000, "元", OLD), fact("gmv", "GMV", "yoy", 6.1, "%", OLD),
+    fact("gmv", "GMV", "share", 43.0, "%", OLD), fact("gmv", "GMV", "share_pp", -5.3, "pp", OLD),
+    fact("gmv", "GMV", "contribution", 38.0, "%", OLD),
+    fact("visitors", "访客数", "driver", 80.1, "%"), fact("conversion_rate", "转化率", "driver", -5.2, "%"),
+    fact("aov", "客单价", "driver", 25.1, "%"), fact("visitors", "访客数", "driver", 120.0, "%", DY),
+]
+
+DRIVER_CASES = [
+    ("新客贡献了GMV增量的62.0%。", "新客贡献了GMV增量的72.0%。", "72.0%", "mismatch"),
+    ("老客GMV为1,234万元，占比43.0%。", "老客GMV为1,234万元，占比47.0%。", "47.0%", "mismatch"),
+    ("GMV增长中，访客数增长贡献了80.1%，转化率变化贡献了-5.2%，客单价变化贡献了25.1%。",
+     "GMV增长中，访客数增长贡献了25.1%，转化率变化贡献了-5.2%，客单价变化贡献了80.1%。", "25.1%", "mismatch"),
+    ("转化率变化贡献了GMV变化的-5.2%。", "转化率变化贡献了GMV变化的5.2%。", "5.2%", "mismatch"),
+    ("回头客GMV同比增长6.1%，老买家贡献了增量的38.0%。", "回头客GMV同比增长16.1%。", "16.1%", "mismatch"),
+    ("新买家GMV占比47.0%，较上年提升5.3个百分点。", "新买家GMV占比47.0%，较上年下降5.3个百分点。", "5.3个百分点",
+     "claim_error"),
+    ("新用户GMV为1,095万元，同比增长30.2%。", "老用户GMV为1,095万元。", "1,095万元", "mismatch"),
+    ("抖音渠道访客数增长贡献了GMV增量的120.0%。", "抖音渠道访客数增长贡献了GMV增量的80.1%。", "80.1%", "mismatch"),
+]
+
+
+@pytest.mark.parametrize(("good", "bad", "flagged", "verdict"), DRIVER_CASES)
+def test_buyer_types_and_gmv_drivers(good, bad, flagged, verdict):
+    def check(text):
+        return [(f.text, f.verdict) for f in verify_markdown(text, DRIVER_FACTS, period="2024")]
+
+    ok = check(good)
+    assert ok and all(v == "verified" for _, v in ok), ok
+    assert (flagged, verdict) in check(bad)
+
+
+def test_new_buyer_count_is_still_a_metric_next_to_buyer_type_facts():
+    texts = [(f.text, f.verdict) for f in verify_markdown("新客3.82万人，新客30天复购率为8.9%。", DRIVER_FACTS + [
+        fact("new_buyers", "新客数", "value", 38_200, "人")], period="2024")]
+    assert texts == [("3.82万人", "verified"), ("8.9%", "verified")]

@@ -42,8 +42,11 @@ class Engine(Protocol):
     def columns(self, relation: str) -> dict[str, str]:
         """Column name → kind (time, number, bool, text) of a table or view."""
 
-    def month_day(self, expr: str) -> str:
-        """SQL giving 'MM-DD' of a timestamp."""
+    def second_smallest(self, expr: str) -> str | None:
+        """SQL aggregate giving the second smallest value (ties count twice), None when the engine has none."""
+
+    def may_repeat(self, relation: str, column: str) -> bool:
+        """False only when no non-null value of the column occurs twice (True: look with SQL)."""
 
     def parse_time(self, text: str) -> str:
         """SQL parsing a text expression into a timestamp, NULL when it is not a date."""
@@ -62,9 +65,19 @@ class DuckDBEngine:
     row_numbers = True
 
     def __init__(self) -> None:
+        import os
+        import tempfile
+
         import duckdb
 
-        self.con = duckdb.connect(":memory:")
+        # Every core, and a cap well under the machine's memory: DuckDB spills big aggregates to disk past it
+        # (in a private temporary folder, not a .tmp in the user's working directory).
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        limit_mb = max(512, min(memory // 4, 4 << 30) >> 20)
+        self.spill = tempfile.mkdtemp(prefix="drafter-duckdb-")
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        self.con = duckdb.connect(":memory:", config={
+            "threads": cores, "memory_limit": f"{limit_mb}MB", "temp_directory": self.spill})
 
     def query(self, sql: str):
         """Run SQL and return a pandas DataFrame."""
@@ -107,9 +120,19 @@ class DuckDBEngine:
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_frame")
         self.con.unregister(f"{name}_frame")
 
-    def month_day(self, expr: str) -> str:
-        """SQL giving 'MM-DD' of a timestamp."""
-        return f"strftime({expr}, '%m-%d')"
+    def second_smallest(self, expr: str) -> str | None:
+        """SQL aggregate giving the second smallest value (ties count twice)."""
+        return f"min({expr}, 2)[2]"
+
+    def may_repeat(self, relation: str, column: str) -> bool:
+        """Whether two non-null values might be equal: sorts their 64-bit hashes (a collision only costs a query)."""
+        import numpy as np
+
+        # A GROUP BY over ten million distinct ids takes seconds; sorting their hashes takes a fraction of one.
+        hashes = self.con.execute(f"SELECT hash({column}) AS h FROM {relation} WHERE {column} IS NOT NULL"
+                                  ).fetchnumpy()["h"]
+        hashes.sort()
+        return bool(np.any(hashes[1:] == hashes[:-1]))
 
     def parse_time(self, text: str) -> str:
         """SQL parsing text into a timestamp with the formats real exports use."""
@@ -127,8 +150,11 @@ class DuckDBEngine:
         return f"isnan({expr})"
 
     def close(self) -> None:
-        """Release the connection."""
+        """Release the connection and its spill folder."""
+        import shutil
+
         self.con.close()
+        shutil.rmtree(self.spill, ignore_errors=True)
 
 
 # PostgreSQL has no TRY_CAST: a session-local function turns a failed cast into NULL.
@@ -214,9 +240,13 @@ class PostgresEngine:
         ).fetchall()}
         return {c.name: type_kind(types.get(c.type_code, "text")) for c in cursor.description}
 
-    def month_day(self, expr: str) -> str:
-        """SQL giving 'MM-DD' of a timestamp."""
-        return f"to_char({expr}, 'MM-DD')"
+    def second_smallest(self, expr: str) -> str | None:
+        """PostgreSQL has no such aggregate: the caller checks with a join instead."""
+        return None
+
+    def may_repeat(self, relation: str, column: str) -> bool:
+        """Always worth asking the warehouse itself."""
+        return True
 
     def parse_time(self, text: str) -> str:
         """SQL parsing text into a timestamp."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.errors import UserError
-from drafter.metrics.compute import order_count, period_values, prepare_buyers, skipped_metrics
+from drafter.metrics.compute import period_values, skipped_metrics
 from drafter.metrics.data import load_data
 from drafter.metrics.derived import (
     breakdown_facts,
@@ -49,35 +49,29 @@ def compute_facts(data_dir: Path, period_text: str, cache_dir: Path, columns: di
 
 def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows) -> MetricsResult:
     loaded = load_data(engine, Path(data_dir), Path(cache_dir), columns or {})
-    if not order_count(engine, period):
+    last_year = period.previous_year()
+    before = last_year.previous_year()
+    wanted = [period, last_year, before] + ([period.previous()] if period.grain != "year" else [])
+    # All periods in one pass per kind of metric (sales, buyers) rather than one pass per period.
+    values = period_values(engine, loaded, list({p.label: p for p in wanted}.values()), promo_windows)
+    if not values:
         span = engine.query("SELECT MIN(order_time) AS a, MAX(order_time) AS b FROM orders").to_dict("records")[0]
         raise UserError(f"{loaded.names['orders']} covers {span['a']:%Y-%m-%d} to {span['b']:%Y-%m-%d} and has "
                         f"nothing in {period.label}; choose a period inside that range")
     result = MetricsResult(period=period, facts=[], skipped=skipped_metrics(loaded), files=dict(loaded.files))
-    last_year = period.previous_year()
-    wanted = [period, last_year, last_year.previous_year()] + ([period.previous()] if period.grain != "year" else [])
-    prepared = prepare_buyers(engine, loaded, list({p.label: p for p in wanted}.values()))
-
-    def values_of(when: Period):
-        return period_values(engine, loaded, when, prepared, promo_windows)
-
-    current = values_of(period)
-    previous = values_of(last_year) if order_count(engine, last_year) else None
+    current, previous = values[period.label], values.get(last_year.label)
     facts = value_facts(current, period) + breakdown_facts(current, previous, period)
     if previous is None:
         result.notes.append(f"no orders in {last_year.label}: year-on-year facts left out")
     else:
         facts += value_facts(previous, last_year) + change_facts(current, previous, period, "yoy")
         facts += driver_facts(current, previous, period)
-        before = last_year.previous_year()
-        older = values_of(before) if order_count(engine, before) else None
+        older = values.get(before.label)
         if older is not None:
             facts += change_facts(previous, older, last_year, "yoy") + driver_facts(previous, older, last_year)
         facts += breakdown_facts(previous, older, last_year)
-    if period.grain != "year":
-        prior = period.previous()
-        if order_count(engine, prior):
-            facts += change_facts(current, values_of(prior), period, "pop")
+    if period.grain != "year" and period.previous().label in values:
+        facts += change_facts(current, values[period.previous().label], period, "pop")
     facts += kpi_facts(engine, loaded, period)
     facts += target_facts(engine, loaded, facts, period)
     result.facts = facts

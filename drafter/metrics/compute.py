@@ -1,7 +1,10 @@
-"""Base metric values for one period, computed with portable SQL on the engine."""
+"""Base metric values for every period a report needs, in a few scans of the orders (portable SQL)."""
 
 from __future__ import annotations
 
+import re
+
+from drafter.errors import UserError
 from drafter.metrics.data import LoadedData
 from drafter.metrics.periods import Period
 
@@ -12,9 +15,26 @@ NEW_BUYERS, RETURNING_BUYERS = "buyer=新客", "buyer=老客"
 # (metric, dimension) → value, e.g. ("gmv", "channel=抖音") → 6.87e6
 Values = dict[tuple[str, str], float]
 
+# Where each buyer bought is one BIGINT of flags, a bit per (period, channel); past 62 bits, a query per period.
+MAX_FLAGS = 62
+
 
 def _between(column: str, period: Period) -> str:
     return f"{column} >= TIMESTAMP '{period.start} 00:00:00' AND {column} < TIMESTAMP '{period.end} 00:00:00'"
+
+
+def _period_index(column: str, periods: list[Period]) -> str:
+    """SQL giving the index of the (disjoint) period a timestamp falls in, NULL outside them all."""
+    return "CASE " + " ".join(f"WHEN {_between(column, p)} THEN {k}" for k, p in enumerate(periods)) + " END"
+
+
+def _in_any(column: str, periods: list[Period]) -> str:
+    # Spelled out as ranges (not via the CASE) so engines can skip row groups outside every period.
+    return " OR ".join(f"({_between(column, p)})" for p in periods)
+
+
+def _literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _ratio(numerator: float | None, denominator: float | None, scale: float = 1.0) -> float | None:
@@ -33,118 +53,171 @@ def _put(values: Values, metric: str, dimension: str, value) -> None:
         values[(metric, dimension)] = float(value)
 
 
-def order_count(engine, period: Period) -> int:
-    """Orders placed in the period (any status)."""
-    return int(engine.query(f"SELECT COUNT(*) AS n FROM orders WHERE {_between('order_time', period)}")["n"][0])
+def _month_day(text: str, name: str) -> int:
+    match = re.fullmatch(r"\s*(\d{1,2})-(\d{1,2})\s*", str(text))
+    if not match or not (1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 31):
+        raise UserError(f"promo window {name!r}: {text!r} is not a month-day; write it like \"06-18\"")
+    return int(match[1]) * 100 + int(match[2])
 
 
-def _sales(engine, period: Period, values: Values, dimensions: list[str]) -> None:
-    # One scan for the total and every breakdown (GROUPING SETS), rather than one scan per dimension.
-    flags = "".join(f"GROUPING({d}) AS g_{d}, {d}, " for d in dimensions)
-    sets = f"GROUP BY GROUPING SETS ((), {', '.join(f'({d})' for d in dimensions)})" if dimensions else ""
+def _promo_condition(windows: dict[str, list[str]]) -> str:
+    """SQL on md (month × 100 + day) that is true inside any promotion window."""
+    clauses = []
+    for name, (start, end) in (windows or DEFAULT_PROMO_WINDOWS).items():
+        clauses.append(f"(md BETWEEN {_month_day(start, name)} AND {_month_day(end, name)})")
+    return " OR ".join(clauses)
+
+
+def _sales(engine, periods: list[Period], dimensions: list[str], windows: dict) -> tuple[list[int], list[Values]]:
+    """Orders (any status) and sales values of every period, from one scan with grouping sets."""
+    sets = ", ".join(["(k)", "(k, m)", *(f"(k, {d})" for d in dimensions)])
+    keys = "".join(f", {d}" for d in dimensions)
+    # Plain COUNT/SUM over the few distinct (period, month, promo, status, channel, category) first; the grouping
+    # sets and FILTERs then run on that small table instead of on every order once per set.
     frame = engine.query(
-        f"""SELECT {flags}
-               SUM(amount) FILTER (WHERE status <> 'cancelled') AS gmv,
-               COUNT(*) FILTER (WHERE status <> 'cancelled') AS orders,
-               SUM(amount) FILTER (WHERE status = 'refunded') AS refund_amount,
-               COUNT(*) FILTER (WHERE status = 'refunded') AS refund_orders
-            FROM orders WHERE {_between('order_time', period)} {sets}"""
+        f"""WITH cells AS (
+                SELECT k, m, promo, status{keys}, COUNT(*) AS n, SUM(amount) AS amount
+                FROM (SELECT {_period_index('order_time', periods)} AS k, EXTRACT(month FROM order_time) AS m,
+                             ({_promo_condition(windows)}) AS promo, amount, status{keys}
+                      FROM (SELECT *, EXTRACT(month FROM order_time) * 100 + EXTRACT(day FROM order_time) AS md
+                            FROM orders WHERE {_in_any('order_time', periods)}) o) s
+                GROUP BY k, m, promo, status{keys})
+            SELECT k, GROUPING(m) AS g_m, m, {''.join(f'GROUPING({d}) AS g_{d}, {d}, ' for d in dimensions)}
+                   SUM(n) AS all_orders,
+                   SUM(amount) FILTER (WHERE status <> 'cancelled') AS gmv,
+                   SUM(n) FILTER (WHERE status <> 'cancelled') AS orders,
+                   SUM(amount) FILTER (WHERE status = 'refunded') AS refund_amount,
+                   SUM(n) FILTER (WHERE status = 'refunded') AS refund_orders,
+                   SUM(amount) FILTER (WHERE status <> 'cancelled' AND promo) AS promo_gmv
+            FROM cells GROUP BY GROUPING SETS ({sets})"""
     )
-    for row in frame.to_dict("records"):
+    counts, values = [0] * len(periods), [{} for _ in periods]
+
+    def order(row) -> tuple:
+        # Totals first; then by name, so equal values always rank the same way (engines return groups in any order).
+        grouped = [d for d in [*dimensions, "m"] if not row[f"g_{d}"]]
+        return len(grouped), grouped, str(row[grouped[0]]) if grouped else ""
+
+    for row in sorted(frame.to_dict("records"), key=order):
+        k, into = int(row["k"]), values[int(row["k"])]
         grouped = [d for d in dimensions if not row[f"g_{d}"]]
-        dim = f"{grouped[0]}={row[grouped[0]]}" if grouped else ""
-        if grouped and (row[grouped[0]] is None or not row["orders"]):
+        gmv, orders = _zero_if_null(row["gmv"]), int(_zero_if_null(row["orders"]))
+        if not row["g_m"]:
+            if orders and periods[k].grain in {"year", "half", "quarter"}:
+                _put(into, "gmv", f"month={int(row['m'])}月", gmv)
             continue
-        gmv, orders = _zero_if_null(row["gmv"]), row["orders"]
-        _put(values, "gmv", dim, gmv)
-        _put(values, "orders", dim, orders)
-        _put(values, "aov", dim, _ratio(gmv, orders))
-        _put(values, "refund_rate", dim, _ratio(_zero_if_null(row["refund_amount"]), gmv, 100))
+        if grouped and (row[grouped[0]] is None or not orders):
+            continue
+        dim = f"{grouped[0]}={row[grouped[0]]}" if grouped else ""
+        _put(into, "gmv", dim, gmv)
+        _put(into, "orders", dim, orders)
+        _put(into, "aov", dim, _ratio(gmv, orders))
+        _put(into, "refund_rate", dim, _ratio(_zero_if_null(row["refund_amount"]), gmv, 100))
         if not dim:
-            _put(values, "refund_order_rate", dim, _ratio(row["refund_orders"], orders, 100))
+            counts[k] = int(row["all_orders"])
+            _put(into, "refund_order_rate", dim, _ratio(_zero_if_null(row["refund_orders"]), orders, 100))
+            _put(into, "promo_gmv_share", dim, _ratio(_zero_if_null(row["promo_gmv"]), row["gmv"], 100))
+    return counts, values
 
 
-def prepare_buyers(engine, loaded: LoadedData, periods: list[Period]) -> dict[str, int]:
-    """One pass over the paid orders: per buyer and channel, first order, 30-day repeat and each period's orders."""
-    channel = "channel" if loaded.has("orders", "channel") else "''"
-    columns = []
-    for k, period in enumerate(periods):
-        inside = _between("p.order_time", period)
-        columns.append(f"COUNT(*) FILTER (WHERE {inside}) AS n{k}, SUM(p.amount) FILTER (WHERE {inside}) AS g{k}")
+def _buyer_table(engine, periods: list[Period], channels: list[str]) -> None:
+    """One row per buyer: first (and second) paid order ever and, per period, orders, GMV and channel flags."""
+    flags = 0 < len(channels) * len(periods) <= MAX_FLAGS
+    index = "CASE channel " + " ".join(f"WHEN {_literal(c)} THEN {i}" for i, c in enumerate(channels)) + " END"
+    second = engine.second_smallest("order_time")
+    columns = ["MIN(order_time) AS first_time", f"{second} AS second_time" if second else
+               "CAST(NULL AS TIMESTAMP) AS second_time"]
+    for k in range(len(periods)):
+        # Plain FILTERed aggregates over one GROUP BY user_id: one hash table of buyers for every period.
+        columns.append(f"COUNT(*) FILTER (WHERE k = {k}) AS n{k}, SUM(amount) FILTER (WHERE k = {k}) AS g{k}")
+    if flags:  # one plain aggregate for all periods: a FILTERed one per period costs a pass over the hash table each
+        columns.append(f"bit_or(CAST(1 AS BIGINT) << CAST(k * {len(channels)} + c AS INTEGER)) AS flags")
     engine.execute("DROP TABLE IF EXISTS drafter_buyers")
-    # Buyer metrics need millions of per-user groups; computing them once for all periods beats once per period.
     engine.execute(
         f"""CREATE TEMP TABLE drafter_buyers AS
-            WITH paid AS (SELECT user_id, {channel} AS channel, order_time, amount FROM orders
-                          WHERE status <> 'cancelled'),
-                 firsts AS (SELECT user_id, MIN(order_time) AS first_time FROM paid GROUP BY user_id)
-            SELECT p.user_id, p.channel, MIN(f.first_time) AS first_time,
-                   COUNT(*) FILTER (WHERE p.order_time > f.first_time
-                                      AND p.order_time <= f.first_time + INTERVAL '30 days') AS again,
-                   {', '.join(columns)}
-            FROM paid p JOIN firsts f USING (user_id) GROUP BY p.user_id, p.channel"""
+            SELECT user_id, {', '.join(columns)}
+            FROM (SELECT user_id, order_time, amount, {_period_index('order_time', periods)} AS k,
+                         {index if flags else 'NULL'} AS c
+                  FROM orders WHERE status <> 'cancelled') p
+            GROUP BY user_id"""
     )
-    return {period.label: k for k, period in enumerate(periods)}
 
 
-def _buyers(engine, k: int, period: Period, values: Values, by_channel: bool) -> None:
-    # A new buyer's first paid order ever falls inside the period; everyone else who bought is returning.
-    start = f"TIMESTAMP '{period.start} 00:00:00'"
-    row = engine.query(
-        f"""WITH u AS (SELECT user_id, SUM(n{k}) AS n, SUM(g{k}) AS gmv, MIN(first_time) AS first_time,
-                              SUM(again) AS again
-                       FROM drafter_buyers WHERE n{k} > 0 GROUP BY user_id)
-            SELECT COUNT(*) AS buyers, COUNT(*) FILTER (WHERE n >= 2) AS repeaters,
-                   COUNT(*) FILTER (WHERE first_time >= {start}) AS new_buyers,
-                   SUM(gmv) FILTER (WHERE first_time >= {start}) AS new_gmv,
-                   SUM(gmv) FILTER (WHERE first_time < {start}) AS old_gmv,
-                   COUNT(*) FILTER (WHERE first_time >= {start} AND again > 0) AS new_again
-            FROM u"""
-    ).to_dict("records")[0]
-    buyers = row["buyers"]
+def _repeated_within_30_days(engine, k: int, start: str, only_ties: bool) -> int:
+    """New buyers with another paid order in the 30 days after their first, checked against the orders."""
+    ties = "AND b.second_time = b.first_time" if only_ties else ""
+    return int(engine.query(
+        f"""SELECT COUNT(*) AS n FROM drafter_buyers b
+            WHERE b.n{k} > 0 AND b.first_time >= {start} {ties}
+              AND EXISTS (SELECT 1 FROM orders o WHERE o.user_id = b.user_id AND o.status <> 'cancelled'
+                          AND o.order_time > b.first_time AND o.order_time <= b.first_time + INTERVAL '30 days')"""
+    )["n"][0])
+
+
+def _buyer_rows(engine, periods: list[Period], channels: list[str] | None) -> list[dict]:
+    """Each period's buyers, repeaters, new buyers and GMV split, from one scan of the buyer table."""
+    flags = channels is not None and 0 < len(channels) * len(periods) <= MAX_FLAGS
+    parts = []
+    for k, period in enumerate(periods):
+        # A new buyer's first paid order ever falls inside the period; everyone else who bought is returning.
+        start = f"TIMESTAMP '{period.start} 00:00:00'"
+        bought, new = f"n{k} > 0", f"n{k} > 0 AND first_time >= {start}"
+        parts.append(
+            f"""COUNT(*) FILTER (WHERE {bought}) AS buyers_{k}, COUNT(*) FILTER (WHERE n{k} >= 2) AS repeaters_{k},
+                COUNT(*) FILTER (WHERE {new}) AS new_buyers_{k}, SUM(g{k}) FILTER (WHERE {new}) AS new_gmv_{k},
+                SUM(g{k}) FILTER (WHERE {bought} AND first_time < {start}) AS old_gmv_{k},
+                COUNT(*) FILTER (WHERE {new} AND second_time > first_time
+                                   AND second_time <= first_time + INTERVAL '30 days') AS again_{k},
+                COUNT(*) FILTER (WHERE {new} AND second_time = first_time) AS ties_{k}""")
+        if flags:
+            parts += [f"COUNT(*) FILTER (WHERE (flags & {1 << (k * len(channels) + i)}) <> 0) AS c{i}_{k}"
+                      for i in range(len(channels))]
+    row = engine.query(f"SELECT {', '.join(parts)} FROM drafter_buyers").to_dict("records")[0]
+    rows: list[dict] = [{} for _ in periods]
+    for name, value in row.items():
+        base, k = name.rsplit("_", 1)
+        rows[int(k)][base] = value
+    for k, period in enumerate(periods):
+        start = f"TIMESTAMP '{period.start} 00:00:00'"
+        if engine.second_smallest("order_time") is None:
+            rows[k]["again"] = _repeated_within_30_days(engine, k, start, only_ties=False)
+        elif rows[k]["ties"]:
+            # Two orders at the very first instant hide whether a later one followed within 30 days.
+            rows[k]["again"] += _repeated_within_30_days(engine, k, start, only_ties=True)
+        if channels is not None:
+            rows[k]["channels"] = {c: rows[k][f"c{i}"] for i, c in enumerate(channels)} if flags else \
+                _channel_buyers(engine, period)
+    return rows
+
+
+def _channel_buyers(engine, period: Period) -> dict:
+    frame = engine.query(f"SELECT channel AS dim, COUNT(DISTINCT user_id) AS buyers FROM orders "
+                         f"WHERE status <> 'cancelled' AND {_between('order_time', period)} GROUP BY channel")
+    return dict(zip(frame["dim"], frame["buyers"], strict=True))
+
+
+def _buyers(row: dict, values: Values) -> None:
+    buyers, new_buyers = row["buyers"], row["new_buyers"]
     _put(values, "buyers", "", buyers)
     _put(values, "aov_buyer", "", _ratio(values.get(("gmv", "")), buyers))
     _put(values, "purchase_frequency", "", _ratio(values.get(("orders", "")), buyers))
     _put(values, "repurchase_rate", "", _ratio(row["repeaters"], buyers, 100))
-    _put(values, "new_buyers", "", row["new_buyers"])
-    _put(values, "returning_buyers", "", buyers - row["new_buyers"])
-    _put(values, "new_buyer_repurchase_30d", "", _ratio(row["new_again"], row["new_buyers"], 100))
+    _put(values, "new_buyers", "", new_buyers)
+    _put(values, "returning_buyers", "", buyers - new_buyers)
+    _put(values, "new_buyer_repurchase_30d", "", _ratio(row["again"], new_buyers, 100))
     if buyers:
         _put(values, "gmv", NEW_BUYERS, _zero_if_null(row["new_gmv"]))
         _put(values, "gmv", RETURNING_BUYERS, _zero_if_null(row["old_gmv"]))
-    if by_channel:
-        frame = engine.query(f"SELECT channel AS dim, COUNT(*) AS buyers FROM drafter_buyers WHERE n{k} > 0 "
-                             f"GROUP BY channel")
-        for dim, count in zip(frame["dim"], frame["buyers"], strict=True):
-            if dim is not None and ("orders", f"channel={dim}") in values:
-                _put(values, "buyers", f"channel={dim}", count)
-
-
-def _monthly(engine, period: Period, values: Values) -> None:
-    frame = engine.query(
-        f"""SELECT EXTRACT(month FROM order_time) AS m, SUM(amount) AS gmv FROM orders
-            WHERE status <> 'cancelled' AND {_between('order_time', period)} GROUP BY 1 ORDER BY 1"""
-    )
-    for m, gmv in zip(frame["m"], frame["gmv"], strict=True):
-        _put(values, "gmv", f"month={int(m)}月", gmv)
-
-
-def _promo(engine, period: Period, values: Values, windows: dict[str, list[str]]) -> None:
-    clauses = []
-    for start, end in (windows or DEFAULT_PROMO_WINDOWS).values():
-        clauses.append(f"({engine.month_day('order_time')} BETWEEN '{start}' AND '{end}')")
-    row = engine.query(
-        f"""SELECT SUM(amount) FILTER (WHERE {' OR '.join(clauses)}) AS promo, SUM(amount) AS gmv FROM orders
-            WHERE status <> 'cancelled' AND {_between('order_time', period)}"""
-    ).to_dict("records")[0]
-    _put(values, "promo_gmv_share", "", _ratio(_zero_if_null(row["promo"]), row["gmv"], 100))
+    for dim, count in row.get("channels", {}).items():
+        if dim is not None and ("orders", f"channel={dim}") in values:
+            _put(values, "buyers", f"channel={dim}", count)
 
 
 def _users(engine, k: int, period: Period, values: Values) -> None:
     row = engine.query(
         f"""SELECT (SELECT COUNT(*) FROM users WHERE {_between('register_time', period)}) AS new_users,
                    (SELECT AVG(CASE WHEN u.is_member THEN 1.0 ELSE 0.0 END) FROM
-                       (SELECT DISTINCT user_id FROM drafter_buyers WHERE n{k} > 0) b
+                       (SELECT user_id FROM drafter_buyers WHERE n{k} > 0) b
                     LEFT JOIN users u USING (user_id)) AS member_share"""
     ).to_dict("records")[0]
     _put(values, "new_users", "", row["new_users"])
@@ -195,22 +268,34 @@ def _marketing(engine, period: Period, values: Values, loaded: LoadedData) -> No
         _put(values, "cac", "", _ratio(spend, new))
 
 
-def period_values(engine, loaded: LoadedData, period: Period, prepared: dict[str, int],
-                  promo_windows: dict | None = None) -> Values:
-    """Every base metric value the data supports for one period (prepared by `prepare_buyers`)."""
-    values: Values = {}
-    _sales(engine, period, values, [d for d in ("channel", "category") if loaded.has("orders", d)])
-    _buyers(engine, prepared[period.label], period, values, loaded.has("orders", "channel"))
-    if period.grain in {"year", "half", "quarter"}:
-        _monthly(engine, period, values)
-    _promo(engine, period, values, promo_windows or {})
-    if loaded.has("users"):
-        _users(engine, prepared[period.label], period, values)
-    if loaded.has("traffic"):
-        _traffic(engine, period, values, loaded)
-    if loaded.has("marketing"):
-        _marketing(engine, period, values, loaded)
-    return values
+def period_values(engine, loaded: LoadedData, periods: list[Period], promo_windows: dict | None = None) -> dict:
+    """Every base metric value the data supports, by period label, for the periods that have orders.
+
+    The periods must not overlap; nothing more is computed when the first one (the one asked for) has no orders.
+    """
+    dimensions = [d for d in ("channel", "category") if loaded.has("orders", d)]
+    counts, sales = _sales(engine, periods, dimensions, promo_windows or {})
+    if not counts[0]:
+        return {}
+    active = [k for k, n in enumerate(counts) if n]
+    chosen = [periods[k] for k in active]
+    by_channel = loaded.has("orders", "channel")
+    channels = sorted({d.split("=", 1)[1] for k in active for (m, d) in sales[k] if d.startswith("channel=")})
+    _buyer_table(engine, chosen, channels)
+    buyer_rows = _buyer_rows(engine, chosen, channels if by_channel else None)
+    out = {}
+    for j, (k, period) in enumerate(zip(active, chosen, strict=True)):
+        values = sales[k]
+        _buyers(buyer_rows[j], values)
+        if loaded.has("users"):
+            _users(engine, j, period, values)
+        if loaded.has("traffic"):
+            _traffic(engine, period, values, loaded)
+        if loaded.has("marketing"):
+            _marketing(engine, period, values, loaded)
+        out[period.label] = values
+    engine.execute("DROP TABLE drafter_buyers")  # a buyer table can hold millions of rows: free it now
+    return out
 
 
 def skipped_metrics(loaded: LoadedData) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,8 @@ class Source:
     loose: bool = False
     # Parquet and warehouse tables stay where they are (a view); staged CSV/Excel text is parsed once into a table.
     relation_kind: str = "TABLE"
+    # Excel: header → first merged range (e.g. "E2:E3") spanning several data rows, filled with its top-left value.
+    merged: dict[str, str] = field(default_factory=dict)
 
 
 def find_file(data_dir: Path, table: str) -> Path | None:
@@ -78,7 +81,7 @@ def _utf8_copy(path: Path, cache_dir: Path) -> Path:
     return copy
 
 
-def _stage_file(engine, table: str, path: Path, cache_dir: Path) -> Source:
+def _stage_file(engine, table: str, path: Path, cache_dir: Path, overrides: dict | None = None) -> Source:
     name = f"raw_{table}"
     if path.suffix == ".csv":
         if path.stat().st_size == 0:
@@ -87,19 +90,93 @@ def _stage_file(engine, table: str, path: Path, cache_dir: Path) -> Source:
     elif path.suffix == ".parquet":
         engine.read_parquet(name, path)
     else:
-        import pandas as pd
-
-        try:
-            frame = pd.read_excel(path, dtype=str)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-            raise UserError(f"{path.name}: cannot read this Excel file ({exc}); save it again as .xlsx") from exc
+        frame, header, merged = _read_excel(path, table, overrides or {})
         engine.read_frame(name, frame)
+        if header:  # a title row above the header: keep row numbers those of the sheet
+            engine.execute(f"UPDATE {name} SET _row = _row + {header}")
     kinds = {c: k for c, k in engine.columns(name).items() if c != "_row"}
     parquet = path.suffix == ".parquet"
-    return Source(table, name, path.name, kinds, path, loose=not parquet, relation_kind="VIEW" if parquet else "TABLE")
+    source = Source(table, name, path.name, kinds, path, loose=not parquet,
+                    relation_kind="VIEW" if parquet else "TABLE")
+    if path.suffix == ".xlsx":
+        source.merged = merged
+    return source
 
 
-def _sources(engine, data_dir: Path, cache_dir: Path) -> list[Source]:
+def _merged_ranges(path: Path) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of the first sheet's merged cells, read without loading the sheet."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.cell import range_boundaries
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        member = getattr(book.worksheets[0], "_worksheet_path", "") if book.worksheets else ""
+    finally:
+        book.close()
+    if not member:
+        return []
+    tail, found = b"", None
+    with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as stream:
+        # <mergeCells> follows the cell data: scan in blocks, keep only what comes after it.
+        while chunk := stream.read(1 << 20):
+            if found is not None:
+                found += chunk
+                continue
+            block = tail + chunk
+            at = block.find(b"mergeCells")
+            if at >= 0:
+                found = bytearray(block[at:])
+            tail = block[-16:]
+    refs = re.findall(rb'mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', bytes(found or b""))
+    return [range_boundaries(ref.decode()) for ref in refs]
+
+
+def _header_row(frame, table: str, overrides: dict[str, str]) -> int:
+    """The first of the top 10 rows naming every required column (a title row may sit above it); else 0."""
+    for index in range(min(10, len(frame))):
+        cells = {str(v).strip().lower() for v in frame.iloc[index] if isinstance(v, str)}
+        found = 0
+        for canonical in REQUIRED[table]:
+            names = [overrides[canonical]] if canonical in overrides else [canonical, *SCHEMA[table][canonical]]
+            found += any(n.strip().lower() in cells for n in names)
+        if found == len(REQUIRED[table]):
+            return index
+    return 0
+
+
+def _read_excel(path: Path, table: str, overrides: dict[str, str]):
+    """The first sheet as text: header row found, merged cells filled. Returns (frame, header index, merged)."""
+    import pandas as pd
+    from openpyxl.utils.cell import get_column_letter
+
+    try:
+        raw = pd.read_excel(path, dtype=str, header=None)
+        ranges = _merged_ranges(path)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise UserError(f"{path.name}: cannot read this Excel file ({exc}); save it again as .xlsx") from exc
+    if raw.empty:
+        raise UserError(f"{path.name}: the first sheet is empty; put the table with its header row on the first sheet")
+    for min_col, min_row, max_col, max_row in ranges:
+        if min_row - 1 < len(raw) and min_col - 1 < raw.shape[1]:
+            raw.iloc[min_row - 1:max_row, min_col - 1:max_col] = raw.iat[min_row - 1, min_col - 1]
+    header = _header_row(raw, table, overrides)
+    names = [str(v).strip() if isinstance(v, str) and v.strip() else f"column {get_column_letter(i + 1)}"
+             for i, v in enumerate(raw.iloc[header])]
+    frame = raw.iloc[header + 1:].reset_index(drop=True)
+    frame.columns = names if len(set(names)) == len(names) else \
+        [f"{n} ({get_column_letter(i + 1)})" for i, n in enumerate(names)]
+    merged: dict[str, str] = {}
+    for min_col, min_row, max_col, max_row in ranges:
+        if max_row > min_row and min_row > header + 1:
+            for col in range(min_col, min(max_col, len(names)) + 1):
+                merged.setdefault(frame.columns[col - 1], f"{get_column_letter(min_col)}{min_row}:"
+                                                          f"{get_column_letter(max_col)}{max_row}")
+    return frame, header, merged
+
+
+def _sources(engine, data_dir: Path, cache_dir: Path, overrides: dict | None = None) -> list[Source]:
     """The raw tables: files in the data folder (DuckDB) or tables in the warehouse's schema."""
     sources = []
     if engine.name == "duckdb":
@@ -110,7 +187,7 @@ def _sources(engine, data_dir: Path, cache_dir: Path) -> list[Source]:
             if path is None and table == "orders":
                 raise UserError(f"{data_dir}: no orders table (orders.csv, orders.parquet or orders.xlsx) found")
             if path is not None:
-                sources.append(_stage_file(engine, table, path, cache_dir))
+                sources.append(_stage_file(engine, table, path, cache_dir, (overrides or {}).get(table)))
         return sources
     present = engine.tables()
     for table in SCHEMA:
@@ -142,8 +219,19 @@ def _map_columns(source: Source, overrides: dict[str, str]) -> dict[str, str]:
         raise UserError(
             f"{source.name}: required column missing: {hints}. Columns found: {', '.join(present)}. "
             f"Rename the header or map it in drafter.toml under [columns.{source.table}]."
+            + (" (In Excel the header row is looked for among the first 10 rows of the first sheet.)"
+               if source.path is not None and source.path.suffix == ".xlsx" else "")
         )
     return mapping
+
+
+def _check_merged(source: Source, mapping: dict[str, str]) -> None:
+    """A merged cell over several rows is filled down; but an amount or an id filled down would count twice."""
+    for canonical in ("order_id", *NUMBER_COLUMNS):
+        header = mapping.get(canonical)
+        if header in source.merged:
+            raise UserError(f"{source.name}: cells {source.merged[header]} of column {header!r} are merged; each row "
+                            f"needs its own value there. Unmerge them, fill in every row, and save again.")
 
 
 def _text(expr: str) -> str:
@@ -226,6 +314,12 @@ def _first_failure(engine, source: Source, relation: str, checks: list[_Check], 
     """Count every check in one scan; raise for the first that fails, with up to 5 sample rows."""
     if not checks:
         return
+    # Clean data is the rule: one WHERE (which Parquet statistics often answer without reading the rows) first,
+    # and the per-check counts only when something is wrong.
+    anything = engine.query(f"SELECT COUNT(*) AS n FROM {relation} WHERE "
+                            + " OR ".join(f"({c.condition})" for c in checks))
+    if not int(anything["n"][0]):
+        return
     counts = engine.query(
         "SELECT " + ", ".join(f"COUNT(*) FILTER (WHERE {c.condition}) AS c{i}" for i, c in enumerate(checks))
         + f" FROM {relation}"
@@ -247,8 +341,9 @@ def _raise_with_sample(engine, source: Source, relation: str, check: _Check, tot
         where, order, label = "NULL", check.value, ""
     rows = engine.query(f"SELECT CAST({where} AS VARCHAR) AS k, CAST({check.value} AS VARCHAR) AS v FROM {relation} "
                         f"WHERE {check.condition} ORDER BY {order} LIMIT 5")
-    sample = "; ".join(f"{label} {k}: {v!r}" if k is not None else repr(v)
-                       for k, v in zip(rows["k"], rows["v"], strict=True))
+    values = ["(empty)" if v is None or v != v else repr(v) for v in rows["v"]]  # v != v: NaN
+    sample = "; ".join(f"{label} {k}: {v}" if k is not None else v
+                       for k, v in zip(rows["k"], values, strict=True))
     raise UserError(f"{source.name}: column {check.column!r} has {total} {check.problem} ({sample}). {check.fix}")
 
 
@@ -284,7 +379,7 @@ def _validate(engine, source: Source, mapping: dict[str, str]) -> None:
                 checks.append(_Check(mapping[canonical], f"{canonical} < 0", canonical, "negative values",
                                      "Amounts must be zero or more; record refunds in the status column."))
     _first_failure(engine, source, table, checks, ("order_id", mapping["order_id"]) if table == "orders" else None)
-    if table == "orders":
+    if table == "orders" and engine.may_repeat("orders", "order_id"):
         dups = "SELECT order_id FROM orders GROUP BY order_id HAVING COUNT(*) > 1"
         total = int(engine.query(f"SELECT COUNT(*) AS n FROM orders WHERE order_id IN ({dups})")["n"][0])
         if total:
@@ -296,11 +391,14 @@ def _validate(engine, source: Source, mapping: dict[str, str]) -> None:
 def load_data(engine, data_dir: Path, cache_dir: Path, overrides: dict[str, dict[str, str]]) -> LoadedData:
     """Expose every table found; orders are required, the rest optional."""
     loaded = LoadedData()
-    for source in _sources(engine, Path(data_dir), Path(cache_dir)):
+    for source in _sources(engine, Path(data_dir), Path(cache_dir), overrides):
         mapping = _map_columns(source, overrides.get(source.table, {}))
+        _check_merged(source, mapping)
         engine.execute(f"CREATE OR REPLACE {source.relation_kind} {source.table} AS "
                        f"{_canonical_sql(engine, source, mapping)}")
         _validate(engine, source, mapping)
+        if source.table == "orders" and not int(engine.query("SELECT COUNT(*) AS n FROM orders")["n"][0]):
+            raise UserError(f"{source.name}: has a header row but no orders; export the table again with its rows")
         if source.path is not None:
             loaded.files[source.table] = source.path
         loaded.names[source.table] = source.name

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from drafter.models import Fact, fact_id
 from drafter.verify.facts import is_lower_better, latest_period, parse_period, shift_period
-from drafter.verify.lexicon import BUILTIN_ALIASES, canonical_metric
+from drafter.verify.lexicon import BUILTIN_ALIASES, BUYER_WORDS, canonical_metric
 
 DERIVED_TOL = 0.0015  # relative slack for values derived from rounded inputs (prev = value / (1 + yoy))
 
@@ -179,6 +179,11 @@ class FactBook:
                     value = part.split("=", 1)[-1].strip()
                     if value:
                         dims[value.lower()].add(e.fact.dimension)
+        for canon, words in BUYER_WORDS.items():
+            if canon.lower() in dims:
+                for word in words:
+                    dims[word.lower()] |= dims[canon.lower()]
+        self.buyer_metrics = {e.fact.metric for e in self.entries if e.fact.dimension.startswith("buyer=")}
         self.dims = dict(dims)
         ordered = sorted(self.dims, key=len, reverse=True)
         self.dim_re = re.compile("|".join(_name_pattern(n) for n in ordered)) if ordered else None

@@ -27,7 +27,7 @@ _PREV_STEP = re.compile(r"上季|上一季度|上个?月|上一?期")
 RATE_UNITS = {"%", "pp"}
 TARGET_SET = TARGET_MEASURES
 GAP_SET = GAP_MEASURES
-CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | GAP_MEASURES | {"diff", "share_pp", "contribution"}
+CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | GAP_MEASURES | {"diff", "share_pp", "contribution", "driver"}
 SHARE_WORDS = re.compile(r"占比|份额|比重")
 _TARGET_AFTER = re.compile(r"\s*(?:的)?(?:年度|全年)?(?:目标|计划)")
 
@@ -69,6 +69,7 @@ def find_mentions(book: FactBook, s: str) -> list[Mention]:
             out.append(Mention(m.start(), m.end(), "metric", tuple(sorted(book.names[m.group().lower()])),
                                m.group()))
             taken.append(m.span())
+        _buyer_words(book, out, taken)
     if book.dim_re is not None:
         for m in book.dim_re.finditer(s):
             if any(a < m.end() and m.start() < b for a, b in taken):
@@ -78,6 +79,17 @@ def find_mentions(book: FactBook, s: str) -> list[Mention]:
         out.append(Mention(m.start(), m.end(), "total", (), m.group()))
     out.sort(key=lambda x: x.start)
     return out
+
+
+def _buyer_words(book: FactBook, metrics: list[Mention], taken: list[tuple[int, int]]) -> None:
+    """新客GMV, 老客贡献了GMV增量的: before a metric the facts split by buyer type, 新客 is that split, not 新客数."""
+    for k, m in enumerate(metrics):
+        keys = book.dims.get(m.text.lower())
+        following = metrics[k + 1] if k + 1 < len(metrics) else None
+        if keys and following is not None and any(key.startswith("buyer=") for key in keys) \
+                and book.buyer_metrics & set(following.keys):
+            metrics[k] = Mention(m.start, m.end, "dim", tuple(sorted(keys)), m.text)
+            taken.remove((m.start, m.end))
 
 
 def clause_bounds(s: str, start: int, end: int) -> tuple[int, int]:
@@ -271,7 +283,7 @@ def dimension_before(mentions: list[Mention], pos: int, totals: bool = True, str
 
 def _dimension(ctx: Context, fig: Figure, mentions: list[Mention], right: int) -> None:
     # a share or contribution is of the total: 占全年GMV的27.9% keeps its dimension
-    totals = not (ctx.measures and ctx.measures & {"share", "contribution", "share_pp"})
+    totals = not (ctx.measures and ctx.measures & {"share", "contribution", "share_pp", "driver"})
     dim = dimension_before(mentions, fig.start, totals)
     if dim is None:
         # 天猫营销投放159.3万元，营销ROI为5.09倍: the channel carries on when the facts have the metric by it

@@ -12,13 +12,13 @@ from drafter.models import Fact, fact_id
 from drafter.verify.lexicon import canonical_metric, lower_is_better
 
 MEASURES = {"value", "yoy", "yoy_pp", "pop", "pop_pp", "share", "share_pp", "target", "target_yoy", "gap",
-            "gap_yoy", "target_share", "gap_share", "rank", "contribution", "attainment", "diff"}
+            "gap_yoy", "target_share", "gap_share", "rank", "contribution", "attainment", "diff", "driver"}
 _MEASURE_NAMES = {
     "": "value", "值": "value", "数值": "value", "实际": "value", "实际值": "value", "同比": "yoy",
     "同比增长": "yoy", "增速": "yoy", "环比": "pop", "占比": "share", "目标": "target", "目标值": "target",
     "目标增速": "target_yoy", "增长目标": "target_yoy", "同比目标": "target_yoy", "目标占比": "target_share",
     "占比目标": "target_share", "排名": "rank",
-    "贡献": "contribution", "差距": "gap", "完成率": "attainment",
+    "贡献": "contribution", "差距": "gap", "完成率": "attainment", "驱动": "driver", "因素贡献": "driver",
 }
 _HEADERS = {
     "指标": "metric", "指标名": "metric", "名称": "label", "标签": "label", "口径": "measure", "度量": "measure",

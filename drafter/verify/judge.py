@@ -14,7 +14,8 @@ from drafter.verify.lexicon import MEASURE_WORDS, SIGNED_MEASURES
 COUNTS = {"人", "单", "次", "件", "个", "家", "款", "场", "台", "份", "条", "项", "户", "座", "只", "双", "对", "斤",
           "吨", "米", "千米"}
 SECONDS = {"秒": 1, "分钟": 60, "小时": 3600, "天": 86400, "周": 604800, "月": 2592000, "年": 31536000}
-RATE_MEASURES_PCT = frozenset({"yoy", "pop", "share", "contribution", "attainment", "target_yoy", "target_share"})
+RATE_MEASURES_PCT = frozenset({"yoy", "pop", "share", "contribution", "attainment", "target_yoy", "target_share",
+                               "driver"})
 RATE_MEASURES_PP = frozenset({"yoy_pp", "pop_pp", "share_pp", "gap", "gap_yoy", "gap_share"})
 
 
@@ -48,7 +49,8 @@ def unit_factor(fig_unit: str, fact_unit: str) -> float | None:
 
 def expected_text(fact: Fact) -> str:
     """How the fact would be written; signed for changes so the direction shows."""
-    signed = fact.measure in SIGNED_MEASURES
+    # a factor's share of the GMV change is negative when it worked against the change: show the minus
+    signed = fact.measure in SIGNED_MEASURES or (fact.measure == "driver" and fact.value < 0)
     text = display(fact, signed=signed)
     if signed and fact.value > 0:
         text = "+" + text

@@ -42,8 +42,11 @@ MEASURE_WORDS = {
     "value": "", "yoy": "同比", "yoy_pp": "同比", "pop": "环比", "pop_pp": "环比", "share": "占比",
     "share_pp": "占比变化", "target": "目标", "target_yoy": "目标增速", "gap": "与目标差距",
     "gap_yoy": "增速与目标差距", "target_share": "目标占比", "gap_share": "占比与目标差距", "rank": "排名",
-    "contribution": "增量贡献", "attainment": "目标完成率",
+    "contribution": "增量贡献", "attainment": "目标完成率", "driver": "对GMV变化的贡献",
 }
+
+# New vs returning buyers (the buyer=新客 / buyer=老客 facts) go by several names in reports.
+BUYER_WORDS = {"新客": ("新客", "新买家", "新用户"), "老客": ("老客", "老买家", "老用户", "回头客")}
 
 TARGET_MEASURES = frozenset({"target", "target_yoy", "target_share"})
 GAP_MEASURES = frozenset({"gap", "gap_yoy", "gap_share"})
@@ -61,7 +64,8 @@ _CUES: list[tuple[str, frozenset[str] | None, int]] = [
     (r"环比", frozenset(GROWTH_POP), 0),
     (r"同比", frozenset(GROWTH_YOY), 0),
     (r"占比|占|份额|比重|渗透率", frozenset({"share", "share_pp"}), 0),
-    (r"贡献|拉动", frozenset({"contribution"}), 0),
+    # a part's share of the GMV change, or a factor's (visitors × conversion × order value): the facts tell which
+    (r"贡献|拉动", frozenset({"contribution", "driver"}), 0),
     (r"排名|位列|位居", frozenset({"rank"}), 0),
     # 降至15.0%, 占比升至26.6%: the figure after 至 is the new level, not the change
     (r"(?:提升|提高|增长|增加|上升|上涨|回升|攀升|扩大|延长|下降|减少|下滑|降低|下跌|回落|缩短|缩小|压缩|[升涨增降减跌])"

@@ -19,7 +19,7 @@ POINT = set("点點")
 NUMERAL_CHARS = set(CN_DIGITS) | set(CN_UNITS) | set(CN_BIG) | {"廿", "卅"}
 
 _ARABIC = re.compile(r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+")
-_EXP = re.compile(r"[eE]([-+]?\d+)")
+_EXP = re.compile(r"[eE]([-+]?\d{1,2})(?!\d)")  # 1e12; not 1e1258…, whose 10**n would never finish
 _POW = re.compile(r"\^([-+]*)(\d+(?:\.\d+)?)")
 _KM = re.compile(r" ?([kKM])(?![A-Za-z])")
 
@@ -73,8 +73,11 @@ def _arabic_at(s: str, i: int) -> _Tok | None:
     p = _POW.match(s, end)
     if p:
         sign = -1 if p.group(1).count("-") % 2 else 1
-        value = value ** (sign * float(p.group(2)))
-        end = p.end()
+        try:
+            value = value ** (sign * float(p.group(2)))
+            end = p.end()
+        except (OverflowError, ZeroDivisionError):  # 10^999, 0^-1: not a figure anyone states
+            pass
     k = _KM.match(s, end)
     if k:
         value *= 1e3 if k.group(1) in "kK" else 1e6
