@@ -76,7 +76,7 @@ def write(
         raise UserError(f"--fallback {fallback!r}: the only fallback is 'offline'")
     counts = run_write(_load(folder), period, kind, out, force, _console(), fallback=fallback,
                        use_cache=not no_cache, script=check_script(script))
-    if counts.get("mismatch") or counts.get("claim_error"):
+    if counts.get("mismatch") or counts.get("claim_error") or counts.get("failed_sections"):
         raise typer.Exit(1)
 
 
@@ -165,7 +165,9 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except UserError as exc:
-        _console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        from rich.markup import escape
+
+        _console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

@@ -57,6 +57,7 @@ def add(
     directory: DirOpt = Path("."),
 ) -> None:
     """Add reports; unchanged files are skipped, changed files replace their old chunks."""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from drafter.corpus import add_paths
@@ -76,22 +77,22 @@ def add(
         if f.status == "failed":
             continue
         guessed = " (inferred)" if f.kind_inferred or f.period_inferred else ""
-        console.print(f"[bold]{f.status:9}[/] {f.path} → {f.doc_id} 《{f.title}》 "
+        console.print(f"[bold]{f.status:9}[/] {escape(f.path)} → {f.doc_id} 《{escape(f.title)}》 "
                       f"kind={f.kind} period={f.period or '?'}{guessed}, {f.chunks} chunks")
         if f.status != "unchanged":
             console.print(f"           cleaned: {_removed_text(f.removed)}")
         if f.note:
             console.print(f"           {f.note}")
-    if report.failed:
-        console.print(f"[red]{len(report.failed)} file(s) failed:[/]")
-        for f in report.failed:
-            console.print(f"  [red]✗[/] {f.error}")
     console.print(
         f"added {len(report.added)}, replaced {len(report.replaced)}, unchanged {len(report.unchanged)}, "
         f"failed {len(report.failed)} — embedded {report.embedded} new passages "
         f"({report.cached} from cache) in {report.seconds:.1f}s"
     )
-    if report.failed and not (report.added or report.replaced or report.unchanged):
+    if report.failed:
+        # Summarised last, where the eye lands; exit 1: the others were added, these need fixing.
+        console.print(f"[red]{len(report.failed)} file(s) failed:[/]")
+        for f in report.failed:
+            console.print(f"  [red]✗[/] {escape(f.error)}")
         raise typer.Exit(1)
 
 

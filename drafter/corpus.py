@@ -28,6 +28,16 @@ KINDS = ("summary", "plan", "review", "other")
 # The report kinds of DESIGN.md, accepted wherever a corpus kind is expected.
 KIND_ALIASES = {"annual-summary": "summary", "annual-plan": "plan", "quarterly-review": "review"}
 PERIOD_RE = re.compile(r"^20\d\d(Q[1-4]|H[12]|-(0[1-9]|1[0-2]))?$")
+# One report is tens of thousands of characters; a long listed-company annual report a few hundred thousand.
+# Beyond these limits a file is a dump or a mis-export, and indexing it would take minutes and gigabytes.
+MAX_TEXT_CHARS = 1_000_000
+MAX_TEXT_FILE_MB = 4  # .txt .md .html: refused before reading
+MAX_FILE_MB = 100  # .docx .pdf (images make them big; their text is checked against MAX_TEXT_CHARS)
+TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm"}
+_MAGIC = [(b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+          (b"%PDF", "a PDF"), (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip?)"),
+          (b"\xd0\xcf\x11\xe0", "an old Office file (.doc or .xls)"), (b"\x7fELF", "a program"),
+          (b"MZ", "a Windows program")]
 
 
 def check_kind(kind: str | None) -> str | None:
@@ -129,7 +139,8 @@ def _read_pdf(path: Path) -> str:
         raise UserError(f"{path}: cannot read this PDF ({exc}); export it again as a text PDF") from exc
     text = "\n".join(pages)
     if len(re.sub(r"\s", "", text)) < 20:
-        raise UserError(f"{path}: the PDF has no text layer (a scan?); OCR it or add the .docx instead")
+        raise UserError(f"{path}: this PDF has no text, only images ({len(pages)} page(s)) — it looks like a scan. "
+                        f"Run OCR on it (e.g. `ocrmypdf in.pdf out.pdf`) or add the .docx or .txt version instead")
     # Page numbers printed alone on a line are not content.
     return re.sub(r"(?m)^\s*(?:第\s*\d+\s*页|-?\s*\d{1,3}\s*-?|\d+\s*/\s*\d+)\s*$", "", text)
 
@@ -145,12 +156,41 @@ def _read(path: Path) -> tuple[str, str]:
         raise UserError(f"{path}: old Word .doc files are not supported; save it as .docx and add it again")
     if suffix not in SUFFIXES:
         raise UserError(f"{path}: unsupported file type {suffix or '(none)'}; use .md .txt .docx .pdf .html")
-    text = decode_bytes(path.read_bytes(), str(path))
+    data = path.read_bytes()
+    if what := _binary_kind(data):
+        raise UserError(f"{path}: this is {what}, not text, though its name ends in {suffix}; rename it to its "
+                        f"real type, or save the report as .txt (UTF-8) or .docx and add that")
+    text = decode_bytes(data, str(path))
     if suffix in {".html", ".htm"}:
         parser = _HTMLText()
         parser.feed(text)
         return "".join(parser.parts), parser.title
     return text, ""
+
+
+def _binary_kind(data: bytes) -> str:
+    """What a file named as text really is, when it is not text: "a PNG image", "binary data"; else ""."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ""  # UTF-16 text (Notepad's "Unicode") has NUL bytes but is text
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    head = data[:65536]
+    controls = sum(head.count(bytes([c])) for c in (*range(0, 8), *range(14, 27), *range(28, 32)))
+    return "binary data" if b"\x00" in head or controls > len(head) // 100 else ""
+
+
+def check_size(path: Path) -> None:
+    """Refuse empty and oversized files before reading them (a UserError naming the file and the limit)."""
+    size = path.stat().st_size
+    if size == 0:
+        raise UserError(f"{path}: the file is empty (0 bytes); nothing to add")
+    text = path.suffix.lower() in TEXT_SUFFIXES
+    limit = MAX_TEXT_FILE_MB if text else MAX_FILE_MB
+    if size > limit * 1024 * 1024:
+        raise UserError(f"{path}: {size / 1024 / 1024:.1f} MB is too large for one report (the limit for "
+                        f"{'text' if text else path.suffix.lower()} files is {limit} MB, about a million Chinese "
+                        f"characters); split it into one file per report, or remove what is not report text")
 
 
 def _title_from(text: str, hints: dict, meta_title: str, path: Path) -> str:
@@ -171,7 +211,11 @@ def load_document(path, kind=None, period=None, title=None) -> Document:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such file")
+    check_size(path)
     raw, meta_title = _read(path)
+    if len(raw) > MAX_TEXT_CHARS:
+        raise UserError(f"{path}: {len(raw):,} characters of text is too long for one report (the limit is "
+                        f"{MAX_TEXT_CHARS:,}); split it into one file per report")
     text, removed, hints = clean_text(raw)
     if len(re.sub(r"\s", "", text)) < 20:
         raise UserError(f"{path}: no text left after cleaning; is it an empty or image-only file?")
@@ -261,7 +305,7 @@ def expand_paths(paths: Iterable) -> tuple[list[Path], list[FileResult]]:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 hidden = any(part.startswith((".", "~$")) for part in f.relative_to(p).parts)
-                if f.is_file() and not hidden and f.suffix.lower() in SUFFIXES:
+                if f.is_file() and not hidden and f.suffix.lower() in (*SUFFIXES, ".doc"):  # .doc: say why not
                     files.append(f)
         elif p.is_file():
             files.append(p)
@@ -290,6 +334,13 @@ def _store_and_embedder(config, allow_mismatch: bool = False):
 
 
 def _put(store, embedder, doc: Document, digest: str) -> int:
+    item = _prepare(embedder, doc, digest)
+    store.put_document(*item)
+    return len(item[1])
+
+
+def _prepare(embedder, doc: Document, digest: str) -> tuple[dict, list[str], list[str], list, list[dict]]:
+    """What the store keeps for a document: its record, and its chunks' ids, texts, vectors and metadata."""
     from drafter.retrieve import tokenize
 
     chunks = chunk_document(doc)
@@ -308,8 +359,7 @@ def _put(store, embedder, doc: Document, digest: str) -> int:
               "year": doc.period[:4], "source": doc.source, "hash": digest, "chunks": len(chunks),
               "removed": doc.removed, "added": datetime.now(UTC).isoformat(timespec="seconds"),
               "text": doc.text}
-    store.put_document(record, [c.id for c in chunks], [c.text for c in chunks], vectors, metas)
-    return len(chunks)
+    return record, [c.id for c in chunks], [c.text for c in chunks], vectors, metas
 
 
 def add_paths(config, paths, kind=None, period=None, title=None,
@@ -329,10 +379,21 @@ def add_paths(config, paths, kind=None, period=None, title=None,
     docs = store.documents()
     by_source = {d.get("source"): d for d in docs}
     by_hash = {d.get("hash"): d for d in docs}
+    pending: list[tuple[FileResult, tuple]] = []  # written to the store together (see put_documents)
+
+    def flush() -> None:
+        try:
+            store.put_documents([item for _, item in pending])
+        except Exception as exc:  # the store failed: these files were not added
+            for result, _ in pending:
+                result.status, result.error = "failed", f"{result.path}: not stored ({type(exc).__name__}: {exc})"
+        pending.clear()
+
     for index, path in enumerate(files, 1):
         result = FileResult(str(path), "failed")
         try:
             source = _source_key(config, path)
+            check_size(path)
             digest = text_hash(f"{PIPELINE_VERSION}|{kind}|{period}|{title}|" + path.read_bytes().hex(), 24)
             old = by_source.get(source)
             twin = by_hash.get(digest)
@@ -346,9 +407,11 @@ def add_paths(config, paths, kind=None, period=None, title=None,
             else:
                 doc = load_document(path, kind, period, title)
                 doc = doc.model_copy(update={"id": text_hash(source, 10), "source": source})
-                count = _put(store, embedder, doc, digest)
+                item = _prepare(embedder, doc, digest)
+                count = len(item[1])
                 result = FileResult(str(path), "replaced" if old else "added", doc.id, doc.title, doc.kind,
                                     doc.period, kind is None, period is None, count, dict(doc.removed))
+                pending.append((result, item))
                 by_source[source] = by_hash[digest] = {"id": doc.id, "hash": digest, "source": source,
                                                        "title": doc.title, "kind": doc.kind,
                                                        "period": doc.period, "chunks": count}
@@ -357,8 +420,11 @@ def add_paths(config, paths, kind=None, period=None, title=None,
         except Exception as exc:  # one bad file must not stop a folder
             result.error = f"{path}: {exc.__class__.__name__}: {exc}"
         report.files.append(result)
+        if sum(len(item[1]) for _, item in pending) >= 500 or len(pending) >= 200:
+            flush()
         if progress:
             progress(index, len(files), result)
+    flush()
     report.embedded = getattr(embedder, "misses", 0)
     report.cached = getattr(embedder, "hits", 0)
     report.seconds = time.perf_counter() - started

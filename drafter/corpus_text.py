@@ -49,6 +49,11 @@ def decode_bytes(data: bytes, name: str = "file") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its BOM (Windows Notepad's "Unicode")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     # Big5 bytes usually decode as (nonsense) GB18030 too, so strict success is not enough:
     # keep whichever decoding reads as common Chinese.
     candidates = []

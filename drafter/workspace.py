@@ -46,6 +46,7 @@ def _section_figures(markdown: str, findings) -> dict[str, dict[str, int]]:
 def run_write(config: Config, period: str, kind: str, out: Path | None, force: bool, console,
               fallback: str = "", use_cache: bool = True, script: str = "simplified") -> dict:
     """Draft a report and print where it is and a summary."""
+    from rich.markup import escape
     from rich.table import Table
 
     from drafter.backends.llm import endpoint_host
@@ -81,7 +82,11 @@ def run_write(config: Config, period: str, kind: str, out: Path | None, force: b
         f"time: {result.seconds:.1f}s", highlight=False,
     )
     console.print(f"report: {result.folder / 'report.md'}", highlight=False)
-    return counts
+    failed = [s for s in result.draft.sections if s.writer == "failed"]
+    for section in failed:
+        console.print(f"[red]section {section.id} failed[/] (marked in the report; the other sections are kept): "
+                      f"{escape(section.text.strip())}", highlight=False)
+    return {**counts, "failed_sections": len(failed)}
 
 
 def run_metrics(config: Config, period: str, data: Path | None, fmt: str, out: Path | None, console) -> None:

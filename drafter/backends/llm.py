@@ -17,6 +17,8 @@ class ChatReply:
     text: str
     tokens_in: int = 0
     tokens_out: int = 0
+    # "stop", or "length" when the reply hit the token limit and was cut off; "" when the endpoint did not say.
+    finish_reason: str = ""
 
 
 class ModelError(Exception):
@@ -40,6 +42,7 @@ class OpenAIChatModel:
 
         self.name = model
         self.host = endpoint_host(base_url)
+        self.retries = max_retries
         self._chat = ChatOpenAI(
             model=model, base_url=base_url or None, api_key=api_key or "not-needed", timeout=timeout,
             max_retries=max_retries, temperature=0.3,
@@ -62,13 +65,18 @@ class OpenAIChatModel:
         except openai.APIConnectionError as exc:
             raise EndpointError(f"cannot reach the endpoint {self.host}; check OPENAI_BASE_URL and the network, "
                                 f"or pass --fallback offline") from exc
+        except openai.RateLimitError as exc:
+            raise ModelError(f"{self.host} kept answering HTTP 429 (rate limit) after {self.retries} retries; wait "
+                             f"and rerun (finished sections are cached), set [llm] max_retries higher or "
+                             f"[write] concurrency lower, or pass --fallback offline") from exc
         except openai.APIStatusError as exc:
             raise ModelError(f"{self.host} answered HTTP {exc.status_code} after its retries") from exc
         except (openai.APIError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{self.host} sent a reply that could not be read ({type(exc).__name__})") from exc
         usage = getattr(message, "usage_metadata", None) or {}
         content = message.content if isinstance(message.content, str) else str(message.content)
-        return ChatReply(content, int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0)))
+        finish = str((getattr(message, "response_metadata", None) or {}).get("finish_reason") or "")
+        return ChatReply(content, int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0)), finish)
 
 
 @dataclass

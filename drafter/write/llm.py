@@ -23,8 +23,15 @@ MEASURE_NAMES = {
 BAD_VERDICTS = {"mismatch", "unsupported", "claim_error"}
 FLAG = "【待核】"
 _FENCE = re.compile(r"```[a-zA-Z]*[ \t]*\n(.*?)\n?```", re.S)
-_CHATTER_HEAD = re.compile(r"^(好的|以下是|下面是|当然|根据您|根据你|sure|here is|here's|certainly)", re.I)
-_CHATTER_TAIL = re.compile(r"^(希望|如需|如果需要|如有需要|以上内容|let me know|i hope|feel free)", re.I)
+_CHATTER_HEAD = re.compile(r"^(好的|以下是|下面是|当然|根据您|根据你|没问题|明白"
+                           r"|sure|here is|here's|certainly|of course)", re.I)
+_CHATTER_TAIL = re.compile(r"^(希望|如需|如果需要|如有需要|以上内容|以上就是|以上是|需要我|是否需要|如您|如你"
+                           r"|(-{3,}|\*{3,}|_{3,})$|let me know|i hope|feel free|hope this)", re.I)
+# A line that ends a sentence; a prose line ending otherwise was cut off (list items, tables and headings may not).
+_SENTENCE_ENDS = tuple("。！？!?；;…）)」』”\"'.：:")
+_NOT_PROSE = re.compile(r"^([-*+]\s|\d{1,2}[.、)]|[(（][一二三四五六七八九十\d]{1,3}[)）]|#|\||>)")
+TRUNCATED_RETRY = ("\n\n上一次的回复不完整（在句子中间被截断）。"
+                   "请重新完整地撰写本节正文，适当压缩篇幅，确保以完整的句子结束。")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -48,6 +55,14 @@ def is_chinese(text: str) -> bool:
     """A section must be Chinese prose, not an English reply."""
     cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
     return cjk >= 20 and cjk >= latin
+
+
+def is_truncated(text: str, finish_reason: str = "") -> bool:
+    """A reply cut off at the token limit (finish_reason "length"), or whose last prose line stops mid-sentence."""
+    if finish_reason == "length":
+        return True
+    last = next((line.strip() for line in reversed(text.split("\n")) if line.strip()), "")
+    return bool(last) and not _NOT_PROSE.match(last) and not last.endswith(_SENTENCE_ENDS)
 
 
 def flag_inline(text: str, findings: list[Finding]) -> str:
@@ -77,6 +92,8 @@ def section_facts(book: FactBook, spec: SectionSpec) -> tuple[list[Fact], list[F
         if f.metric in wanted and f.period in periods and not f.dimension.startswith("month=")
         and (not f.dimension or (spec.dimension and f.dimension.startswith(f"{spec.dimension}=")))
     ]
+    # SQL engines return groups in any order; a stable order keeps prompts (and cache keys) identical.
+    chosen.sort(key=lambda f: (f.metric, f.measure, f.period, f.dimension))
     return chosen, [f for f in chosen if f.kind == "target"]
 
 
@@ -139,8 +156,17 @@ class LLMWriter:
             text = clean_reply(reply.text, context.spec.title)
             if not is_chinese(text):
                 if attempt == self.rounds:
-                    raise ModelError(f"section {context.spec.id}: the model did not answer in Chinese")
+                    what = "did not answer in Chinese" if text.strip() else "sent empty replies"
+                    raise ModelError(f"section {context.spec.id}: the model {what} ({attempt + 1} tries)")
                 request = user + "\n\n请务必用简体中文撰写本节正文。"
+                continue
+            if is_truncated(text, reply.finish_reason):
+                # A cut-off section may end inside a figure ("增长1" of "增长15%"): never keep it.
+                if attempt == self.rounds:
+                    why = "it hit the output token limit" if reply.finish_reason == "length" else "it ends mid-sentence"
+                    raise ModelError(f"section {context.spec.id}: the model's reply was cut off ({why}) in "
+                                     f"{attempt + 1} tries; raise the model's output limit or shorten the section")
+                request = user + TRUNCATED_RETRY
                 continue
             failures, stated = self._check(text, context)
             if not failures or attempt == self.rounds:

@@ -1,4 +1,4 @@
-"""The render stage: a draft → report.md (the editable source of truth), and report.md → sections."""
+"""The render stage: a draft → report.md (the editable source of truth), report.md → sections, and the exports."""
 
 from __future__ import annotations
 

@@ -1,0 +1,158 @@
+"""report.docx with python-docx: title, headings, paragraphs, tables and charts, with East-Asian fonts set."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from drafter.files import atomic_write_bytes
+from drafter.render.blocks import Block, bold_runs, parse_blocks
+from drafter.render.charts import CHART_SECTIONS, CHART_TITLES
+
+BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "微软雅黑", "Times New Roman"
+
+
+def _east_asian(element, east_asia: str, latin: str = LATIN_FONT) -> None:
+    """Set rFonts on a style's or run's rPr; Word picks w:eastAsia for Chinese characters."""
+    from docx.oxml.ns import qn
+
+    rpr = element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    # theme attributes win over explicit names in Word, so drop them (the default headings carry them)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    for key, name in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asia), ("w:cs", latin)):
+        fonts.set(qn(key), name)
+
+
+def _styles(document) -> None:
+    from docx.shared import Pt, RGBColor
+
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(11)
+    _east_asian(normal.element, BODY_FONT)
+    for name, size in (("Title", 20), ("Heading 1", 15), ("Heading 2", 13), ("Heading 3", 12)):
+        style = document.styles[name]
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.color.rgb = RGBColor(0x1F, 0x1F, 0x1F)  # a formal report is black, not Word's theme blue
+        _east_asian(style.element, HEADING_FONT)
+
+
+def _runs(paragraph, text: str, bold: bool = False, font: str = BODY_FONT) -> None:
+    for chunk, strong in bold_runs(text):
+        run = paragraph.add_run(chunk)
+        run.bold = bold or strong or None
+        _east_asian(run._element, font)
+
+
+def _table(document, block: Block) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    width = max(len(row) for row in block.rows)
+    table = document.add_table(rows=len(block.rows), cols=width)
+    table.style = "Table Grid"
+    for r, row in enumerate(block.rows):
+        for c in range(width):
+            cell = table.cell(r, c)
+            paragraph = cell.paragraphs[0]
+            text = row[c] if c < len(row) else ""
+            _runs(paragraph, text, bold=r == 0)
+            # figures line up on the right, as in a finance table; the first column is a label
+            if c > 0 and r > 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            for run in paragraph.runs:
+                run.font.size = Pt(10)
+    document.add_paragraph()
+
+
+def _chart(document, name: str, path: Path, number: int, caption_of=str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
+    document.add_picture(str(path), width=Cm(15.5))
+    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    caption = document.add_paragraph()
+    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _runs(caption, caption_of(f"图{number}  {CHART_TITLES.get(name, name)}"))
+
+
+def _is_preface(block: Block) -> bool:
+    return block.kind == "quote" and block.text.startswith("本稿由 drafter")
+
+
+def build_docx(markdown: str, charts: dict[str, Path], caption_of=str) -> bytes:
+    """The report as a Word document; charts follow the section they illustrate (others go last)."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    _styles(document)
+    from drafter.render import parse_sections
+
+    blocks = parse_blocks(markdown)
+    # a section's heading sits on the line before its marker (1-based: the marker's 0-based index)
+    heading_ids = {s.start_line: s.id for s in parse_sections(markdown)}
+    section_ids = list(heading_ids.values())
+    pending: dict[str, list[str]] = {}
+    for name, target in CHART_SECTIONS.items():
+        if name in charts:
+            pending.setdefault(target if target in section_ids else "", []).append(name)
+    numbered = 0
+    current = ""
+
+    def flush(section_id: str) -> None:
+        nonlocal numbered
+        for name in pending.pop(section_id, []):
+            numbered += 1
+            _chart(document, name, charts[name], numbered, caption_of)
+
+    for block in blocks:
+        if block.kind == "heading":
+            if block.level <= 2:
+                flush(current)
+            if block.level == 1:
+                document.add_heading("", 0)
+                _runs(document.paragraphs[-1], block.text, font=HEADING_FONT)
+                continue
+            if block.level == 2:
+                current = heading_ids.get(block.line, "")
+            document.add_heading("", min(block.level - 1, 3))
+            _runs(document.paragraphs[-1], block.text, font=HEADING_FONT)
+        elif _is_preface(block):
+            continue  # drafter's note to the reviewer is not part of the report handed in
+        elif block.kind == "table":
+            _table(document, block)
+        elif block.kind == "list":
+            style = "List Number" if block.ordered else "List Bullet"
+            for item in block.texts:
+                _runs(document.add_paragraph(style=style), item)
+        else:
+            paragraph = document.add_paragraph()
+            if block.kind == "quote":
+                paragraph.paragraph_format.left_indent = Cm(0.8)
+            else:
+                paragraph.paragraph_format.first_line_indent = Cm(0.78)  # two characters, the Chinese way
+            _runs(paragraph, block.text)
+    flush(current)
+    if pending:
+        document.add_heading("", 1)
+        _runs(document.paragraphs[-1], caption_of("附图"), font=HEADING_FONT)
+        for key in list(pending):
+            flush(key)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def write_docx(path: Path, markdown: str, charts: dict[str, Path], caption_of=str) -> Path:
+    """Write report.docx atomically; caption_of converts drafter's own captions (to the report's script)."""
+    atomic_write_bytes(path, build_docx(markdown, charts, caption_of))
+    return path

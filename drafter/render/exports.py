@@ -1,0 +1,68 @@
+"""The draft folder's exports (charts/*.png, report.docx, review.html) and the Traditional-script rendering."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+SCRIPTS = ("simplified", "traditional")
+
+
+def check_script(script: str | None) -> str:
+    """Normalise --script; UserError when unknown."""
+    from drafter.errors import UserError
+
+    value = (script or "simplified").strip().lower()
+    value = {"s": "simplified", "zh-hans": "simplified", "t": "traditional", "zh-hant": "traditional"}.get(value, value)
+    if value not in SCRIPTS:
+        raise UserError(f"--script {script!r}: use simplified or traditional")
+    return value
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional characters; digits, units' numbers and Markdown syntax are left as they are."""
+    return _s2t().convert(text)
+
+
+def _load(path: Path, default):
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else default
+
+
+def report_title(markdown: str) -> str:
+    """The report's `# ` title line, or empty."""
+    return next((line[2:].strip() for line in markdown.split("\n") if line.startswith("# ")), "")
+
+
+def write_exports(folder: Path) -> dict[str, Path]:
+    """Regenerate charts, report.docx and review.html from the folder's report.md and JSON files."""
+    from drafter.models import Fact, text_hash
+    from drafter.render.charts import render_charts
+    from drafter.render.docx import write_docx
+    from drafter.render.html import write_review
+
+    folder = Path(folder)
+    markdown = (folder / "report.md").read_text(encoding="utf-8")
+    facts_text = (folder / "facts.json").read_text(encoding="utf-8") if (folder / "facts.json").exists() else "[]"
+    facts = json.loads(facts_text)
+    sources = _load(folder / "sources.json", {})
+    verification = _load(folder / "verification.json", {"findings": [], "counts": {}})
+    run = _load(folder / "run.json", {})
+    period, script = run.get("period", ""), run.get("script", "simplified")
+    charts = {}
+    if facts and period:
+        charts = render_charts([Fact(**f) for f in facts], period, folder, key=text_hash(facts_text, 16),
+                               script=script)
+    written = {f"charts/{name}.png": path for name, path in charts.items()}
+    caption = to_traditional if script == "traditional" else str
+    written["report.docx"] = write_docx(folder / "report.docx", markdown, charts, caption)
+    written["review.html"] = write_review(folder / "review.html", markdown, verification, facts, sources,
+                                          report_title(markdown), charts, caption)
+    return written

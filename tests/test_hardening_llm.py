@@ -1,0 +1,146 @@
+"""A misbehaving model endpoint: rate limits past the retries, cut-off, English and chatty replies."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from llm_stub import StubEndpoint, completion
+
+from drafter.config import load_config
+from drafter.draft import write_draft
+from drafter.write.llm import is_truncated
+
+SECRET = "sk-hardening-llm-SECRET-71b3"
+CHANNELS = "二、渠道运营分析"
+MARKETING = "五、营销投放与服务体验"
+
+
+@pytest.fixture
+def stub():
+    endpoint = StubEndpoint().start()
+    yield endpoint
+    endpoint.stop()
+
+
+@pytest.fixture
+def folder(workspace, tmp_path) -> Path:
+    target = tmp_path / "ws"
+    shutil.copytree(workspace, target, ignore=shutil.ignore_patterns("drafts"))
+    return target
+
+
+def model_env(stub: StubEndpoint, retries: int = 1) -> dict:
+    return {"OPENAI_BASE_URL": stub.url, "OPENAI_API_KEY": SECRET, "DRAFTER_MODEL": "stub-model",
+            "DRAFTER_EMBEDDER": "hash", "DRAFTER_TIMEOUT": "5", "DRAFTER_MAX_RETRIES": str(retries)}
+
+
+def draft(folder: Path, stub: StubEndpoint, name: str, **options):
+    config = load_config(folder, env=model_env(stub))
+    return write_draft(config, "2025", out=folder / name, use_cache=False, **options)
+
+
+def prompts_for(stub: StubEndpoint, title: str) -> list[str]:
+    return ["\n".join(m["content"] for m in r["body"]["messages"]) for r in stub.requests if r["title"] == title]
+
+
+def cut_off(content: str) -> tuple[str, str]:
+    """A reply the endpoint stopped at its token limit."""
+    body = completion(content, 100)
+    body["choices"][0]["finish_reason"] = "length"
+    return "raw", json.dumps(body, ensure_ascii=False)
+
+
+def test_a_run_of_429s_longer_than_the_retries_marks_the_section_and_keeps_the_others(folder, stub):
+    stub.script(CHANNELS, *[("status", 429)] * 4)
+    result = run_cli("write", "--period", "2025", "--no-cache", "--dir", str(folder), env=model_env(stub))
+    assert result.returncode == 1, result.stderr
+    assert "section channels failed" in result.stdout and "kept answering HTTP 429 (rate limit) after 1 retries" \
+        in result.stdout and "--fallback offline" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr and SECRET not in result.stdout + result.stderr
+    assert len(prompts_for(stub, CHANNELS)) == 2  # the request and its one retry
+    sections = json.loads((folder / "drafts" / "2025-annual-summary" / "sections.json").read_text(encoding="utf-8"))
+    writers = {s["id"]: s["writer"] for s in sections}
+    assert writers.pop("channels") == "failed" and set(writers.values()) == {"llm:stub-model"}
+    report = (folder / "drafts" / "2025-annual-summary" / "report.md").read_text(encoding="utf-8")
+    assert "本节生成失败" in report and "drafter regen" in report
+
+
+def test_truncation_rules():
+    assert is_truncated("本期GMV为3.2亿元，同比增长1")
+    assert is_truncated("本期经营稳健，主要")
+    assert is_truncated("本期GMV为3.2亿元。", "length")
+    assert not is_truncated("本期GMV为3.2亿元。")
+    assert not is_truncated("本期经营稳健。\n- 加强私域运营\n- 优化投放结构")
+    assert not is_truncated("本期经营稳健。\n\n| 渠道 | GMV |\n| --- | --- |\n| 抖音 | 1亿 |")
+
+
+def test_a_reply_cut_at_the_token_limit_is_asked_again_and_never_kept(folder, stub):
+    # Cut inside a figure: "同比增长1" of "同比增长15%" would be a wrong figure if kept.
+    stub.script(CHANNELS, cut_off("本期各渠道经营稳健，整体保持增长态势。抖音渠道GMV同比增长1"), "obey")
+    stub.script(MARKETING, "本期营销投放节奏平稳，各渠道投放效率有所提升，服务体验持续改善，主要")
+    result = draft(folder, stub, "cut")
+    sections = {s.id: s for s in result.draft.sections}
+    assert sections["channels"].writer == "llm:stub-model" and "同比增长1" not in sections["channels"].text
+    assert sections["marketing"].writer == "llm:stub-model" and not sections["marketing"].text.rstrip().endswith("主要")
+    for title in (CHANNELS, MARKETING):
+        asks = prompts_for(stub, title)
+        assert len(asks) == 2 and "被截断" in asks[1] and "被截断" not in asks[0]
+
+
+def test_a_reply_cut_off_or_429s_every_time_mark_the_section_failed_or_fall_back(folder, stub):
+    stub.script(CHANNELS, *[cut_off("本期各渠道经营稳健，整体保持增长态势。抖音渠道GMV同比增长1")] * 3)
+    result = draft(folder, stub, "marked")
+    sections = {s.id: s for s in result.draft.sections}
+    assert sections["channels"].writer == "failed"
+    assert "the model's reply was cut off (it hit the output token limit) in 3 tries" in sections["channels"].text
+    assert all(s.writer == "llm:stub-model" for k, s in sections.items() if k != "channels")
+    report = (folder / "marked" / "report.md").read_text(encoding="utf-8")
+    assert "同比增长1" not in report
+    stub.script(CHANNELS, *[cut_off("本期各渠道经营稳健。抖音渠道GMV同比增长1")] * 3)
+    stub.script(MARKETING, *[("status", 429)] * 4)  # a run of 429s longer than the retries, too
+    rescued = draft(folder, stub, "rescued", fallback="offline")
+    writers = {s.id: s.writer for s in rescued.draft.sections}
+    assert writers["channels"] == writers["marketing"] == "offline (fallback)" and rescued.counts["mismatch"] == 0
+    assert {w for k, w in writers.items() if k not in ("channels", "marketing")} == {"llm:stub-model"}
+
+
+ENGLISH = ("In 2025 the channel mix kept improving: Douyin grew fastest and Tmall held steady. "
+           "We recommend investing further in live commerce and private traffic next year.")
+
+
+def test_an_english_reply_is_asked_again_in_chinese(folder, stub):
+    stub.script(CHANNELS, ENGLISH, "obey")
+    result = draft(folder, stub, "english-once")
+    channels = {s.id: s for s in result.draft.sections}["channels"]
+    assert channels.writer == "llm:stub-model" and "Douyin" not in channels.text
+    asks = prompts_for(stub, CHANNELS)
+    assert len(asks) == 2 and asks[1].endswith("请务必用简体中文撰写本节正文。")
+
+
+def test_english_or_empty_every_time_gives_up_on_that_section_with_a_note(folder, stub):
+    stub.script(CHANNELS, ENGLISH, ENGLISH, ENGLISH)
+    stub.script(MARKETING, "", " \n", "")
+    result = draft(folder, stub, "english")
+    sections = {s.id: s for s in result.draft.sections}
+    assert sections["channels"].writer == "failed"
+    assert "section channels: the model did not answer in Chinese (3 tries)" in sections["channels"].text
+    assert sections["marketing"].writer == "failed"
+    assert "section marketing: the model sent empty replies (3 tries)" in sections["marketing"].text
+    assert "Douyin" not in (folder / "english" / "report.md").read_text(encoding="utf-8")
+    assert all(s.writer == "llm:stub-model" for k, s in sections.items() if k not in ("channels", "marketing"))
+
+
+def test_commentary_around_the_section_is_dropped(folder, stub):
+    body = "本期渠道结构持续优化，各渠道经营稳健，整体发展态势良好，后续将持续跟踪重点渠道的表现。"
+    chatty = (f"没问题！下面是“{CHANNELS}”一节的正文：\n\n## {CHANNELS}\n\n{body}\n\n---\n"
+              "以上就是本节内容，需要我再调整语气或补充数据吗？")
+    stub.script(CHANNELS, chatty)
+    result = draft(folder, stub, "chatty")
+    channels = {s.id: s for s in result.draft.sections}["channels"]
+    assert channels.text == body + "\n"
+    report = (folder / "chatty" / "report.md").read_text(encoding="utf-8")
+    assert "没问题" not in report and "需要我" not in report and "\n---\n" not in report
