@@ -7,11 +7,11 @@ import json
 import re
 
 import pytest
+from conftest import run_cli
 
 from drafter.metrics.proposals import propose_targets
 from drafter.models import Fact, fact_id
 from drafter.outline import load_outline
-from tests.conftest import run_cli
 
 BAD = ("mismatch", "unsupported", "claim_error")
 
