@@ -159,7 +159,7 @@ CHARTS = {"monthly_gmv": (_monthly, (8, 4.2)), "channel_mix": (_channel_mix, (8,
           "category_growth": (_category_growth, (8, 4.6)), "targets": (_targets, (9, 3.6))}
 
 
-CHARTS_VERSION = "1"
+CHARTS_VERSION = "2"
 
 
 def _traditional(fig) -> None:
@@ -199,6 +199,12 @@ def render_charts(facts: list[Fact], period: str, folder: Path, key: str = "", s
     # unicode_minus off: the font's ASCII hyphen is always there, the U+2212 minus may not be
     style = {"font.family": [family], "font.sans-serif": [family], "axes.unicode_minus": False,
              "axes.spines.top": False, "axes.spines.right": False}
+    if script == "traditional":
+        # tick labels are made at draw time from the data, so the data's names are converted up front
+        from drafter.render.exports import to_traditional
+
+        facts = [f.model_copy(update={"dimension": to_traditional(f.dimension), "label": to_traditional(f.label)})
+                 for f in facts]
     with matplotlib.rc_context(style):
         for name, (draw, size) in CHARTS.items():
             fig = Figure(figsize=size, dpi=150, layout="constrained")
