@@ -10,8 +10,8 @@ from drafter.files import atomic_write_bytes, atomic_write_text
 from drafter.models import Fact
 
 # Which section of a report each chart illustrates (Word places it there); unknown ids go to an appendix.
-CHART_SECTIONS = {"monthly_gmv": "overview", "targets": "overview", "channel_mix": "channels",
-                  "category_growth": "categories"}
+CHART_SECTIONS = {"monthly_gmv": ("overview",), "targets": ("overview",), "channel_mix": ("channels", "metrics"),
+                  "category_growth": ("categories", "metrics")}
 CHART_TITLES = {"monthly_gmv": "月度GMV同比走势", "channel_mix": "渠道GMV占比", "category_growth": "各品类GMV同比增速",
                 "targets": "目标与实际完成情况"}
 MEASURE_NAMES = {"target": "", "target_yoy": "同比增速", "target_share": "占比"}

@@ -102,9 +102,11 @@ def build_docx(markdown: str, charts: dict[str, Path], caption_of=str) -> bytes:
     heading_ids = {s.start_line: s.id for s in parse_sections(markdown)}
     section_ids = list(heading_ids.values())
     pending: dict[str, list[str]] = {}
-    for name, target in CHART_SECTIONS.items():
+    appendix = "\0appendix"  # never a section id
+    for name, targets in CHART_SECTIONS.items():
         if name in charts:
-            pending.setdefault(target if target in section_ids else "", []).append(name)
+            target = next((t for t in targets if t in section_ids), appendix)
+            pending.setdefault(target, []).append(name)
     numbered = 0
     current = ""
 
@@ -142,11 +144,10 @@ def build_docx(markdown: str, charts: dict[str, Path], caption_of=str) -> bytes:
                 paragraph.paragraph_format.first_line_indent = Cm(0.78)  # two characters, the Chinese way
             _runs(paragraph, block.text)
     flush(current)
-    if pending:
+    if pending.get(appendix):
         document.add_heading("", 1)
         _runs(document.paragraphs[-1], caption_of("附图"), font=HEADING_FONT)
-        for key in list(pending):
-            flush(key)
+        flush(appendix)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

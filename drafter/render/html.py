@@ -108,9 +108,9 @@ def review_page(markdown: str, verification: dict, facts: list[dict], sources: d
              "i": i, "marked": i in marked} for i, f in enumerate(findings)]
     from drafter.render.charts import CHART_TITLES
 
-    images = [(name, caption_of(f"图{number}  {CHART_TITLES.get(name, name)}"),
-               base64.b64encode(Path(path).read_bytes()).decode("ascii"))
-              for number, (name, path) in enumerate((charts or {}).items(), 1)]
+    # unnumbered: Word numbers the charts in the order it places them, which differs from this gallery's
+    images = [(name, caption_of(CHART_TITLES.get(name, name)), base64.b64encode(Path(path).read_bytes()).decode())
+              for name, path in (charts or {}).items()]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(prompts_dir() / "review"), autoescape=True)
     # </script> inside the data must not close the script element
     data = json.dumps({"findings": rows, "facts": fact_data, "sources": chunk_data,
