@@ -7,9 +7,9 @@ import re
 import shutil
 
 import pytest
+from conftest import run_cli
 
 from drafter.render import parse_sections
-from tests.conftest import run_cli
 
 WRONG = ("GMV为26.32万元", "GMV为36.32万元")  # the channels section's first figure, made wrong by hand
 
