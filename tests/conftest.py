@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,24 @@ def workspace(tmp_path_factory) -> Path:
     result = run_cli("init", str(folder), "--embedder", "hash", "--scale", "0.03")
     assert result.returncode == 0, result.stdout + result.stderr
     return folder
+
+
+@pytest.fixture
+def folder(workspace, tmp_path) -> Path:
+    """A private copy of the small demo workspace (its corpus index included)."""
+    target = tmp_path / "ws"
+    shutil.copytree(workspace, target, ignore=shutil.ignore_patterns("drafts"))
+    return target
+
+
+@pytest.fixture
+def stub():
+    """A scripted OpenAI-compatible endpoint on 127.0.0.1 (see llm_stub.py)."""
+    from llm_stub import StubEndpoint
+
+    endpoint = StubEndpoint().start()
+    yield endpoint
+    endpoint.stop()
 
 
 ORDERS_CSV = """订单号,用户ID,下单时间,渠道,品类,实付金额,订单状态

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 from llm_stub import StubEndpoint, completion
 from typer.testing import CliRunner
 
@@ -18,20 +16,6 @@ from drafter.write.llm import is_truncated
 SECRET = "sk-hardening-llm-SECRET-71b3"
 CHANNELS = "二、渠道运营分析"
 MARKETING = "五、营销投放与服务体验"
-
-
-@pytest.fixture
-def stub():
-    endpoint = StubEndpoint().start()
-    yield endpoint
-    endpoint.stop()
-
-
-@pytest.fixture
-def folder(workspace, tmp_path) -> Path:
-    target = tmp_path / "ws"
-    shutil.copytree(workspace, target, ignore=shutil.ignore_patterns("drafts"))
-    return target
 
 
 def model_env(stub: StubEndpoint, retries: int = 1) -> dict:

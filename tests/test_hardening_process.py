@@ -4,32 +4,16 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pytest
 from conftest import run_cli
 from llm_stub import StubEndpoint
 
 SECRET = "sk-hardening-SECRET-9d2e"
-
-
-@pytest.fixture
-def folder(workspace, tmp_path) -> Path:
-    target = tmp_path / "ws"
-    shutil.copytree(workspace, target, ignore=shutil.ignore_patterns("drafts"))
-    return target
-
-
-@pytest.fixture
-def stub():
-    endpoint = StubEndpoint().start()
-    yield endpoint
-    endpoint.stop()
 
 
 def model_env(stub: StubEndpoint) -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,21 +16,6 @@ from drafter.errors import UserError
 from drafter.write.llm import clean_reply, flag_inline
 
 SECRET = "sk-test-SECRET-4f7a9c"
-
-
-@pytest.fixture
-def stub():
-    endpoint = StubEndpoint().start()
-    yield endpoint
-    endpoint.stop()
-
-
-@pytest.fixture
-def folder(workspace, tmp_path) -> Path:
-    """A private copy of the small demo workspace (its corpus index included)."""
-    target = tmp_path / "ws"
-    shutil.copytree(workspace, target, ignore=shutil.ignore_patterns("drafts"))
-    return target
 
 
 def stub_config(folder: Path, stub: StubEndpoint, **extra):
