@@ -104,7 +104,7 @@ def _facts():
 
 def targets() -> dict:
     """name → a function of one generated input (raising means a crash)."""
-    from drafter import corpus_text
+    from drafter import corpus_chunk, corpus_text
     from drafter.render import parse_sections
     from drafter.verify import extract_figures, verify_markdown
 
@@ -113,9 +113,9 @@ def targets() -> dict:
     def cleaner(text: str) -> None:
         cleaned, removed, hints = corpus_text.clean_text(text)
         assert isinstance(cleaned, str) and all(v > 0 for v in removed.values())
-        corpus_text.sections(cleaned)
-        corpus_text.chunk_sections(cleaned)
-        corpus_text.heading_labels(cleaned)
+        corpus_chunk.sections(cleaned)
+        corpus_chunk.chunk_sections(cleaned)
+        corpus_chunk.heading_labels(cleaned)
         kind = corpus_text.infer_kind(cleaned[:40], cleaned)
         corpus_text.infer_period(cleaned[:40], cleaned, kind, hints.get("date", ""))
         corpus_text.repair_conversions(text)

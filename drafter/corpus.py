@@ -7,37 +7,18 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
-from drafter.corpus_text import (
-    PIPELINE_VERSION,
-    chunk_sections,
-    clean_text,
-    decode_bytes,
-    heading_labels,
-    infer_kind,
-    infer_period,
-    to_simplified,
-)
+from drafter.corpus_chunk import chunk_sections, heading_labels
+from drafter.corpus_read import MAX_TEXT_CHARS, SUFFIXES, check_size, read_raw
+from drafter.corpus_text import PIPELINE_VERSION, clean_text, infer_kind, infer_period, to_simplified
 from drafter.errors import UserError
 from drafter.models import Chunk, Document, text_hash
 
-SUFFIXES = {".md", ".markdown", ".txt", ".text", ".docx", ".pdf", ".html", ".htm"}
 KINDS = ("summary", "plan", "review", "other")
 # The report kinds of DESIGN.md, accepted wherever a corpus kind is expected.
 KIND_ALIASES = {"annual-summary": "summary", "annual-plan": "plan", "quarterly-review": "review"}
 PERIOD_RE = re.compile(r"^20\d\d(Q[1-4]|H[12]|-(0[1-9]|1[0-2]))?$")
-# One report is tens of thousands of characters; a long listed-company annual report a few hundred thousand.
-# Beyond these limits a file is a dump or a mis-export, and indexing it would take minutes and gigabytes.
-MAX_TEXT_CHARS = 1_000_000
-MAX_TEXT_FILE_MB = 4  # .txt .md .html: refused before reading
-MAX_FILE_MB = 100  # .docx .pdf (images make them big; their text is checked against MAX_TEXT_CHARS)
-TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm"}
-_MAGIC = [(b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-          (b"%PDF", "a PDF"), (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip?)"),
-          (b"\xd0\xcf\x11\xe0", "an old Office file (.doc or .xls)"), (b"\x7fELF", "a program"),
-          (b"MZ", "a Windows program")]
 
 
 def check_kind(kind: str | None) -> str | None:
@@ -60,139 +41,6 @@ def check_period(period: str | None) -> str | None:
     return period
 
 
-# --- reading files ---------------------------------------------------------------------------
-
-
-class _HTMLText(HTMLParser):
-    """Visible text of a page; headings become Markdown headings, blocks become lines."""
-
-    SKIP = {"script", "style", "noscript", "nav", "footer", "header", "aside", "form", "button", "select"}
-    BLOCK = {"p", "div", "br", "li", "tr", "section", "article", "table", "ul", "ol", "blockquote", "pre"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-        self.title = ""
-        self._in_title = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self.skip += 1
-        elif tag == "title":
-            self._in_title = True
-        elif re.fullmatch(r"h[1-6]", tag):
-            self.parts.append("\n" + "#" * int(tag[1]) + " ")
-        elif tag in self.BLOCK:
-            self.parts.append("\n")
-        elif tag in {"td", "th"}:
-            self.parts.append(" | ")
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP:
-            self.skip = max(0, self.skip - 1)
-        elif tag == "title":
-            self._in_title = False
-        elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data.strip()
-        elif not self.skip:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-
-def _read_docx(path: Path) -> tuple[str, str]:
-    import docx
-
-    try:
-        document = docx.Document(str(path))
-    except Exception as exc:
-        raise UserError(f"{path}: not a readable .docx ({exc}); open it in Word and save it again") from exc
-    lines: list[str] = []
-    for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            para = docx.text.paragraph.Paragraph(block, document)
-            style = (para.style.name if para.style is not None else "") or ""
-            level = re.search(r"(?:Heading|标题)\s*(\d)", style)
-            text = para.text.strip()
-            if text:
-                prefix = "#" * int(level.group(1)) + " " if level else "# " if style == "Title" else ""
-                lines.append(prefix + text)
-        elif tag == "tbl":
-            table = docx.table.Table(block, document)
-            for row in table.rows:
-                cells = list(dict.fromkeys(c.text.strip() for c in row.cells))  # merged cells repeat
-                lines.append(" | ".join(cells))
-    return "\n".join(lines), (document.core_properties.title or "").strip()
-
-
-def _read_pdf(path: Path) -> str:
-    import pypdf
-
-    try:
-        reader = pypdf.PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except Exception as exc:
-        raise UserError(f"{path}: cannot read this PDF ({exc}); export it again as a text PDF") from exc
-    text = "\n".join(pages)
-    if len(re.sub(r"\s", "", text)) < 20:
-        raise UserError(f"{path}: this PDF has no text, only images ({len(pages)} page(s)) — it looks like a scan. "
-                        f"Run OCR on it (e.g. `ocrmypdf in.pdf out.pdf`) or add the .docx or .txt version instead")
-    # Page numbers printed alone on a line are not content.
-    return re.sub(r"(?m)^\s*(?:第\s*\d+\s*页|-?\s*\d{1,3}\s*-?|\d+\s*/\s*\d+)\s*$", "", text)
-
-
-def _read(path: Path) -> tuple[str, str]:
-    """Raw text and a title found in the file's own metadata."""
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        return _read_docx(path)
-    if suffix == ".pdf":
-        return _read_pdf(path), ""
-    if suffix == ".doc":
-        raise UserError(f"{path}: old Word .doc files are not supported; save it as .docx and add it again")
-    if suffix not in SUFFIXES:
-        raise UserError(f"{path}: unsupported file type {suffix or '(none)'}; use .md .txt .docx .pdf .html")
-    data = path.read_bytes()
-    if what := _binary_kind(data):
-        raise UserError(f"{path}: this is {what}, not text, though its name ends in {suffix}; rename it to its "
-                        f"real type, or save the report as .txt (UTF-8) or .docx and add that")
-    text = decode_bytes(data, str(path))
-    if suffix in {".html", ".htm"}:
-        parser = _HTMLText()
-        parser.feed(text)
-        return "".join(parser.parts), parser.title
-    return text, ""
-
-
-def _binary_kind(data: bytes) -> str:
-    """What a file named as text really is, when it is not text: "a PNG image", "binary data"; else ""."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ""  # UTF-16 text (Notepad's "Unicode") has NUL bytes but is text
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            return what
-    head = data[:65536]
-    controls = sum(head.count(bytes([c])) for c in (*range(0, 8), *range(14, 27), *range(28, 32)))
-    return "binary data" if b"\x00" in head or controls > len(head) // 100 else ""
-
-
-def check_size(path: Path) -> None:
-    """Refuse empty and oversized files before reading them (a UserError naming the file and the limit)."""
-    size = path.stat().st_size
-    if size == 0:
-        raise UserError(f"{path}: the file is empty (0 bytes); nothing to add")
-    text = path.suffix.lower() in TEXT_SUFFIXES
-    limit = MAX_TEXT_FILE_MB if text else MAX_FILE_MB
-    if size > limit * 1024 * 1024:
-        raise UserError(f"{path}: {size / 1024 / 1024:.1f} MB is too large for one report (the limit for "
-                        f"{'text' if text else path.suffix.lower()} files is {limit} MB, about a million Chinese "
-                        f"characters); split it into one file per report, or remove what is not report text")
-
-
 def _title_from(text: str, hints: dict, meta_title: str, path: Path) -> str:
     if hints.get("title"):
         return hints["title"]
@@ -212,7 +60,7 @@ def load_document(path, kind=None, period=None, title=None) -> Document:
     if not path.is_file():
         raise UserError(f"{path}: no such file")
     check_size(path)
-    raw, meta_title = _read(path)
+    raw, meta_title = read_raw(path)
     if len(raw) > MAX_TEXT_CHARS:
         raise UserError(f"{path}: {len(raw):,} characters of text is too long for one report (the limit is "
                         f"{MAX_TEXT_CHARS:,}); split it into one file per report")

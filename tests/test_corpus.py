@@ -7,16 +7,8 @@ import re
 import pytest
 
 from drafter.corpus import chunk_document, load_document
-from drafter.corpus_text import (
-    CHUNK_MAX,
-    chunk_sections,
-    clean_text,
-    decode_bytes,
-    infer_kind,
-    infer_period,
-    repair_conversions,
-    sections,
-)
+from drafter.corpus_chunk import CHUNK_MAX, chunk_sections, sections
+from drafter.corpus_text import clean_text, decode_bytes, infer_kind, infer_period, repair_conversions
 from drafter.errors import UserError
 
 SUMMARY_MD = """# 2024年度运营总结

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drafter.corpus_text import chunk_sections, clean_text, decode_bytes, infer_kind, infer_period, sections
+from drafter.corpus_chunk import chunk_sections, sections
+from drafter.corpus_text import clean_text, decode_bytes, infer_kind, infer_period
 from drafter.errors import UserError
 from drafter.render import parse_sections
 from drafter.verify import extract_figures, verify_markdown
