@@ -66,6 +66,7 @@ def write(
     fallback: str = typer.Option("", "--fallback", help="'offline': use the offline writer where the model fails."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Draft every section afresh, ignoring cached results."),
     script: str = typer.Option("simplified", "--script", help="simplified or traditional (繁體, via OpenCC)."),
+    no_exports: bool = typer.Option(False, "--no-exports", help="Skip report.docx, review.html and charts (quicker)."),
     folder: Path = DirOption,
 ) -> None:
     """Draft a report for a period into a draft folder."""
@@ -75,7 +76,7 @@ def write(
     if fallback not in ("", "offline"):
         raise UserError(f"--fallback {fallback!r}: the only fallback is 'offline'")
     counts = run_write(_load(folder), period, kind, out, force, _console(), fallback=fallback,
-                       use_cache=not no_cache, script=check_script(script))
+                       use_cache=not no_cache, script=check_script(script), exports=not no_exports)
     if counts.get("mismatch") or counts.get("claim_error") or counts.get("failed_sections"):
         raise typer.Exit(1)
 

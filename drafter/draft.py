@@ -154,7 +154,7 @@ def _draft_sections(writer, contexts, kind: str, fallback: str, concurrency: int
 
 def write_draft(config: Config, period_text: str, kind: str = "annual-summary", out: Path | None = None,
                 force: bool = False, progress: Progress | None = None, fallback: str = "",
-                use_cache: bool = True, script: str = "simplified") -> DraftResult:
+                use_cache: bool = True, script: str = "simplified", exports: bool = True) -> DraftResult:
     """Run the whole pipeline for one report and save the draft folder."""
     from drafter.metrics import compute_facts
 
@@ -179,12 +179,12 @@ def write_draft(config: Config, period_text: str, kind: str = "annual-summary", 
         check_overwrite(folder, force)
         timings["metrics"] = time.perf_counter() - started
         return _compose(config, outline, metrics, folder, writer, model, fallback, timings, started, say, script,
-                        plan)
+                        plan, exports)
 
 
 def _compose(config: Config, outline: Outline, metrics, folder: Path, writer, model, fallback: str,
              timings: dict, started: float, say: Progress, script: str = "simplified",
-             plan: Period | None = None) -> DraftResult:
+             plan: Period | None = None, exports: bool = True) -> DraftResult:
     """Retrieve, write, verify and save, while the draft folder is locked."""
     from drafter.render import render_markdown
     from drafter.verify import summarize, verify_markdown
@@ -225,8 +225,9 @@ def _compose(config: Config, outline: Outline, metrics, folder: Path, writer, mo
     # issue 7: the script (--script traditional), then report.docx, review.html and charts/ from the saved folder
     from drafter.review import finish_draft
 
-    say("rendering report.docx, review.html and charts")
-    findings, counts = finish_draft(config, folder, script)
+    if exports:
+        say("rendering report.docx, review.html and charts")
+    findings, counts = finish_draft(config, folder, script, exports)
     return DraftResult(folder, draft, findings, counts, seconds, writer_label(sections), timings, metrics.notes)
 
 

@@ -36,7 +36,9 @@ def prepare_tokenizer(cache_dir: Path | str | None = None) -> None:
 
         import jieba
 
-        jieba.setLogLevel(logging.WARNING)
+        # jieba's only errors are a failed dump of its dictionary cache (a full disk, a read-only folder), which
+        # costs start-up time, not results; its traceback must not reach the user.
+        jieba.setLogLevel(logging.CRITICAL)
         if cache_dir is not None:
             Path(cache_dir).mkdir(parents=True, exist_ok=True)
             jieba.dt.tmp_dir = str(cache_dir)

@@ -35,11 +35,11 @@ def draft_paths(folder: Path) -> Path:
     return report
 
 
-def verify_folder(config: Config, folder: Path, exports: bool = True) -> tuple[list[Finding], dict]:
+def verify_folder(config: Config, folder: Path) -> tuple[list[Finding], dict]:
     """Verify report.md against the folder's facts and excerpts; rewrite verification.json (and the exports)."""
     from drafter.draft import verification_payload
     from drafter.models import Chunk, Fact
-    from drafter.render.exports import write_exports
+    from drafter.render.exports import exports_wanted, write_exports
     from drafter.verify import summarize, verify_markdown
 
     folder = Path(folder)
@@ -51,19 +51,22 @@ def verify_folder(config: Config, folder: Path, exports: bool = True) -> tuple[l
     findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases)
     counts = summarize(findings)
     atomic_write_text(folder / "verification.json", _dump(verification_payload(findings, counts)))
-    if exports:
+    if exports_wanted(folder):
         write_exports(folder)
     return findings, counts
 
 
-def finish_draft(config: Config, folder: Path, script: str = "simplified") -> tuple[list[Finding], dict]:
-    """After `write` saved the folder: render it in the asked script, re-verify, write the exports."""
-    from drafter.render.exports import check_script
+def finish_draft(config: Config, folder: Path, script: str = "simplified",
+                 exports: bool = True) -> tuple[list[Finding], dict]:
+    """After `write` saved the folder: render it in the asked script, re-verify, write the exports (if wanted)."""
+    from drafter.render.exports import check_script, remove_exports
 
     script = check_script(script)
     folder = Path(folder)
     run = _load(folder / "run.json", {})
-    run["script"] = script
+    run["script"], run["exports"] = script, exports
+    if not exports:
+        remove_exports(folder)
     atomic_write_text(folder / "run.json", _dump(run))
     if script == "traditional":
         _convert_traditional(folder)

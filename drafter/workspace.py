@@ -44,7 +44,7 @@ def _section_figures(markdown: str, findings) -> dict[str, dict[str, int]]:
 
 
 def run_write(config: Config, period: str, kind: str, out: Path | None, force: bool, console,
-              fallback: str = "", use_cache: bool = True, script: str = "simplified") -> dict:
+              fallback: str = "", use_cache: bool = True, script: str = "simplified", exports: bool = True) -> dict:
     """Draft a report and print where it is and a summary."""
     from rich.markup import escape
     from rich.table import Table
@@ -58,7 +58,7 @@ def run_write(config: Config, period: str, kind: str, out: Path | None, force: b
         console.print(f"drafting with model {config.llm_model} at {endpoint_host(config.llm_base_url)}")
     with console.status("drafting…") as status:
         result = write_draft(config, period, kind, out, force, progress=lambda m: status.update(m + "…"),
-                             fallback=fallback, use_cache=use_cache, script=script)
+                             fallback=fallback, use_cache=use_cache, script=script, exports=exports)
     markdown = (result.folder / "report.md").read_text(encoding="utf-8")
     per = _section_figures(markdown, result.findings)
     table = Table(title=result.draft.title, show_lines=False)
@@ -198,9 +198,10 @@ def run_verify(config: Config, path: Path, facts_csv: Path | None, period: str |
     payload = verification_payload(findings, counts)
     if folder:
         atomic_write_text(folder / "verification.json", json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        from drafter.render.exports import write_exports
+        from drafter.render.exports import exports_wanted, write_exports
 
-        write_exports(folder)  # issue 7: review.html, report.docx and charts follow the hand edits
+        if exports_wanted(folder):
+            write_exports(folder)  # issue 7: review.html, report.docx and charts follow the hand edits
     if as_json:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
@@ -13,11 +16,39 @@ import pytest
 os.environ.setdefault("DRAFTER_EMBEDDER", "hash")
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the drafter CLI as a user would, in a subprocess."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "drafter", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=300)
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
+            own_process: bool = False) -> subprocess.CompletedProcess:
+    """Run `drafter ARGS` through its console entry point: in this process, or in a new one with own_process.
+
+    In-process runs skip a cold interpreter and imports per call (seconds each); the tests that are about the
+    process itself (start-up, signals, locks held by other processes, file-size limits) use own_process.
+    """
+    if own_process:
+        return subprocess.run([sys.executable, "-m", "drafter", *args], cwd=cwd, env={**os.environ, **(env or {})},
+                              capture_output=True, text=True, timeout=300)
+    from drafter.cli import main
+
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    saved_env, saved_argv, saved_cwd = dict(os.environ), sys.argv, os.getcwd()
+    os.environ.update(env or {})
+    sys.argv = ["drafter", *map(str, args)]
+    try:
+        if cwd:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main()
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+            except Exception:  # what a new interpreter would print before exiting 1
+                err.write(traceback.format_exc())
+                code = 1
+    finally:
+        os.chdir(saved_cwd)
+        sys.argv = saved_argv
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(["drafter", *args], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="session")

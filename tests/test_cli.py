@@ -11,14 +11,14 @@ from conftest import run_cli
 
 
 def test_help_lists_every_command():
-    result = run_cli("--help")
+    result = run_cli("--help", own_process=True)
     assert result.returncode == 0
     for command in ("init", "demo", "write", "metrics", "verify", "corpus"):
         assert command in result.stdout
 
 
 def test_write_produces_a_verified_draft_folder(workspace):
-    result = run_cli("write", "--period", "2025", "--dir", str(workspace))
+    result = run_cli("write", "--period", "2025", "--dir", str(workspace), own_process=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "offline writer" in result.stdout
     assert "sections: 7" in result.stdout and "verified:" in result.stdout and "time:" in result.stdout
@@ -99,3 +99,16 @@ def test_user_errors_are_clear_and_without_traceback(workspace, tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
     missing = run_cli("write", "--period", "2030", "--dir", str(workspace))
     assert missing.returncode == 2 and "2030" in missing.stderr
+
+
+def test_no_exports_skips_and_removes_the_exports_and_later_commands_follow(workspace, tmp_path):
+    out = tmp_path / "draft"
+    assert run_cli("write", "--period", "2025", "--out", str(out), "--dir", str(workspace)).returncode == 0
+    assert (out / "report.docx").exists() and (out / "review.html").exists() and list((out / "charts").glob("*.png"))
+    quick = run_cli("write", "--period", "2025", "--out", str(out), "--no-exports", "--dir", str(workspace))
+    assert quick.returncode == 0, quick.stderr
+    assert not (out / "report.docx").exists() and not (out / "review.html").exists()
+    assert not list((out / "charts").glob("*.png"))
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["exports"] is False
+    assert run_cli("verify", str(out), "--dir", str(workspace)).returncode == 0
+    assert not (out / "report.docx").exists() and (out / "verification.json").exists()

@@ -41,6 +41,18 @@ def report_title(markdown: str) -> str:
     return next((line[2:].strip() for line in markdown.split("\n") if line.startswith("# ")), "")
 
 
+def remove_exports(folder: Path) -> None:
+    """Delete exports a `--no-exports` run would otherwise leave behind, out of step with report.md."""
+    folder = Path(folder)
+    for path in [folder / "report.docx", folder / "review.html", *(folder / "charts").glob("*.png")]:
+        path.unlink(missing_ok=True)
+
+
+def exports_wanted(folder: Path) -> bool:
+    """Whether the draft was written with exports (run.json; `write --no-exports` turns them off)."""
+    return _load(Path(folder) / "run.json", {}).get("exports", True) is not False
+
+
 def write_exports(folder: Path) -> dict[str, Path]:
     """Regenerate charts, report.docx and review.html from the folder's report.md and JSON files."""
     from drafter.models import Fact, text_hash
