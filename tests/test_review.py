@@ -83,8 +83,10 @@ def test_regen_keeps_hand_edits_byte_for_byte(draft, workspace):
     assert "hand edits" in refused.stderr and "--force" in refused.stderr
     assert (draft / "report.md").read_text(encoding="utf-8") == after
 
-    forced = run_cli("regen", str(draft), "--section", "channels", "--force", "--dir", str(workspace))
+    forced = run_cli("regen", str(draft), "--section", "channels", "--force", "--note", "多写抖音的退款问题",
+                     "--dir", str(workspace))
     assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert "offline writer cannot follow --note" in forced.stdout
     final = (draft / "report.md").read_text(encoding="utf-8")
     assert WRONG[0] in final and not _section(final, "channels").edited
     assert json.loads((draft / "verification.json").read_text(encoding="utf-8"))["counts"]["mismatch"] == 0
