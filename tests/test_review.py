@@ -136,6 +136,9 @@ def test_traditional_script_keeps_every_figure(base_draft, workspace, tmp_path):
     findings, counts = finish_draft(load_config(workspace), folder, "traditional")
     text = (folder / "report.md").read_text(encoding="utf-8")
     assert "運營" in text and "运营" not in text
+    page = (folder / "review.html").read_text(encoding="utf-8")
+    # OpenCC writes 核对 as 覈對, in the report and on the page alike
+    assert "覈對結果" in page and "附圖" in page and "核对结果" not in page and 'lang="zh-Hant"' in page
     numbers = lambda md: re.findall(r"\d+(?:\.\d+)?", re.sub(r"<!--.*?-->", "", md))  # noqa: E731
     assert numbers(text) == numbers(simplified)
     assert not any(s.edited for s in parse_sections(text)), "marker hashes must follow the converted text"

@@ -76,5 +76,6 @@ def write_exports(folder: Path) -> dict[str, Path]:
     caption = to_traditional if script == "traditional" else str
     written["report.docx"] = write_docx(folder / "report.docx", markdown, charts, caption)
     written["review.html"] = write_review(folder / "review.html", markdown, verification, facts, sources,
-                                          report_title(markdown), charts, caption)
+                                          report_title(markdown), charts, caption,
+                                          "zh-Hant" if script == "traditional" else "zh-CN")
     return written

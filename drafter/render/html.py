@@ -84,8 +84,11 @@ def _fact_entry(fact: dict) -> dict:
 
 
 def review_page(markdown: str, verification: dict, facts: list[dict], sources: dict[str, list[dict]],
-                title: str = "", charts: dict[str, Path] | None = None, caption_of=str) -> str:
-    """The self-contained review page (inline CSS, JS and data; charts embedded as data URIs)."""
+                title: str = "", charts: dict[str, Path] | None = None, convert=str, lang: str = "zh-CN") -> str:
+    """The self-contained review page (inline CSS, JS and data; charts embedded as data URIs).
+
+    `convert` renders the whole page in the report's script (its labels, the excerpts, the chart titles).
+    """
     import base64
 
     import jinja2
@@ -109,18 +112,19 @@ def review_page(markdown: str, verification: dict, facts: list[dict], sources: d
     from drafter.render.charts import CHART_TITLES
 
     # unnumbered: Word numbers the charts in the order it places them, which differs from this gallery's
-    images = [(name, caption_of(CHART_TITLES.get(name, name)), base64.b64encode(Path(path).read_bytes()).decode())
+    images = [(name, CHART_TITLES.get(name, name), base64.b64encode(Path(path).read_bytes()).decode())
               for name, path in (charts or {}).items()]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(prompts_dir() / "review"), autoescape=True)
     # </script> inside the data must not close the script element
     data = json.dumps({"findings": rows, "facts": fact_data, "sources": chunk_data,
                        "counts": verification.get("counts", {})}, ensure_ascii=False).replace("</", "<\\/")
-    return env.get_template("page.html.j2").render(title=title, body=body, data=data, images=images,
-                                                   counts=verification.get("counts", {}))
+    page = env.get_template("page.html.j2").render(title=title, body=body, data=data, images=images,
+                                                   counts=verification.get("counts", {}), lang=lang)
+    return convert(page)
 
 
 def write_review(path: Path, markdown: str, verification: dict, facts: list[dict], sources: dict,
-                 title: str = "", charts: dict[str, Path] | None = None, caption_of=str) -> Path:
+                 title: str = "", charts: dict[str, Path] | None = None, convert=str, lang: str = "zh-CN") -> Path:
     """Write review.html atomically."""
-    atomic_write_text(path, review_page(markdown, verification, facts, sources, title, charts, caption_of))
+    atomic_write_text(path, review_page(markdown, verification, facts, sources, title, charts, convert, lang))
     return path
