@@ -17,7 +17,7 @@ def _chunk_order(chunk) -> tuple[str, int]:
     return chunk.doc_id, int(tail) if tail.isdigit() else 0
 
 
-def propose_targets(config, period: str, k: int = 60):
+def targets_from_plan(config, period: str, k: int = 60):
     """Search the corpus for the plan of `period` and parse its targets; (parsed plan, titles searched)."""
     from drafter.metrics.periods import parse_period
     from drafter.metrics.targets import parse_plan
@@ -51,7 +51,7 @@ def targets_command(
     console = Console(soft_wrap=True)
     config = load_config(folder)
     with console.status(f"searching the corpus for the {period} plan…"):
-        plan, titles = propose_targets(config, period)
+        plan, titles = targets_from_plan(config, period)
     console.print(f"plan searched: {'、'.join(f'《{t}》' for t in titles)}", highlight=False)
     if not plan.targets:
         for text, reason in plan.not_understood:

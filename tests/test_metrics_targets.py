@@ -141,8 +141,8 @@ def test_targets_command_proposes_and_writes(own_workspace):
 
 
 def test_targets_command_without_a_plan(own_workspace):
-    from drafter.cli_targets import propose_targets
+    from drafter.cli_targets import targets_from_plan
     from drafter.config import load_config
 
     with pytest.raises(UserError, match="no plan for 2030"):
-        propose_targets(load_config(own_workspace), "2030")
+        targets_from_plan(load_config(own_workspace), "2030")
