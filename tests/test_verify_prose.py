@@ -15,7 +15,7 @@ def fact(metric, label, measure, value, unit, dimension="", status=""):
 DY, TM, JD, APP = "channel=抖音", "channel=天猫", "channel=京东", "channel=自营APP"
 FACTS = [
     fact("gmv", "GMV", "value", 23_290_000, "元"), fact("gmv", "GMV", "yoy", 16.1, "%"),
-    fact("gmv", "GMV", "target_yoy", 15.0, "%"),
+    fact("gmv", "GMV", "target_yoy", 15.0, "%"), fact("gmv", "GMV", "target", 23_070_000, "元"),
     fact("gmv", "GMV", "value", 4_034_000, "元", DY), fact("gmv", "GMV", "yoy", 98.7, "%", DY),
     fact("gmv", "GMV", "share", 17.32, "%", DY), fact("gmv", "GMV", "share_pp", 7.21, "pp", DY),
     fact("gmv", "GMV", "target_share", 20.0, "%", DY),
@@ -42,6 +42,11 @@ FACTS = [
 
 # (correct sentence, altered twin, the text flagged in the twin, its verdict)
 CASES = [
+    ("复购率为25.0%，未达到26.0%的目标。", "复购率为25.0%，未达到28.0%的目标。", "28.0%", "mismatch"),
+    # 上年计划: the plan made last year, whose target is for this period
+    ("复购率为25.0%，低于上年计划的26.0%。", "复购率为25.0%，低于上年计划的28.0%。", "28.0%", "mismatch"),
+    # a bare level right after a target is that target's level, not this year's actual
+    ("GMV目标同比增长15.0%，达到2307万元。", "GMV目标同比增长15.0%，达到2329万元。", "2329万元", "mismatch"),
     ("自营APP转化率为5.3%，自营APP退款率为5.4%。", "自营APP转化率为3.2%。", "3.2%", "mismatch"),
     ("新客30天复购率为8.9%，同比下降2.2个百分点。", "新客30天复购率为9.8%。", "9.8%", "mismatch"),
     ("大促GMV占比为25.9%，同比提升0.3个百分点。", "大促GMV占比为25.9%，同比下降0.3个百分点。", "0.3个百分点",

@@ -29,6 +29,8 @@ TARGET_SET = TARGET_MEASURES
 GAP_SET = GAP_MEASURES
 CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | GAP_MEASURES | {"diff", "share_pp", "contribution", "driver"}
 SHARE_WORDS = re.compile(r"占比|份额|比重")
+_ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前|现为|已")
+_PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
 _TARGET_AFTER = re.compile(r"\s*(?:的)?(?:年度|全年)?(?:目标|计划)")
 
 
@@ -111,9 +113,9 @@ def _period_of(book: FactBook, word: str, year: str | None) -> str:
 
 
 def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: list[Mention],
-            carried: list[str], first_clause_end: int, prior: tuple[int, frozenset[str] | None] | None = None
-            ) -> Context:
-    """Read the sentence `s` around `fig` (offsets in `s`); `prior` is the previous figure's end and measures."""
+            carried: list[str], first_clause_end: int,
+            prior: tuple[int, frozenset[str] | None, str] | None = None) -> Context:
+    """Read the sentence `s` around `fig` (offsets in `s`); `prior`: the previous figure's end, measures, period."""
     ctx = Context(period=book.period)
     left, right = clause_bounds(s, fig.start, fig.end)
     prev_end = max((f.end for f in figs if left <= f.start and f.end <= fig.start), default=left)
@@ -121,10 +123,11 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     masked = _mask(s, mentions)
     earlier = max((f.end for f in figs if f.claim and f.end <= left), default=0)
     _cues(ctx, masked[prev_end:fig.start], masked[left:fig.start], fig, masked[earlier:left])
-    if _TARGET_AFTER.match(s, fig.end) and not (ctx.measures and ctx.measures & GAP_SET):
-        ctx.measures = _as_target(ctx.measures)  # 复购率达到28.0%的目标, 同比增长25.0%的目标
+    # 复购率达到28.0%的目标, 同比增长25.0%的目标, 未达到28.0%的目标; but 低于目标2.5个百分点 stays a gap
+    if _TARGET_AFTER.match(s, fig.end) and not (ctx.measures and ctx.measures & GAP_SET and fig.base_unit == "pp"):
+        ctx.measures = _as_target(None if ctx.measures and ctx.measures & GAP_SET else ctx.measures)
     if prior is not None and fig.base_unit == "pp" and ctx.measures and ctx.measures <= (GROWTH_YOY | GROWTH_POP):
-        end, measures = prior
+        end, measures, _ = prior
         renamed = any(m.kind == "metric" and end <= m.start < fig.start for m in mentions)
         if measures and "share" in measures and not renamed:
             ctx.measures = ctx.measures | {"share_pp"}  # 占比为17.3%，较上年提升7.2个百分点
@@ -134,8 +137,13 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     # period words: in the clause, or in the sentence's first clause when not a comparison (较2024年)
     word, year, compare = "", None, False
     for m in PERIOD_RE.finditer(s, left, fig.start):
+        if m.group("year") is None and _PLAN_MADE.match(s, m.end()):
+            continue  # 上年计划目标: the plan was made last year, for this period
         word, year = m.group(), m.group("year")
         compare = bool(COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]))
+    if not word and ctx.measures is None and _continues_target(prior, s, fig, mentions):
+        ctx.measures, ctx.period = TARGET_SET, prior[2]  # 2026年GMV目标增长20.0%，达到3443万元
+        return ctx
     if not word:
         for m in PERIOD_RE.finditer(s, 0, min(first_clause_end, fig.start)):
             if not COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]):
@@ -148,6 +156,16 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             period = book.period  # 较2024年增长: this period's change against that one
     ctx.period = period
     return ctx
+
+
+def _continues_target(prior: tuple[int, frozenset[str] | None, str] | None, s: str, fig: Figure,
+                      mentions: list[Mention]) -> bool:
+    """A bare figure right after a target, with no metric named in between, states that target's level."""
+    if prior is None or not prior[1] or not prior[1] <= TARGET_SET:
+        return False
+    end = prior[0]
+    return (fig.start >= end and not _ACTUAL.search(s, end, fig.start)
+            and not any(m.kind == "metric" and end <= m.start < fig.start for m in mentions))
 
 
 def _mask(s: str, mentions: list[Mention]) -> str:

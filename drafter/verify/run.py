@@ -70,7 +70,7 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
                 verdict, source = verdict
             else:
                 ctx = analyse(book, s, target, figs, mentions, carried, first_clause_end, prior)
-                prior = (target.end, ctx.measures)
+                prior = (target.end, ctx.measures, ctx.period)
                 ctx.named = ctx.named or bool(piece.hint and ctx.metrics)  # a table header names it
                 verdict = judge(book, ctx, target)
             judged.append((target.start, verdict))
