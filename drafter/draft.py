@@ -167,6 +167,7 @@ def write_draft(config: Config, period_text: str, kind: str = "annual-summary", 
     say("computing metrics")
     # a plan (basis = "previous") is written for period_text from the year before's actuals plus proposed targets
     wanted = parse_period(period_text)
+    outline.check_period(wanted)
     basis = wanted.previous_year() if outline.basis == "previous" else wanted
     metrics = compute_facts(config.data_dir, basis.label, config.cache_dir, config.columns, config.promo_windows)
     plan = wanted if basis != wanted else None

@@ -42,6 +42,15 @@ class Outline:
     corpus_kind: str
     sections: tuple[SectionSpec, ...] = field(default=())
     basis: str = "current"  # "previous": facts are for the period a year before (a plan is written from actuals)
+    grains: tuple[str, ...] = ()  # the periods its sections are written for (quarter, year …); empty: any
+
+    def check_period(self, period) -> None:
+        """A clear error when the outline is not written for this kind of period."""
+        if self.grains and period.grain not in self.grains:
+            names = {"year": "a year (2025)", "half": "a half (2025H1)", "quarter": "a quarter (2025Q3)",
+                     "month": "a month (2025-07)"}
+            raise UserError(f"--kind {self.kind} is written for {' or '.join(names[g] for g in self.grains)}, "
+                            f"not {period.label}; choose such a period or another --kind")
 
     def section(self, section_id: str) -> SectionSpec:
         """Look a section up by id; a clear error names the valid ids."""
@@ -75,4 +84,4 @@ def load_outline(kind: str) -> Outline:
     if basis not in ("current", "previous"):
         raise UserError(f"{path}: basis must be \"current\" or \"previous\", not {basis!r}")
     return Outline(kind=raw["kind"], title=raw["title"], corpus_kind=raw.get("corpus_kind", ""), sections=sections,
-                   basis=basis)
+                   basis=basis, grains=tuple(raw.get("grains", ())))

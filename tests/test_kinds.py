@@ -50,6 +50,16 @@ def test_quarterly_review_drafts_verified(workspace, tmp_path, period):
     assert verification["counts"]["verified"] > 100
     _assert_clean(verification)
     assert run["period"] == period
+    # the year's targets (data/targets.csv) are facts of a quarter's report, stated as its pace and verified
+    assert "的年度目标" in sections["overview"] and "年度计划的GMV同比增速目标为25.0%" in sections["overview"]
+    checked = {f["fact_id"] for f in verification["findings"] if f["verdict"] == "verified"}
+    assert {"gmv.target_yoy.2025", "refund_rate.target.2025"} <= checked
+
+
+def test_a_quarterly_review_needs_a_quarter(workspace):
+    refused = run_cli("write", "--period", "2025-07", "--kind", "quarterly-review", cwd=workspace)
+    assert refused.returncode == 2 and "written for a quarter (2025Q3), not 2025-07" in refused.stderr
+    assert "Traceback" not in refused.stderr
 
 
 def test_annual_plan_drafts_verified_with_targets(workspace, tmp_path):

@@ -147,3 +147,13 @@ def test_invariants(tmp_path_factory, rows):
     assert 0 <= f["repurchase_rate.2025"] <= 100
     assert f["new_buyers.2025"] + f["returning_buyers.2025"] == f["buyers.2025"]
     assert math.isclose(f["gmv.2025"], sum(r[3] for r in paid), abs_tol=1e-6)
+
+
+def test_a_quarter_gets_its_years_targets_without_a_gap(tiny_data, tmp_path):
+    (tiny_data / "targets.csv").write_text("period,metric,measure,value\n2025,gmv,target_yoy,25\n"
+                                          "2025,refund_rate,target,7\n2025Q1,gmv,target,900\n", encoding="utf-8")
+    quarter = {f.id: f for f in compute_facts(tiny_data, "2025Q1", tmp_path / "cache").facts}
+    assert quarter["gmv.target_yoy.2025"].value == 25 and quarter["refund_rate.target.2025"].value == 7
+    assert "gmv.gap_yoy.2025" not in quarter  # the year is not over
+    assert quarter["gmv.target.2025Q1"].value == 900 and quarter["gmv.gap.2025Q1"].value == 800 + 300 - 900  # B1 and B2
+    assert quarter["gmv.gap.2025Q1"].status == "met"

@@ -163,3 +163,16 @@ def test_new_buyer_count_is_still_a_metric_next_to_buyer_type_facts():
     texts = [(f.text, f.verdict) for f in verify_markdown("新客3.82万人，新客30天复购率为8.9%。", DRIVER_FACTS + [
         fact("new_buyers", "新客数", "value", 38_200, "人")], period="2024")]
     assert texts == [("3.82万人", "verified"), ("8.9%", "verified")]
+
+
+def test_a_quarter_report_states_its_years_targets():
+    facts = [Fact(id=fact_id("gmv", "yoy", "2024Q3"), metric="gmv", label="GMV", measure="yoy", value=23.5, unit="%",
+                  period="2024Q3"),
+             Fact(id=fact_id("gmv", "target_yoy", "2024"), metric="gmv", label="GMV", measure="target_yoy", value=25.0,
+                  unit="%", period="2024", kind="target")]
+    verdicts = lambda text: [(f.text, f.verdict) for f in verify_markdown(text, facts, [], period="2024Q3")]  # noqa: E731
+    assert verdicts("年度计划的GMV同比增速目标为25.0%，本季度同比增长23.5%。") == [("25.0%", "verified"),
+                                                                                 ("23.5%", "verified")]
+    assert ("26.0%", "mismatch") in verdicts("年度计划的GMV同比增速目标为26.0%。")
+    # a quarter's own growth is never checked against the year's target
+    assert ("25.0%", "mismatch") in verdicts("本季度GMV同比增长25.0%。")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from drafter.models import Fact, fact_id
 from drafter.verify.facts import is_lower_better, latest_period, parse_period, shift_period
-from drafter.verify.lexicon import BUILTIN_ALIASES, BUYER_WORDS, canonical_metric
+from drafter.verify.lexicon import BUILTIN_ALIASES, BUYER_WORDS, TARGET_MEASURES, canonical_metric
 
 DERIVED_TOL = 0.0015  # relative slack for values derived from rounded inputs (prev = value / (1 + yoy))
 
@@ -58,7 +58,11 @@ class FactBook:
 
     def lookup(self, metric: str, dimension: str, period: str, measures: set[str] | frozenset[str]) -> list[Entry]:
         """Facts of these measures for one metric, dimension and period."""
-        return [e for e in self._group(metric, dimension, period) if e.fact.measure in measures]
+        found = [e for e in self._group(metric, dimension, period) if e.fact.measure in measures]
+        if not found and len(period) > 4 and measures <= TARGET_MEASURES:
+            # a quarter's or month's report states the year's targets: 年度GMV增速目标为25.0%
+            found = [e for e in self._group(metric, dimension, period[:4]) if e.fact.measure in measures]
+        return found
 
     def label(self, metric: str) -> str:
         """The display label of a metric key."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from drafter.display import display
-from drafter.metrics.periods import Period
+from drafter.metrics.periods import Period, make_period
 from drafter.models import Chunk, Fact, Section, fact_id, text_hash
 from drafter.outline import SectionSpec
 from drafter.resources import prompts_dir
@@ -82,7 +82,9 @@ class FactBook:
         self.by_id = {f.id: f for f in self.facts}
         self._picks = 0
 
-    def _when(self, prev: bool = False, plan: bool = False) -> Period:
+    def _when(self, prev: bool = False, plan: bool = False, year: bool = False) -> Period:
+        if year:  # the whole year the period lies in: a quarter's report reads the year's targets
+            return make_period("year", self.period.year, 1)
         if plan:
             if self.plan is None:
                 raise KeyError("plan=True but this fact book has no plan period")
@@ -90,23 +92,25 @@ class FactBook:
         return self.period.previous_year() if prev else self.period
 
     def fact(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False,
-             plan: bool = False) -> Fact | None:
+             plan: bool = False, year: bool = False) -> Fact | None:
         """The fact, or None when the data does not give it."""
-        return self.by_id.get(fact_id(metric, measure, self._when(prev, plan).label, dim))
+        return self.by_id.get(fact_id(metric, measure, self._when(prev, plan, year).label, dim))
 
-    def has(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False, plan: bool = False) -> bool:
+    def has(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False, plan: bool = False,
+            year: bool = False) -> bool:
         """Whether the fact exists."""
-        return self.fact(metric, measure, dim, prev, plan) is not None
+        return self.fact(metric, measure, dim, prev, plan, year) is not None
 
     def num(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False,
-            plan: bool = False) -> float:
+            plan: bool = False, year: bool = False) -> float:
         """The fact's value, for decisions in templates (0 when absent)."""
-        found = self.fact(metric, measure, dim, prev, plan)
+        found = self.fact(metric, measure, dim, prev, plan, year)
         return found.value if found else 0.0
 
-    def val(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False, plan: bool = False) -> str:
+    def val(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False, plan: bool = False,
+            year: bool = False) -> str:
         """The written form of a fact, recorded as stated."""
-        found = self.fact(metric, measure, dim, prev, plan)
+        found = self.fact(metric, measure, dim, prev, plan, year)
         if found is None:
             raise KeyError(fact_id(metric, measure, self._when(prev, plan).label, dim))
         self.used.append(found.id)
