@@ -140,3 +140,14 @@ def test_clean_reply_and_inline_flags():
 
     finding = Finding(line=1, col=4, text="9.9亿元", verdict="mismatch")
     assert flag_inline("GMV为9.9亿元，增长。", [finding]) == "GMV为9.9亿元【待核】，增长。"
+
+
+def test_a_quarter_prompt_shows_the_years_targets(folder):
+    filler = "本季度经营整体平稳有序，各项工作按计划推进，后续持续跟踪各项指标的变化情况。"
+    fake = FakeChatModel(replies=[filler] * 5)
+    register_chat_model("fake-quarter", lambda config: fake)
+    config = load_config(folder, env={"DRAFTER_LLM_PROVIDER": "fake-quarter", "DRAFTER_MODEL": "fake-1",
+                                      "DRAFTER_EMBEDDER": "hash"})
+    write_draft(config, "2025Q3", kind="quarterly-review", use_cache=False, exports=False)
+    overview = next(user for _system, user in fake.prompts if "一、业绩综述" in user)
+    assert "| gmv.target_yoy.2025 |" in overview and "| gmv.2025Q3 |" in overview

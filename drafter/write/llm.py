@@ -86,10 +86,12 @@ def flag_inline(text: str, findings: list[Finding]) -> str:
 def section_facts(book: FactBook, spec: SectionSpec) -> tuple[list[Fact], list[Fact]]:
     """The facts a section's prompt shows: its metrics for this period and last year, and their targets."""
     periods = {book.period.label, book.period.previous_year().label, *([book.plan.label] if book.plan else [])}
+    year = str(book.period.year)  # a quarter's report also states its year's targets
     wanted = set(spec.metrics)
     chosen = [
         f for f in book.facts
-        if f.metric in wanted and f.period in periods and not f.dimension.startswith("month=")
+        if f.metric in wanted and (f.period in periods or (f.period == year and f.kind == "target"))
+        and not f.dimension.startswith("month=")
         and (not f.dimension or (spec.dimension and f.dimension.startswith(f"{spec.dimension}=")))
     ]
     # SQL engines return groups in any order; a stable order keeps prompts (and cache keys) identical.
