@@ -27,7 +27,7 @@ class SectionSpec:
     id: str
     title: str
     metrics: tuple[str, ...] = ()
-    dimension: str = ""
+    dimensions: tuple[str, ...] = ()  # breakdowns (channel, category, buyer …) its prompt shows
     guidance: str = ""
     length: int = 400
     queries: tuple[Query, ...] = ()
@@ -61,6 +61,12 @@ class Outline:
         raise UserError(f"no section {section_id!r} in {self.kind}; sections are: {ids}")
 
 
+def _dimensions(raw: dict) -> tuple[str, ...]:
+    """`dimension = "channel"` or `dimensions = ["channel", "category"]`."""
+    value = raw.get("dimensions", raw.get("dimension", ()))
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def report_kinds() -> list[str]:
     """Report kinds that have an outline."""
     return sorted(p.stem for p in (prompts_dir() / "outlines").glob("*.toml"))
@@ -74,7 +80,7 @@ def load_outline(kind: str) -> Outline:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     sections = tuple(
         SectionSpec(
-            id=s["id"], title=s["title"], metrics=tuple(s.get("metrics", ())), dimension=s.get("dimension", ""),
+            id=s["id"], title=s["title"], metrics=tuple(s.get("metrics", ())), dimensions=_dimensions(s),
             guidance=s.get("guidance", ""), length=int(s.get("length", 400)),
             queries=tuple(Query(**q) for q in s.get("queries", ())),
         )

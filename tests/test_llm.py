@@ -151,3 +151,6 @@ def test_a_quarter_prompt_shows_the_years_targets(folder):
     write_draft(config, "2025Q3", kind="quarterly-review", use_cache=False, exports=False)
     overview = next(user for _system, user in fake.prompts if "一、业绩综述" in user)
     assert "| gmv.target_yoy.2025 |" in overview and "| gmv.2025Q3 |" in overview
+    # a section that analyses channels, categories and new vs returning buyers is shown all three breakdowns
+    analysis = next(user for _system, user in fake.prompts if "二、核心指标分析" in user)
+    assert all(f"| gmv.2025Q3[{dim}=" in analysis for dim in ("channel", "category", "buyer"))

@@ -33,7 +33,8 @@ def _draft(result, sources=None) -> Draft:
 def test_outline_has_at_least_five_sections_and_clear_errors():
     outline = load_outline("annual-summary")
     assert len(outline.sections) >= 5
-    assert outline.section("channels").dimension == "channel"
+    assert outline.section("channels").dimensions == ("channel",)
+    assert load_outline("quarterly-review").section("metrics").dimensions == ("channel", "category", "buyer")
     with pytest.raises(UserError, match="overview"):
         outline.section("nope")
     with pytest.raises(UserError, match="annual-summary"):

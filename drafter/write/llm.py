@@ -92,7 +92,7 @@ def section_facts(book: FactBook, spec: SectionSpec) -> tuple[list[Fact], list[F
         f for f in book.facts
         if f.metric in wanted and (f.period in periods or (f.period == year and f.kind == "target"))
         and not f.dimension.startswith("month=")
-        and (not f.dimension or (spec.dimension and f.dimension.startswith(f"{spec.dimension}=")))
+        and (not f.dimension or f.dimension.split("=", 1)[0] in spec.dimensions)
     ]
     # SQL engines return groups in any order; a stable order keeps prompts (and cache keys) identical.
     chosen.sort(key=lambda f: (f.metric, f.measure, f.period, f.dimension))
