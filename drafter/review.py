@@ -37,9 +37,7 @@ def draft_paths(folder: Path) -> Path:
 
 def verify_folder(config: Config, folder: Path) -> tuple[list[Finding], dict]:
     """Verify report.md against the folder's facts and excerpts; rewrite verification.json (and the exports)."""
-    from drafter.draft import verification_payload
     from drafter.models import Chunk, Fact
-    from drafter.render.exports import exports_wanted, write_exports
     from drafter.verify import summarize, verify_markdown
 
     folder = Path(folder)
@@ -50,10 +48,18 @@ def verify_folder(config: Config, folder: Path) -> tuple[list[Finding], dict]:
     period = run.get("basis_period") or run.get("period")
     findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases)
     counts = summarize(findings)
+    save_verification(folder, findings, counts)
+    return findings, counts
+
+
+def save_verification(folder: Path, findings: list[Finding], counts: dict) -> None:
+    """verification.json, then the exports that follow report.md (unless the draft was written without them)."""
+    from drafter.draft import verification_payload
+    from drafter.render.exports import exports_wanted, write_exports
+
     atomic_write_text(folder / "verification.json", _dump(verification_payload(findings, counts)))
     if exports_wanted(folder):
-        write_exports(folder)
-    return findings, counts
+        write_exports(folder)  # review.html, report.docx and charts follow the hand edits
 
 
 def finish_draft(config: Config, folder: Path, script: str = "simplified",

@@ -169,7 +169,6 @@ def run_verify(config: Config, path: Path, facts_csv: Path | None, period: str |
                strict: bool, console) -> int:
     """Verify a report or draft folder; print findings; return the exit code."""
     from drafter.draft import verification_payload
-    from drafter.files import atomic_write_text
     from drafter.models import Chunk, Fact
     from drafter.verify import format_findings, load_facts_csv, summarize, verify_markdown
 
@@ -195,15 +194,12 @@ def run_verify(config: Config, path: Path, facts_csv: Path | None, period: str |
         text = report.read_bytes().decode("gb18030", errors="replace")
     findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases)
     counts = summarize(findings)
-    payload = verification_payload(findings, counts)
     if folder:
-        atomic_write_text(folder / "verification.json", json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        from drafter.render.exports import exports_wanted, write_exports
+        from drafter.review import save_verification
 
-        if exports_wanted(folder):
-            write_exports(folder)  # issue 7: review.html, report.docx and charts follow the hand edits
+        save_verification(folder, findings, counts)
     if as_json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(verification_payload(findings, counts), ensure_ascii=False, indent=2) + "\n")
     else:
         for line in format_findings(findings, report.name):
             console.print(line, highlight=False, markup=False)

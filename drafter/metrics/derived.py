@@ -127,7 +127,7 @@ def target_facts(engine, loaded: LoadedData, facts: list[Fact], period: Period) 
     for row in frame.to_dict("records"):
         when, dim = _text(row["period"]), _text(row["dimension"])
         # a quarter, half or month also gets its year's targets (no gap yet: the year is not over)
-        if when not in (period.label, period.previous_year().label, str(period.year)):
+        if when not in (period.label, period.previous_year().label, period.whole_year().label):
             continue
         spec = lookup(str(row["metric"]).strip())
         measure = str(row["measure"]).strip()

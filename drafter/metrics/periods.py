@@ -47,6 +47,10 @@ class Period:
         """The same period a year earlier (同比)."""
         return self.shifted(years=-1)
 
+    def whole_year(self) -> Period:
+        """The year the period lies in (a quarter's report states its year's targets)."""
+        return make_period("year", self.year, 1)
+
     def previous(self) -> Period:
         """The period just before (环比); for a year, the previous year."""
         return self.shifted(steps=-1)

@@ -128,7 +128,7 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         ctx.measures = _as_target(None if ctx.measures and ctx.measures & GAP_SET else ctx.measures)
     if prior is not None and fig.base_unit == "pp" and ctx.measures and ctx.measures <= (GROWTH_YOY | GROWTH_POP):
         end, measures, _ = prior
-        renamed = any(m.kind == "metric" and end <= m.start < fig.start for m in mentions)
+        renamed = _metric_named(mentions, end, fig.start)
         if measures and "share" in measures and not renamed:
             ctx.measures = ctx.measures | {"share_pp"}  # 占比为17.3%，较上年提升7.2个百分点
     _metric(book, ctx, fig, mentions, left, right, carried)
@@ -164,8 +164,12 @@ def _continues_target(prior: tuple[int, frozenset[str] | None, str] | None, s: s
     if prior is None or not prior[1] or not prior[1] <= TARGET_SET:
         return False
     end = prior[0]
-    return (fig.start >= end and not _ACTUAL.search(s, end, fig.start)
-            and not any(m.kind == "metric" and end <= m.start < fig.start for m in mentions))
+    return fig.start >= end and not _ACTUAL.search(s, end, fig.start) and not _metric_named(mentions, end, fig.start)
+
+
+def _metric_named(mentions: list[Mention], start: int, end: int) -> bool:
+    """Whether a metric's name starts between two offsets of the sentence."""
+    return any(m.kind == "metric" and start <= m.start < end for m in mentions)
 
 
 def _mask(s: str, mentions: list[Mention]) -> str:

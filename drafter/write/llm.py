@@ -86,7 +86,7 @@ def flag_inline(text: str, findings: list[Finding]) -> str:
 def section_facts(book: FactBook, spec: SectionSpec) -> tuple[list[Fact], list[Fact]]:
     """The facts a section's prompt shows: its metrics for this period and last year, and their targets."""
     periods = {book.period.label, book.period.previous_year().label, *([book.plan.label] if book.plan else [])}
-    year = str(book.period.year)  # a quarter's report also states its year's targets
+    year = book.period.whole_year().label  # a quarter's report also states its year's targets
     wanted = set(spec.metrics)
     chosen = [
         f for f in book.facts

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from drafter.display import display
-from drafter.metrics.periods import Period, make_period
+from drafter.metrics.periods import Period
 from drafter.models import Chunk, Fact, Section, fact_id, text_hash
 from drafter.outline import SectionSpec
 from drafter.resources import prompts_dir
@@ -83,8 +83,8 @@ class FactBook:
         self._picks = 0
 
     def _when(self, prev: bool = False, plan: bool = False, year: bool = False) -> Period:
-        if year:  # the whole year the period lies in: a quarter's report reads the year's targets
-            return make_period("year", self.period.year, 1)
+        if year:
+            return self.period.whole_year()
         if plan:
             if self.plan is None:
                 raise KeyError("plan=True but this fact book has no plan period")
@@ -112,7 +112,7 @@ class FactBook:
         """The written form of a fact, recorded as stated."""
         found = self.fact(metric, measure, dim, prev, plan, year)
         if found is None:
-            raise KeyError(fact_id(metric, measure, self._when(prev, plan).label, dim))
+            raise KeyError(fact_id(metric, measure, self._when(prev, plan, year).label, dim))
         self.used.append(found.id)
         return display(found)
 
