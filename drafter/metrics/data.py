@@ -11,6 +11,7 @@ from drafter.errors import UserError
 from drafter.metrics.schema import (
     CANCELLED,
     FILE_NAMES,
+    MAX_AMOUNT,
     NUMBER_COLUMNS,
     REFUNDED,
     REQUIRED,
@@ -378,6 +379,9 @@ def _validate(engine, source: Source, mapping: dict[str, str]) -> None:
             if canonical != "value":
                 checks.append(_Check(mapping[canonical], f"{canonical} < 0", canonical, "negative values",
                                      "Amounts must be zero or more; record refunds in the status column."))
+    if table == "orders":
+        checks.append(_Check(mapping["amount"], f"amount >= {MAX_AMOUNT}", "amount", "amounts of 10^14 or more",
+                             "No single order is that large: check the column holds amounts, not ids or codes."))
     _first_failure(engine, source, table, checks, ("order_id", mapping["order_id"]) if table == "orders" else None)
     if table == "orders" and engine.may_repeat("orders", "order_id"):
         dups = "SELECT order_id FROM orders GROUP BY order_id HAVING COUNT(*) > 1"

@@ -69,3 +69,8 @@ REFUNDED = ("已退款", "退款", "退款成功", "已退货", "refunded", "ref
 
 TIME_COLUMNS = ("order_time", "register_time", "date")
 NUMBER_COLUMNS = ("amount", "visitors", "spend", "new_customers", "value")
+
+# Order amounts are summed as an exact decimal: a parallel SUM over doubles depends on the order in which threads
+# finish, so the last digits of GMV would change from run to run. DECIMAL(18,4) holds amounts below 10^14.
+MONEY = "DECIMAL(18,4)"
+MAX_AMOUNT = 10**14
