@@ -110,6 +110,9 @@ def run_metrics(config: Config, period: str, data: Path | None, fmt: str, out: P
         console.print(f"{len(frame)} facts written to {out}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    # On standard error, so a script reading the table from standard output still learns what is missing.
+    for metric, reason in result.skipped.items():
+        print(f"skipped {metric}: {reason}", file=sys.stderr)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
 

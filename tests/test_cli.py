@@ -86,6 +86,14 @@ def test_metrics_csv_is_the_facts_table(workspace):
     assert float(gmv["value"]) > 0 and gmv["unit"] == "元"
 
 
+def test_metrics_csv_names_skipped_metrics_on_stderr(tiny_data):
+    result = run_cli("metrics", "--period", "2025", "--data", str(tiny_data), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert "skipped visitors: no traffic table" in result.stderr
+    assert "skipped new_users: no users table" in result.stderr
+    assert "skipped" not in result.stdout and result.stdout.startswith("metric,label,measure,value")
+
+
 def test_user_errors_are_clear_and_without_traceback(workspace, tmp_path):
     bad = tmp_path / "ws"
     shutil.copytree(workspace / "data", bad / "data")
