@@ -1,9 +1,11 @@
 """Metrics benchmark: the full compute_facts (DuckDB) vs a straightforward pandas version, on generated orders.
 
-    python bench/metrics_bench.py [--orders 10000000] [--dir /tmp/drafter-bench]
+    python bench/metrics_bench.py [--orders 10000000] [--dir /tmp/drafter-bench] [--runs 3]
 
 Each side runs in its own subprocess so wall time and peak memory (ru_maxrss) are the whole process's,
-imports included. Targets (issue 3): DuckDB under 10 s and 2 GB, at least 3x faster than pandas.
+imports included. The sides alternate for --runs rounds; the targets are judged on the median wall time
+of each side (a single run on a shared machine measures the neighbours too) and the largest peak.
+Targets (issue 3): DuckDB under 10 s and 2 GB, at least 3x faster than pandas.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import argparse
 import json
 import math
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -167,12 +170,18 @@ def measure(engine: str, data: Path) -> dict:
     return {**json.loads(done.stdout.strip().splitlines()[-1]), "wall": wall, "cpu": cpu}
 
 
+def summarise(rows: list[dict]) -> dict:
+    """One side over its runs: the median wall time, the largest peak, the first run's values."""
+    return {**rows[0], "wall": statistics.median(r["wall"] for r in rows), "peak_mb": max(r["peak_mb"] for r in rows)}
+
+
 def main() -> None:
     """Generate the data if needed, run both sides, print a table and check the targets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=10_000_000)
     parser.add_argument("--users", type=int, default=2_500_000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/drafter-bench"))
+    parser.add_argument("--runs", type=int, default=3, help="rounds of both sides; the median is judged")
     parser.add_argument("--child", choices=["duckdb", "pandas"])
     args = parser.parse_args()
     data = args.dir / "data"
@@ -187,18 +196,27 @@ def main() -> None:
         stamp.write_text(f"{args.orders},{args.users}")
         print(f"generated {args.orders:,} orders ({path.stat().st_size / 1e6:.0f} MB Parquet) "
               f"in {time.perf_counter() - started:.1f}s")
-    duck, pandas = measure("duckdb", data), measure("pandas", data)
-    print(f"\n{'engine':<26}{'wall (s)':>10}{'cpu (s)':>10}{'peak (MB)':>11}{'GMV 2025':>20}")
-    for name, row in (("DuckDB (compute_facts)", duck), ("pandas (core metrics)", pandas)):
-        print(f"{name:<26}{row['wall']:>10.2f}{row['cpu']:>10.2f}{row['peak_mb']:>11.0f}{row['core']['gmv']:>20,.2f}")
+    runs = {"duckdb": [], "pandas": []}
+    for _ in range(args.runs):
+        for engine in runs:
+            runs[engine].append(measure(engine, data))
+    print(f"\n{'engine':<26}{'run':>5}{'wall (s)':>10}{'cpu (s)':>10}{'peak (MB)':>11}{'GMV 2025':>20}")
+    for name, engine in (("DuckDB (compute_facts)", "duckdb"), ("pandas (core metrics)", "pandas")):
+        for i, row in enumerate(runs[engine], 1):
+            print(f"{name:<26}{i:>5}{row['wall']:>10.2f}{row['cpu']:>10.2f}{row['peak_mb']:>11.0f}"
+                  f"{row['core']['gmv']:>20,.2f}")
+    duck, pandas = summarise(runs["duckdb"]), summarise(runs["pandas"])
     speedup = pandas["wall"] / duck["wall"]
     print(f"\nDuckDB: {SIDES['duckdb']} ({duck['facts']} facts).\npandas: {SIDES['pandas']}.")
     print(f"Compared on both sides: {', '.join(CORE)}, gmv yoy.")
-    print(f"\nDuckDB is {speedup:.1f}x faster than pandas")
+    print(f"\nmedian of {args.runs}: DuckDB {duck['wall']:.2f}s (peak {duck['peak_mb']:.0f} MB), "
+          f"pandas {pandas['wall']:.2f}s (peak {pandas['peak_mb']:.0f} MB): DuckDB is {speedup:.1f}x faster")
     differ = [name for name in CORE if not math.isclose(duck["core"][name], pandas["core"][name], rel_tol=1e-9)]
     differ += [] if math.isclose(duck["gmv_yoy"], pandas["gmv_yoy"], rel_tol=1e-9) else ["gmv yoy"]
     checks = {"under 10 s": duck["wall"] < 10, "under 2 GB": duck["peak_mb"] < 2048, ">= 3x pandas": speedup >= 3,
-              "same core values": not differ}
+              "same core values": not differ,
+              # Facts are exported at full precision: every DuckDB run must give them to the last bit.
+              "identical across runs": all(r["core"] == duck["core"] for r in runs["duckdb"])}
     print("targets: " + ", ".join(f"{k} {'ok' if v else 'MISSED'}" for k, v in checks.items())
           + (f" (differ: {', '.join(differ)})" if differ else ""))
     sys.exit(0 if all(checks.values()) else 1)
