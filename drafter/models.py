@@ -24,6 +24,13 @@ def fact_id(metric: str, measure: str, period: str, dimension: str = "") -> str:
     return f"{metric}{middle}.{period}{suffix}"
 
 
+# A target measure → the measure of the actual it is held against, and of the gap between them (actual − target).
+TARGET_ACTUAL = {"target": "value", "target_yoy": "yoy", "target_share": "share"}
+TARGET_GAP = {"target": "gap", "target_yoy": "gap_yoy", "target_share": "gap_share"}
+# What follows the metric's label when a target is named: 复购率, GMV同比增速, 抖音GMV占比.
+TARGET_NAMES = {"target": "", "target_yoy": "同比增速", "target_share": "占比"}
+
+
 class Fact(BaseModel):
     """One number a draft may state, with its provenance."""
 

@@ -162,10 +162,39 @@ def _print_facts_table(result, console) -> None:
             else:
                 table.add_row(DIMENSION_LABELS.get(kind, kind), name, display(fact, signed=True))
         console.print(table)
+    _print_targets_table(result, console)
     for metric, reason in result.skipped.items():
         console.print(f"skipped {metric}: {reason}")
     for note in result.notes:
         console.print(f"note: {note}")
+
+
+def _print_targets_table(result, console) -> None:
+    """Each target of the period (and, for a quarter or month, of its year) against the actual."""
+    from rich.table import Table
+
+    from drafter.display import display
+    from drafter.models import TARGET_ACTUAL, TARGET_GAP, TARGET_NAMES, fact_id
+
+    by_id = {f.id: f for f in result.facts}
+    periods = (result.period.label, result.period.whole_year().label)
+    targets = [f for f in result.facts if f.measure in TARGET_ACTUAL and f.period in periods]
+    if not targets:
+        return
+    table = Table(title=f"目标达成 · {result.period.label}")
+    for column in ("label", "dimension", "target", "actual", "gap", "status"):
+        table.add_column(column, no_wrap=column in ("target", "actual", "gap"))
+    for target in targets:
+        actual_measure, gap_measure = TARGET_ACTUAL[target.measure], TARGET_GAP[target.measure]
+        actual = by_id.get(fact_id(target.metric, actual_measure, target.period, target.dimension))
+        gap = by_id.get(fact_id(target.metric, gap_measure, target.period, target.dimension))
+        # A quarter states its year's targets, but the year is not over: no verdict yet.
+        status = {"met": "达成", "missed": "未达成"}.get(gap.status, "") if gap else \
+            ("全年未完" if target.period != result.period.label else "—")
+        table.add_row(target.label + TARGET_NAMES[target.measure], target.dimension, display(target),
+                      display(actual, signed=actual_measure != "value") if actual else "—",
+                      display(gap, signed=True) if gap else "—", status)
+    console.print(table)
 
 
 def run_verify(config: Config, path: Path, facts_csv: Path | None, period: str | None, as_json: bool,

@@ -94,6 +94,26 @@ def test_metrics_csv_names_skipped_metrics_on_stderr(tiny_data):
     assert "skipped" not in result.stdout and result.stdout.startswith("metric,label,measure,value")
 
 
+def test_metrics_shows_each_target_against_the_actual(tiny_data):
+    # 2025 in tiny_data: GMV +76.5% on 2024, refund rate 3.3% (lower is better), 抖音 60% of GMV.
+    (tiny_data / "targets.csv").write_text(
+        "period,metric,measure,value,unit,dimension\n2025,gmv,target_yoy,80,%,\n2025,refund_rate,target,5,%,\n"
+        "2025,gmv,target_share,50,%,channel=抖音\n", encoding="utf-8")
+    shown = run_cli("metrics", "--period", "2025", "--data", str(tiny_data), env={"COLUMNS": "120"})
+    assert shown.returncode == 0, shown.stderr
+    section = shown.stdout[shown.stdout.index("目标达成 · 2025"):]
+    rows = {line.split("│")[1].strip(): line for line in section.splitlines() if line.startswith("│")}
+    assert "80.0%" in rows["GMV同比增速"] and "76.5%" in rows["GMV同比增速"] and "未达成" in rows["GMV同比增速"]
+    assert "-3.5个百分点" in rows["GMV同比增速"]
+    assert "达成" in rows["退款率"] and "未达成" not in rows["退款率"]
+    assert "抖音" in rows["GMV占比"] and "未达成" not in rows["GMV占比"]
+    exported = run_cli("metrics", "--period", "2025", "--data", str(tiny_data), "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(exported.stdout)))
+    status = {(r["measure"], r["dimension"]): r["status"] for r in table if r["period"] == "2025"}
+    assert status[("gap_yoy", "")] == "missed" and status[("gap", "")] == "met"
+    assert status[("gap_share", "channel=抖音")] == "met" and status[("value", "")] == ""
+
+
 def test_user_errors_are_clear_and_without_traceback(workspace, tmp_path):
     bad = tmp_path / "ws"
     shutil.copytree(workspace / "data", bad / "data")

@@ -82,8 +82,10 @@ def facts_frame(facts: list[Fact]):
     """The facts table of DESIGN.md as a pandas DataFrame."""
     import pandas as pd
 
-    rows = [{**{c: getattr(f, c) for c in FACT_COLUMNS}, "aliases": "|".join(f.aliases)} for f in facts]
-    return pd.DataFrame(rows, columns=[*FACT_COLUMNS, "aliases"])
+    # After the table's own columns: aliases, and whether a target was met (on gap rows: met or missed).
+    rows = [{**{c: getattr(f, c) for c in FACT_COLUMNS}, "aliases": "|".join(f.aliases), "status": f.status}
+            for f in facts]
+    return pd.DataFrame(rows, columns=[*FACT_COLUMNS, "aliases", "status"])
 
 
 __all__ = ["DIMENSION_LABELS", "METRICS", "MetricsResult", "compute_facts", "facts_frame", "parse_period"]

@@ -9,7 +9,7 @@ from drafter.metrics.compute import Values
 from drafter.metrics.data import LoadedData
 from drafter.metrics.periods import Period, parse_period
 from drafter.metrics.registry import METRICS, lookup, manual_kpi_id
-from drafter.models import Fact, fact_id
+from drafter.models import TARGET_ACTUAL, TARGET_GAP, Fact, fact_id
 
 # Below about a 1% GMV change, factor shares of the change blow up to thousands of percent: no story to tell.
 MIN_LOG_CHANGE = 0.01
@@ -137,13 +137,13 @@ def target_facts(engine, loaded: LoadedData, facts: list[Fact], period: Period) 
         target_period = parse_period(when)
         unit = spec.unit if measure == "target" else "%"
         out.append(_fact(spec.id, measure, row["value"], unit, target_period, dim, kind="target"))
-        actual_measure = {"target": "value", "target_yoy": "yoy", "target_share": "share"}[measure]
+        actual_measure = TARGET_ACTUAL[measure]
         actual = by_id.get(fact_id(spec.id, actual_measure, when, dim))
         if actual is None:
             continue
         gap = actual.value - row["value"]
         met = gap >= 0 if spec.better == "up" or measure == "target_share" else gap <= 0
-        gap_measure = {"target": "gap", "target_yoy": "gap_yoy", "target_share": "gap_share"}[measure]
+        gap_measure = TARGET_GAP[measure]
         gap_unit = "pp" if unit == "%" else unit
         out.append(_fact(spec.id, gap_measure, gap, gap_unit, target_period, dim, kind="target",
                          status="met" if met else "missed"))

@@ -96,15 +96,6 @@ MANUAL_KPIS = {
 
 DIMENSION_LABELS = {"channel": "渠道", "category": "品类", "month": "月份", "buyer": "新老客"}
 
-# What each measure means, in the words a report uses for it.
-MEASURE_LABELS = {
-    "value": "数值", "yoy": "同比", "yoy_pp": "同比变动（百分点）", "pop": "环比", "pop_pp": "环比变动（百分点）",
-    "share": "占比", "share_pp": "占比变动（百分点）", "rank": "排名", "contribution": "对GMV增量的贡献",
-    "driver": "对GMV变化的拉动占比（访客×转化率×客单价分解）", "target": "目标值", "target_yoy": "同比增长目标",
-    "target_share": "占比目标", "gap": "与目标的差距", "gap_yoy": "增速与目标的差距", "gap_share": "占比与目标的差距",
-}
-
-
 def manual_kpi_id(name: str) -> tuple[str, str, tuple[str, ...]]:
     """Map a KPI name from the kpis table to (id, label, aliases)."""
     lowered = name.strip().lower()

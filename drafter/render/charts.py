@@ -7,16 +7,13 @@ import re
 from pathlib import Path
 
 from drafter.files import atomic_write_bytes, atomic_write_text
-from drafter.models import Fact
+from drafter.models import TARGET_ACTUAL, TARGET_GAP, TARGET_NAMES, Fact
 
 # Which section of a report each chart illustrates (Word places it there); unknown ids go to an appendix.
 CHART_SECTIONS = {"monthly_gmv": ("overview",), "targets": ("overview",), "channel_mix": ("channels", "metrics"),
                   "category_growth": ("categories", "metrics")}
 CHART_TITLES = {"monthly_gmv": "月度GMV同比走势", "channel_mix": "渠道GMV占比", "category_growth": "各品类GMV同比增速",
                 "targets": "目标与实际完成情况"}
-MEASURE_NAMES = {"target": "", "target_yoy": "同比增速", "target_share": "占比"}
-ACTUAL_OF = {"target": "value", "target_yoy": "yoy", "target_share": "share"}
-GAP_OF = {"target": "gap", "target_yoy": "gap_yoy", "target_share": "gap_share"}
 BLUE, GREY, RED, GREEN = "#2f6db5", "#b8c2cc", "#c0392b", "#2e8b57"
 
 
@@ -123,15 +120,15 @@ def target_pairs(facts: list[Fact], period: str) -> list[tuple[str, Fact, Fact, 
     index = {(f.metric, f.measure, f.period, f.dimension): f for f in facts}
     pairs = []
     for target in facts:
-        if target.period != period or target.measure not in ACTUAL_OF:
+        if target.period != period or target.measure not in TARGET_ACTUAL:
             continue
-        actual = index.get((target.metric, ACTUAL_OF[target.measure], period, target.dimension))
+        actual = index.get((target.metric, TARGET_ACTUAL[target.measure], period, target.dimension))
         if actual is None:
             continue
-        gap = index.get((target.metric, GAP_OF[target.measure], period, target.dimension))
+        gap = index.get((target.metric, TARGET_GAP[target.measure], period, target.dimension))
         # the gap fact knows whether lower is better (退款率); without one, higher is taken as better
         met = gap.status == "met" if gap is not None and gap.status else actual.value >= target.value
-        pairs.append((f"{_name(target)}{target.label}{MEASURE_NAMES[target.measure]}", target, actual, met))
+        pairs.append((f"{_name(target)}{target.label}{TARGET_NAMES[target.measure]}", target, actual, met))
     return pairs
 
 

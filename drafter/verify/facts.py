@@ -104,11 +104,12 @@ def _row_fact(path: Path, number: int, cells: dict[str, str]) -> Fact:
     dimension = cells.get("dimension", "").replace("：", "=").replace(":", "=")
     label = cells.get("label", "") or metric
     aliases = [a.strip() for a in re.split(r"[|｜]", cells.get("aliases", "")) if a.strip()]
+    status = {"达成": "met", "未达成": "missed"}.get(cells.get("status", ""), cells.get("status", "").lower())
     return Fact(
         id=fact_id(metric, measure, period, dimension), metric=metric, label=label, measure=measure,
         value=value, unit=unit, period=period, dimension=dimension, aliases=aliases,
         kind="target" if measure in TARGET_MEASURES else "manual", source=f"{path.name}:{number}",
-        status=cells.get("status", ""),
+        status=status if status in ("met", "missed") else "",
     )
 
 
