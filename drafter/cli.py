@@ -83,15 +83,20 @@ def write(
 
 @app.command()
 def metrics(
-    period: str = typer.Option(..., "--period", "-p", help="2025, 2025Q3, 2025H1 or 2025-07."),
+    period: str = typer.Option(None, "--period", "-p", help="2025, 2025Q3, 2025H1 or 2025-07 (required)."),
     data: Path = typer.Option(None, "--data", help="Data folder (default: from drafter.toml, else ./data)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     out: Path = typer.Option(None, "--out", help="Write csv/json to this file instead of stdout."),
+    definitions: bool = typer.Option(False, "--definitions",
+                                     help="List every metric's label, unit, definition and formula instead."),
     folder: Path = DirOption,
 ) -> None:
     """Compute the period's facts from the data files."""
-    from drafter.workspace import run_metrics
+    from drafter.cli_metrics import run_definitions, run_metrics
 
+    if definitions:
+        run_definitions(fmt, out, _console())
+        return
     run_metrics(_load(folder), period, data, fmt, out, _console())
 
 

@@ -114,6 +114,29 @@ def test_metrics_shows_each_target_against_the_actual(tiny_data):
     assert status[("gap_share", "channel=抖音")] == "met" and status[("value", "")] == ""
 
 
+def test_metrics_table_lists_months_in_order_and_marks_the_peak(tiny_data):
+    shown = run_cli("metrics", "--period", "2025", "--data", str(tiny_data), env={"COLUMNS": "120"})
+    assert shown.returncode == 0, shown.stderr
+    section = shown.stdout[shown.stdout.index("月度GMV · 2025"):].split("└")[0]
+    rows = [line.split("│")[1:-1] for line in section.splitlines() if line.startswith("│")]
+    assert [r[0].strip() for r in rows] == ["1月", "3月", "6月", "7月", "11月"]
+    assert [r[0].strip() for r in rows if "峰值" in r[-1]] == ["11月"]
+
+
+def test_metrics_definitions_list_the_registry():
+    from drafter.metrics.registry import METRICS
+
+    listed = run_cli("metrics", "--definitions", "--format", "csv")
+    assert listed.returncode == 0, listed.stderr
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(listed.stdout))}
+    assert set(METRICS) <= set(rows)
+    assert all(r["label"] and r["definition"] and r["formula"] for r in rows.values())
+    assert rows["aov"]["label"] == "客单价（按订单）" and rows["aov_buyer"]["label"] == "人均消费金额（按买家）"
+    assert "2笔及以上" in rows["repurchase_rate"]["definition"]
+    missing = run_cli("metrics")
+    assert missing.returncode == 2 and "--period is required" in missing.stderr
+
+
 def test_user_errors_are_clear_and_without_traceback(workspace, tmp_path):
     bad = tmp_path / "ws"
     shutil.copytree(workspace / "data", bad / "data")

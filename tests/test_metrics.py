@@ -52,6 +52,10 @@ def test_breakdowns_shares_and_contributions(tiny_data, tmp_path):
     assert math.isclose(sum(contributions), 100)
     assert f["gmv.2025[category=家电]"] == 2200
     assert f["gmv.2025[month=11月]"] == 1400
+    # The peak month is the month ranked first; a month's share is its part of the period's GMV.
+    assert f["gmv.rank.2025[month=11月]"] == 1 and f["gmv.rank.2025[month=6月]"] == 5
+    assert math.isclose(f["gmv.share.2025[month=11月]"], 1400 / 3000 * 100)
+    assert not [k for k in f if "month=" in k and (".share_pp." in k or ".contribution." in k)]
 
 
 def test_first_year_leaves_out_yoy_with_a_note(tiny_data, tmp_path):

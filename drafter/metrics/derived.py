@@ -42,11 +42,12 @@ def change_facts(values: Values, base: Values, period: Period, measure: str) -> 
 
 
 def breakdown_facts(values: Values, base: Values | None, period: Period) -> list[Fact]:
-    """share, share change, rank and contribution to the GMV change, per channel, category and buyer type."""
+    """share, share change, rank and contribution to the GMV change, per channel, category and buyer type;
+    share and rank per month (rank 1: the peak month)."""
     facts = []
     total = values.get(("gmv", ""))
     base_total = base.get(("gmv", "")) if base else None
-    for dimension in ("channel", "category", "buyer"):
+    for dimension in ("channel", "category", "buyer", "month"):
         parts = {d: v for (m, d), v in values.items() if m == "gmv" and d.startswith(f"{dimension}=")}
         ranked = sorted(parts, key=lambda d: -parts[d])
         delta_total = total - base_total if base_total is not None else None
@@ -57,7 +58,7 @@ def breakdown_facts(values: Values, base: Values | None, period: Period) -> list
             facts.append(_fact("gmv", "share", share, "%", period, dim))
             if dimension != "buyer":  # a rank among two buyer types says nothing the share does not
                 facts.append(_fact("gmv", "rank", ranked.index(dim) + 1, "名", period, dim))
-            if base_total:
+            if base_total and dimension != "month":  # a month's part of the year is read against its own month
                 before = base.get(("gmv", dim), 0.0)
                 facts.append(_fact("gmv", "share_pp", share - before / base_total * 100, "pp", period, dim))
                 if delta_total:
