@@ -111,8 +111,8 @@ def _make_writer(config: Config, kind: str, use_cache: bool):
     if model is None:
         return OfflineWriter(kind), None
 
-    def verify(text, facts, sources, period):
-        return verify_markdown(text, facts, sources, period=period, aliases=config.aliases)
+    def verify(text, facts, sources, period, plan=None):
+        return verify_markdown(text, facts, sources, period=period, aliases=config.aliases, plan=plan)
 
     cache = config.cache_dir if use_cache else None
     return LLMWriter(model, kind, verify, rounds=config.repair_rounds, cache_dir=cache), model
@@ -215,7 +215,8 @@ def _compose(config: Config, outline: Outline, metrics, folder: Path, writer, mo
                f"文中每个数字均已与事实表核对，核对结果见 verification.json 与 review.html，请审阅后定稿。")
     markdown = render_markdown(draft, preface)
     all_sources = [c for s in sections for c in s.sources]
-    findings = verify_markdown(markdown, metrics.facts, all_sources, period=period.label, aliases=config.aliases)
+    findings = verify_markdown(markdown, metrics.facts, all_sources, period=period.label, aliases=config.aliases,
+                               plan=plan.label if plan else None)
     counts = summarize(findings)
     timings["verify"] = time.perf_counter() - mark
     seconds = time.perf_counter() - started

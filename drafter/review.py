@@ -46,7 +46,8 @@ def verify_folder(config: Config, folder: Path) -> tuple[list[Finding], dict]:
     sources = [Chunk(**c) for chunks in _load(folder / "sources.json", {}).values() for c in chunks]
     run = _load(folder / "run.json", {})
     period = run.get("basis_period") or run.get("period")
-    findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases)
+    plan = run.get("period") if run.get("basis_period") else None  # a plan: facts of one year, written for the next
+    findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases, plan=plan)
     counts = summarize(findings)
     save_verification(folder, findings, counts)
     return findings, counts

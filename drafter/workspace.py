@@ -109,14 +109,16 @@ def run_verify(config: Config, path: Path, facts_csv: Path | None, period: str |
     if folder and (folder / "sources.json").exists():
         raw = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
         sources = [Chunk(**c) for chunks in raw.values() for c in chunks]
+    plan = None
     if period is None and folder and (folder / "run.json").exists():
         run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
         period = run.get("basis_period") or run.get("period")
+        plan = run.get("period") if run.get("basis_period") else None  # a plan is written for a later period
     try:
         text = report.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         text = report.read_bytes().decode("gb18030", errors="replace")
-    findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases)
+    findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases, plan=plan)
     counts = summarize(findings)
     if folder:
         from drafter.review import save_verification

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from llm_stub import StubEndpoint
+from llm_stub import StubEndpoint, fact_rows
 
 from drafter.backends.llm import FakeChatModel, ModelError, register_chat_model
 from drafter.config import load_config
@@ -56,6 +56,23 @@ def test_repair_loop_fixes_a_wrong_figure(folder, stub):
     assert len(repair) == 1 and "9999万元" in json.dumps(repair[0]["body"], ensure_ascii=False)
     assert "9999" not in (result.folder / "report.md").read_text(encoding="utf-8")
     assert result.counts["mismatch"] == 0
+
+
+def test_a_plan_may_state_its_targets_without_the_year(folder, stub):
+    # A model writing the 2026 plan says 明年 or no year at all; those targets are 2026's, not 2025's.
+    def targets_as_a_person_writes_them(prompt: str) -> str:
+        rows = {r["id"].strip(): r["written"].strip() for r in fact_rows(prompt)}
+        return (f"围绕规模与质量两条主线设定全年目标，各项目标均以本年实际为基础。GMV目标同比增长"
+                f"{rows['gmv.target_yoy.2026'].lstrip('+')}；明年复购率目标为{rows['repurchase_rate.target.2026']}，"
+                f"退款率目标为{rows['refund_rate.target.2026']}。\n")
+
+    stub.script("二、年度目标定位", targets_as_a_person_writes_them)
+    result = write_draft(stub_config(folder, stub), "2026", kind="annual-plan")
+    goals = next(s for s in result.draft.sections if s.id == "targets")
+    assert "明年复购率目标为" in goals.text and goals.repair_rounds == 0 and goals.flagged == 0
+    assert result.counts["mismatch"] == 0
+    checked = run_cli("verify", str(result.folder), "--json", "--dir", str(folder))
+    assert checked.returncode == 0 and json.loads(checked.stdout)["counts"]["mismatch"] == 0
 
 
 def test_figures_still_wrong_after_the_rounds_are_flagged_inline(folder, stub):

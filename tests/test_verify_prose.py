@@ -176,3 +176,40 @@ def test_a_quarter_report_states_its_years_targets():
     assert ("26.0%", "mismatch") in verdicts("年度计划的GMV同比增速目标为26.0%。")
     # a quarter's own growth is never checked against the year's target
     assert ("25.0%", "mismatch") in verdicts("本季度GMV同比增长25.0%。")
+
+
+def _target_2025(metric, label, measure, value, unit):
+    return Fact(id=fact_id(metric, measure, "2025"), metric=metric, label=label, measure=measure, value=value,
+                unit=unit, period="2025", kind="target")
+
+
+# A 2025 plan drafted from 2024's facts: its own targets are facts of 2025.
+PLAN_FACTS = FACTS + [_target_2025("gmv", "GMV", "target_yoy", 20.0, "%"),
+                      _target_2025("repurchase_rate", "复购率", "target", 27.0, "%"),
+                      _target_2025("refund_rate", "退款率", "target", 6.5, "%"),
+                      _target_2025("marketing_roi", "营销ROI", "target", 5.0, "倍")]
+PLAN_CASES = [
+    # a target with no year in a plan is the plan's own, not the target of the year its facts describe
+    ("GMV目标同比增长20.0%。", "GMV目标同比增长15.0%。", "15.0%", "mismatch"),
+    # 明年: the year the plan is for; later targets in the sentence follow it
+    ("明年复购率目标为27.0%，退款率目标为6.5%，营销ROI目标5.0倍。",
+     "明年复购率目标为27.0%，退款率目标为6.5%，营销ROI目标4.76倍。", "4.76倍", "mismatch"),
+    # after an actual, the sentence reviews the facts' own year and its target
+    ("复购率为25.0%，未达到26.0%的目标。", "复购率为25.0%，未达到27.0%的目标。", "27.0%", "mismatch"),
+    ("2024年复购率目标为26.0%，2025年复购率目标为27.0%。", "2024年复购率目标为27.0%。", "27.0%", "mismatch"),
+]
+
+
+@pytest.mark.parametrize(("good", "bad", "flagged", "verdict"), PLAN_CASES)
+def test_a_plan_states_its_own_targets(good, bad, flagged, verdict):
+    def check(text):
+        return [(f.text, f.verdict) for f in verify_markdown(text, PLAN_FACTS, period="2024", plan="2025")]
+
+    ok = check(good)
+    assert ok and all(v == "verified" for _, v in ok), ok
+    assert (flagged, verdict) in check(bad)
+
+
+def test_next_year_in_a_summary_has_no_fact_to_match():
+    # a summary of 2024 has no 2025 targets: 明年's target is unsupported, not a mismatch with 2024's 15.0%
+    assert found("明年GMV目标同比增长20.0%。") == [("20.0%", "unsupported")]

@@ -26,10 +26,13 @@ class FactBook:
     """Facts plus derived ones (previous values, yoy, gaps to target), and the names that mention them."""
 
     def __init__(self, facts: list[Fact], period: str | None = None,
-                 aliases: dict[str, list[str]] | None = None) -> None:
+                 aliases: dict[str, list[str]] | None = None, plan: str | None = None) -> None:
         self.period = period or latest_period(facts)
         self.prev_year = shift_period(self.period, years=-1)
         self.prev_step = shift_period(self.period, steps=-1)
+        # A plan is written for a later period than its facts describe: its targets, and 明年, mean that period.
+        self.next_year = plan or shift_period(self.period, years=1)
+        self.plan = plan or ""
         self.entries = [Entry(f) for f in facts]
         self._index()
         self._derive()

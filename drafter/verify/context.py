@@ -24,6 +24,7 @@ from drafter.verify.lexicon import (
 CLAUSE_SEP = re.compile(r"[，,；;、（）()【】\[\]]")
 _PREV_YEAR = re.compile(r"去年|上年|上一年|前一年|上一?年度")
 _PREV_STEP = re.compile(r"上季|上一季度|上个?月|上一?期")
+_NEXT_YEAR = re.compile(r"下一年度?|下年度|明年|来年|次年")
 RATE_UNITS = {"%", "pp"}
 TARGET_SET = TARGET_MEASURES
 GAP_SET = GAP_MEASURES
@@ -109,6 +110,8 @@ def _period_of(book: FactBook, word: str, year: str | None) -> str:
         return book.prev_step or book.prev_year
     if _PREV_YEAR.search(word) or "同期" in word:
         return book.prev_year
+    if _NEXT_YEAR.search(word):
+        return book.next_year
     return book.period
 
 
@@ -148,7 +151,7 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         for m in PERIOD_RE.finditer(s, 0, min(first_clause_end, fig.start)):
             if not COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]):
                 word, year = m.group(), m.group("year")
-    period = _period_of(book, word, year) if word else book.period
+    period = _period_of(book, word, year) if word else _unstated_period(book, ctx, prior)
     if ctx.measures is not None and ctx.measures & CHANGE_MEASURES:
         if word and _PREV_STEP.search(word) and ctx.measures & GROWTH_YOY:
             ctx.measures = frozenset(GROWTH_POP) | (ctx.measures & {"share_pp"})
@@ -156,6 +159,16 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             period = book.period  # 较2024年增长: this period's change against that one
     ctx.period = period
     return ctx
+
+
+def _unstated_period(book: FactBook, ctx: Context, prior: tuple[int, frozenset[str] | None, str] | None) -> str:
+    """A figure with no period word: the facts' period, but in a plan a target is one of the plan's own, unless
+    the sentence first stated an actual (复购率为25.0%，未达到26.0%的目标 reviews the year the facts describe)."""
+    if not (book.plan and ctx.measures and ctx.measures <= TARGET_SET):
+        return book.period
+    if prior is None:
+        return book.plan
+    return prior[2] if prior[1] and prior[1] <= TARGET_SET else book.period
 
 
 def _continues_target(prior: tuple[int, frozenset[str] | None, str] | None, s: str, fig: Figure,

@@ -20,9 +20,11 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
 
 def verify_markdown(text: str, facts: list[Fact], sources: Iterable[Chunk] = (), period: str | None = None,
-                    aliases: dict[str, list[str]] | None = None) -> list[Finding]:
-    """One Finding per claim figure and per checked claim word, sorted by position (1-based line/col)."""
-    book = FactBook(list(facts), period, aliases)
+                    aliases: dict[str, list[str]] | None = None, plan: str | None = None) -> list[Finding]:
+    """One Finding per claim figure and per checked claim word, sorted by position (1-based line/col).
+
+    `period` is the period the facts describe; `plan`, for a plan, the later period it is written for."""
+    book = FactBook(list(facts), period, aliases, plan=plan)
     cited = [(c.id, normalize(c.text)) for c in sources]
     findings: list[Finding] = []
     for piece in pieces(text):

@@ -136,7 +136,8 @@ class LLMWriter:
 
     def _check(self, text: str, context: SectionContext) -> tuple[list[Finding], list[str]]:
         """Failing findings, and the ids of the facts the text states correctly."""
-        findings = self.verify(text, context.facts.facts, context.sources, context.facts.period.label)
+        plan = context.facts.plan.label if context.facts.plan else None
+        findings = self.verify(text, context.facts.facts, context.sources, context.facts.period.label, plan=plan)
         stated = sorted({f.fact_id for f in findings if f.verdict == "verified" and f.fact_id})
         return [f for f in findings if f.verdict in BAD_VERDICTS], stated
 
