@@ -42,6 +42,16 @@ FACTS = [
 
 # (correct sentence, altered twin, the text flagged in the twin, its verdict)
 CASES = [
+    # the figure after 至 is the level reached, even where 同比 names the change
+    ("退款率同比上升至6.8%。", "退款率同比上升至7.8%。", "7.8%", "mismatch"),
+    ("订单量同比增长16.8%至6.83万单。", "订单量同比增长16.8%至7.83万单。", "7.83万单", "mismatch"),
+    # 由X增长至Y: X is the year before's value
+    ("GMV由2006万元增长至2329万元。", "GMV由2106万元增长至2329万元。", "2106万元", "mismatch"),
+    # X的占比目标 is a share target; X的差距 is the gap to a target, a shortfall
+    ("GMV同比增长16.1%，超额完成15.0%的增长目标。", "GMV同比增长16.1%，超额完成16.0%的增长目标。", "16.0%",
+     "mismatch"),
+    ("复购率为25.0%，与26.0%的目标仍有1.0个百分点的差距。", "复购率为25.0%，与26.0%的目标仍有2.0个百分点的差距。",
+     "2.0个百分点", "mismatch"),
     ("复购率为25.0%，未达到26.0%的目标。", "复购率为25.0%，未达到28.0%的目标。", "28.0%", "mismatch"),
     # 上年计划: the plan made last year, whose target is for this period
     ("复购率为25.0%，低于上年计划的26.0%。", "复购率为25.0%，低于上年计划的28.0%。", "28.0%", "mismatch"),
@@ -213,3 +223,18 @@ def test_a_plan_states_its_own_targets(good, bad, flagged, verdict):
 def test_next_year_in_a_summary_has_no_fact_to_match():
     # a summary of 2024 has no 2025 targets: 明年's target is unsupported, not a mismatch with 2024's 15.0%
     assert found("明年GMV目标同比增长20.0%。") == [("20.0%", "unsupported")]
+
+
+def test_a_figure_restated_in_brackets_is_the_same_claim():
+    def one(measure, value, dimension="", kind="computed"):
+        return Fact(id=fact_id("gmv", measure, "2025", dimension), metric="gmv", label="GMV", measure=measure,
+                    value=value, unit="%", period="2025", dimension=dimension, kind=kind)
+
+    facts = [one("contribution", 68.7, DY), one("share", 27.0, DY), one("yoy", 23.2),
+             one("target_yoy", 25.0, kind="target")]
+
+    def check(text):
+        return [(f.text, f.verdict) for f in verify_markdown(text, facts, period="2025")]
+
+    assert check("抖音贡献了全年GMV增量的近七成（68.7%）。") == [("七成", "verified"), ("68.7%", "verified")]
+    assert ("78.7%", "mismatch") in check("抖音贡献了全年GMV增量的近七成（78.7%）。")

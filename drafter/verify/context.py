@@ -32,7 +32,12 @@ CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | GAP_MEASURES | {"diff", "share_pp", 
 SHARE_WORDS = re.compile(r"占比|份额|比重")
 _ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前|现为|已")
 _PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
-_TARGET_AFTER = re.compile(r"\s*(?:的)?(?:年度|全年)?(?:目标|计划)")
+_TARGET_AFTER = re.compile(r"\s*(?:的)?(?:年度|全年)?(?P<what>占比|份额|同比增长|同比增速|增长|增速)?(?:目标|计划)")
+_GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")
+_BARE_TO = re.compile(r"\s*(?:至|到)\s*")
+_FROM_BEFORE = re.compile(r"(?:由|从)\s*$")
+_TO_AFTER = re.compile(r"\s*(?:提升|提高|增长|增加|上升|上涨|回升|攀升|扩大|下降|减少|下滑|降低|下跌|回落|缩小|压缩|"
+                       r"[升涨增降减跌])?(?:至|到)")
 
 
 @dataclass
@@ -126,9 +131,18 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     masked = _mask(s, mentions)
     earlier = max((f.end for f in figs if f.claim and f.end <= left), default=0)
     _cues(ctx, masked[prev_end:fig.start], masked[left:fig.start], fig, masked[earlier:left])
-    # 复购率达到28.0%的目标, 同比增长25.0%的目标, 未达到28.0%的目标; but 低于目标2.5个百分点 stays a gap
-    if _TARGET_AFTER.match(s, fig.end) and not (ctx.measures and ctx.measures & GAP_SET and fig.base_unit == "pp"):
-        ctx.measures = _as_target(None if ctx.measures and ctx.measures & GAP_SET else ctx.measures)
+    # 复购率达到28.0%的目标, 同比增长25.0%的目标, 未达到28.0%的目标, 超额完成25.0%的占比目标; but
+    # 低于目标2.5个百分点 stays a gap, and so does 仍有1.8个百分点的差距
+    after = _TARGET_AFTER.match(s, fig.end)
+    gap_after = _GAP_AFTER.match(s, fig.end)
+    if gap_after:
+        ctx.measures = GAP_SET
+        if not ctx.direction:  # 差距 and 缺口 are shortfalls
+            ctx.direction, ctx.direction_word = -1, gap_after.group().strip().removeprefix("的")
+    elif after and not (ctx.measures and ctx.measures & GAP_SET and fig.base_unit == "pp"):
+        named = {"占比": "share", "份额": "share"}.get(after["what"] or "", "yoy" if after["what"] else None)
+        kept = None if ctx.measures and ctx.measures & GAP_SET else ctx.measures
+        ctx.measures = _as_target(frozenset({named}) if named else kept)
     if prior is not None and fig.base_unit == "pp" and ctx.measures and ctx.measures <= (GROWTH_YOY | GROWTH_POP):
         end, measures, _ = prior
         renamed = _metric_named(mentions, end, fig.start)
@@ -152,6 +166,8 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             if not COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]):
                 word, year = m.group(), m.group("year")
     period = _period_of(book, word, year) if word else _unstated_period(book, ctx, prior)
+    if _FROM_BEFORE.search(s, left, fig.start) and _TO_AFTER.match(s, fig.end) and not year:
+        period = book.prev_step if "环比" in s[left:right] else book.prev_year  # 占比由17.3%提升至27.0%
     if ctx.measures is not None and ctx.measures & CHANGE_MEASURES:
         if word and _PREV_STEP.search(word) and ctx.measures & GROWTH_YOY:
             ctx.measures = frozenset(GROWTH_POP) | (ctx.measures & {"share_pp"})
@@ -204,12 +220,17 @@ def _as_target(measures: frozenset[str] | None) -> frozenset[str]:
 
 def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") -> None:
     near_direction = level = False
+    # 同比上升至7.6%, 下降9.0%至310.1元: the figure right after 至 is the level reached, even in a 同比 clause
+    level_near = bool(_BARE_TO.fullmatch(near))
     target_named = False
     for k, text in enumerate((near, clause)):
         for word in reversed([m.group() for m in CUE_RE.finditer(text)]):
             measures, direction = cue_info(word)
             if measures == LEVEL:
                 level = level or not ctx.direction  # 降至15.0%: the level reached, whatever came before
+                level_near = level_near or k == 0
+                continue
+            if level_near and measures is not None and measures <= (GROWTH_YOY | GROWTH_POP):
                 continue
             if direction and not ctx.direction and not level:
                 ctx.direction, ctx.direction_word = direction, word

@@ -17,6 +17,8 @@ from drafter.verify.markdown import Piece, pieces
 from drafter.verify.normalize import normalize
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+# 近七成（68.7%）: a bare figure in brackets right after another of the same unit states that figure again
+_RESTATED = re.compile(r"\s*[（(]\s*")
 
 
 def verify_markdown(text: str, facts: list[Fact], sources: Iterable[Chunk] = (), period: str | None = None,
@@ -58,6 +60,7 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
         first_clause_end = next((m.start() for m in CLAUSE_SEP.finditer(s)), len(s))
         judged: list[tuple[int, Verdict]] = []
         prior = None
+        last: tuple[Figure, object] | None = None  # the previous figure and how it was read
         skip: set[int] = set()
         for k, fig in enumerate(figs):
             if k in skip or offset + fig.start < piece.prefix or not _is_claim(piece, fig):
@@ -71,8 +74,12 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
             if verdict is not None:
                 verdict, source = verdict
             else:
-                ctx = analyse(book, s, target, figs, mentions, carried, first_clause_end, prior)
-                prior = (target.end, ctx.measures, ctx.period)
+                if last is not None and last[0].base_unit == target.base_unit and \
+                        _RESTATED.fullmatch(s, last[0].end, target.start):
+                    ctx = replace(last[1])
+                else:
+                    ctx = analyse(book, s, target, figs, mentions, carried, first_clause_end, prior)
+                prior, last = (target.end, ctx.measures, ctx.period), (target, ctx)
                 ctx.named = ctx.named or bool(piece.hint and ctx.metrics)  # a table header names it
                 verdict = judge(book, ctx, target)
             judged.append((target.start, verdict))
