@@ -35,6 +35,7 @@ _PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
 _TARGET_AFTER = re.compile(r"\s*(?:的)?(?:年度|全年)?(?P<what>占比|份额|同比增长|同比增速|增长|增速)?(?:目标|计划)")
 _GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")
 _BARE_TO = re.compile(r"\s*(?:至|到)\s*")
+_BARE_MORE = re.compile(r"\s*(?P<word>高|多|低|少)\s*")  # 比目标值7.0%高0.6个百分点: only between two figures
 _FROM_BEFORE = re.compile(r"(?:由|从)\s*$")
 _TO_AFTER = re.compile(r"\s*(?:提升|提高|增长|增加|上升|上涨|回升|攀升|扩大|下降|减少|下滑|降低|下跌|回落|缩小|压缩|"
                        r"[升涨增降减跌])?(?:至|到)")
@@ -222,6 +223,10 @@ def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") 
     near_direction = level = False
     # 同比上升至7.6%, 下降9.0%至310.1元: the figure right after 至 is the level reached, even in a 同比 clause
     level_near = bool(_BARE_TO.fullmatch(near))
+    bare = _BARE_MORE.fullmatch(near)
+    if bare:
+        ctx.direction, ctx.direction_word = (1 if bare["word"] in "高多" else -1), bare["word"]
+        near_direction = True
     target_named = False
     for k, text in enumerate((near, clause)):
         for word in reversed([m.group() for m in CUE_RE.finditer(text)]):
