@@ -1,0 +1,140 @@
+"""Prose probe: correct sentences in the shapes a model or a person writes must verify; altered, they must not.
+
+The perturbation bench checks the offline writer's and the demo corpus's own phrasing. A model phrases the same
+facts in other ways (同比上升至7.6%, 由17.3%提升至27.0%, 仍有1.8个百分点的差距, 近七成（68.7%）…). Each sentence
+below names its facts by id; they are filled in with the facts' written forms for the demo company's 2025 data
+(fixed seed: the direction words are true of it). Then every figure of every sentence is altered by 12% and must
+be flagged. Targets: no false alarm, no miss.
+
+    python bench/prose_probe.py [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+DY, TM, JD = "[channel=抖音]", "[channel=天猫]", "[channel=京东]"
+SENTENCES = [
+    "全年实现GMV约{gmv.2025}，同比增长{gmv.yoy.2025}，但较{gmv.target_yoy.2025}的增长目标仍有{gmv.gap_yoy.2025}的差距。",
+    "GMV增速为{gmv.yoy.2025}，低于年初设定的{gmv.target_yoy.2025}目标。",
+    "GMV同比增速{gmv.yoy.2025}，较目标低{gmv.gap_yoy.2025}。",
+    "GMV未能完成年度目标，增速差{gmv.gap_yoy.2025}。",
+    "2025年全年GMV达{gmv.2025}，较2024年的{gmv.2024}增长{gmv.yoy.2025}。",
+    "全年订单量{orders.2025}，同比增长{orders.yoy.2025}；买家数{buyers.2025}，同比增长{buyers.yoy.2025}。",
+    "订单量同比增长{orders.yoy.2025}，达到{orders.2025}；买家数增长{buyers.yoy.2025}至{buyers.2025}。",
+    "订单量从{orders.2024}增至{orders.2025}。",
+    "受客单价下滑影响，GMV增速（{gmv.yoy.2025}）明显低于订单量增速（{orders.yoy.2025}）。",
+    "抖音渠道表现亮眼，GMV达{gmv.2025" + DY + "}，同比接近翻倍（+{gmv.yoy.2025" + DY + "}），占比由{gmv.share.2024" + DY
+    + "}提升至{gmv.share.2025" + DY + "}。",
+    "抖音渠道GMV同比增长{gmv.yoy.2025" + DY + "}，增量贡献率达{gmv.contribution.2025" + DY
+    + "}，是全年增长的主要来源。",
+    "抖音贡献了全年GMV增量的近七成（{gmv.contribution.2025" + DY + "}）。",
+    "抖音GMV占比达到{gmv.share.2025" + DY + "}，超额完成{gmv.target_share.2025" + DY + "}的占比目标。",
+    "抖音GMV占比{gmv.share.2025" + DY + "}，较年度目标{gmv.target_share.2025" + DY + "}高出{gmv.gap_share.2025" + DY
+    + "}。",
+    "天猫依然是第一大渠道，GMV为{gmv.2025" + TM + "}，占比{gmv.share.2025" + TM + "}。",
+    "天猫渠道GMV为{gmv.2025" + TM + "}，同比增长{gmv.yoy.2025" + TM + "}，占比下降{gmv.share_pp.2025" + TM
+    + "}至{gmv.share.2025" + TM + "}。",
+    "京东渠道GMV为{gmv.2025" + JD + "}，同比增长{gmv.yoy.2025" + JD + "}。",
+    "自营APP转化率为{conversion_rate.2025[channel=自营APP]}，为各渠道最高。",
+    "11月受双11大促带动，GMV达到{gmv.2025[month=11月]}，占全年的{gmv.share.2025[month=11月]}，为全年峰值。",
+    "全年GMV的{gmv.share.2025[month=11月]}来自11月。",
+    "双11所在的11月GMV为{gmv.2025[month=11月]}，居全年各月之首。",
+    "复购率为{repurchase_rate.2025}，同比提升{repurchase_rate.yoy_pp.2025}，距{repurchase_rate.target.2025}的目标尚差"
+    "{repurchase_rate.gap.2025}。",
+    "复购率达到{repurchase_rate.2025}，比上年提高{repurchase_rate.yoy_pp.2025}，但仍未达到{repurchase_rate.target.2025}的年度目标。",
+    "复购率较上年的{repurchase_rate.2024}提升{repurchase_rate.yoy_pp.2025}。",
+    "复购率为{repurchase_rate.2025}，与{repurchase_rate.target.2025}的目标仍有{repurchase_rate.gap.2025}的差距。",
+    "客单价同比下降{aov.yoy.2025}至{aov.2025}，但仍高于{aov.target.2025}的目标。",
+    "客单价{aov.2025}，同比下降{aov.yoy.2025}，仍高于{aov.target.2025}的年度目标。",
+    "客单价为{aov.2025}，比目标{aov.target.2025}高{aov.gap.2025}。",
+    "人均消费金额为{aov_buyer.2025}，同比下降{aov_buyer.yoy.2025}。",
+    "退款率同比上升至{refund_rate.2025}。",
+    "退款率升至{refund_rate.2025}，高出目标{refund_rate.gap.2025}。",
+    "退款率为{refund_rate.2025}，比目标值{refund_rate.target.2025}高{refund_rate.gap.2025}。",
+    "2025年退款率为{refund_rate.2025}，较2024年的{refund_rate.2024}上升{refund_rate.yoy_pp.2025}。",
+    "新客数达{new_buyers.2025}，新客30天复购率为{new_buyer_repurchase_30d.2025}。",
+    "全年新客{new_buyers.2025}，老客{returning_buyers.2025}。",
+    "会员买家占比达到{member_share.2025}。",
+    "家电仍是第一大品类，GMV为{gmv.2025[category=家电]}。",
+    "家电品类GMV同比下降{gmv.yoy.2025[category=家电]}，占比减少{gmv.share_pp.2025[category=家电]}。",
+]
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def demo_facts(root: Path) -> list:
+    """The facts of 2025 for freshly generated demo data."""
+    from drafter.demo import generate_tables, write_tables
+    from drafter.metrics import compute_facts
+
+    write_tables(generate_tables(), root / "data")
+    return compute_facts(root / "data", "2025", root / "cache").facts
+
+
+def fill(template: str, facts: dict) -> str:
+    """The sentence with each {fact id} written as the report would write it."""
+    from drafter.display import display
+
+    return PLACEHOLDER.sub(lambda m: display(facts[m[1]]), template)
+
+
+def altered(sentence: str, finding) -> tuple[str, int] | None:
+    """The sentence with this finding's number 12% larger (same decimals) and where, or None without a number."""
+    number = NUMBER.search(finding.text or "")
+    if number is None:
+        return None
+    digits = number.group()
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    new = f"{float(digits) * 1.12:.{decimals}f}"
+    at = sentence.find(finding.text, max(0, finding.col - 3))
+    if new == digits or at < 0:
+        return None
+    return sentence[:at] + finding.text.replace(digits, new, 1) + sentence[at + len(finding.text):], at
+
+
+def main() -> int:
+    from drafter.verify import verify_markdown
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show", action="store_true", help="print every sentence and its verdicts")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        facts = demo_facts(Path(tmp))
+    by_id = {f.id: f for f in facts}
+    alarms = misses = checked = 0
+    for template in SENTENCES:
+        sentence = fill(template, by_id)
+        findings = verify_markdown(sentence, facts, period="2025")
+        bad = [f for f in findings if f.verdict != "verified"]
+        alarms += len(bad)
+        if bad or args.show:
+            print(("FALSE ALARM " if bad else "ok ") + sentence, [(f.text, f.verdict) for f in findings])
+        for finding in findings:
+            change = altered(sentence, finding)
+            if change is None:
+                continue
+            wrong, at = change
+            checked += 1
+            flagged = [g for g in verify_markdown(wrong, facts, period="2025")
+                       if g.verdict != "verified" and abs((g.col - 1) - at) <= 2]
+            if not flagged:
+                misses += 1
+                print(f"MISSED {wrong}")
+    print(f"sentences {len(SENTENCES)}, false alarms {alarms}; figures altered by 12% {checked}, missed {misses} "
+          f"({time.perf_counter() - started:.1f}s)")
+    ok = not alarms and not misses
+    print("PASS (no false alarm, no miss)" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
