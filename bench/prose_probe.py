@@ -2,9 +2,9 @@
 
 The perturbation bench checks the offline writer's and the demo corpus's own phrasing. A model phrases the same
 facts in other ways (同比上升至7.6%, 由17.3%提升至27.0%, 仍有1.8个百分点的差距, 近七成（68.7%）…). Each sentence
-below names its facts by id; they are filled in with the facts' written forms for the demo company's 2025 data
-(fixed seed: the direction words are true of it). Then every figure of every sentence is altered by 12% and must
-be flagged. Targets: no false alarm, no miss.
+below names its facts by id; they are filled in with the facts' written forms for the demo company's 2025 and
+2025Q3 data (fixed seed: the direction words are true of it). Then every figure of every sentence is altered by
+12% and must be flagged. Targets: no false alarm, no miss.
 
     python bench/prose_probe.py [--show]
 """
@@ -66,17 +66,34 @@ SENTENCES = [
     "家电仍是第一大品类，GMV为{gmv.2025[category=家电]}。",
     "家电品类GMV同比下降{gmv.yoy.2025[category=家电]}，占比减少{gmv.share_pp.2025[category=家电]}。",
 ]
+# A quarter's review (2025Q3): against the quarter before (环比) and the same quarter a year ago (同比).
+QUARTER_SENTENCES = [
+    "三季度实现GMV{gmv.2025Q3}，同比增长{gmv.yoy.2025Q3}，环比下降{gmv.pop.2025Q3}。",
+    "本季度GMV为{gmv.2025Q3}，较上季度下降{gmv.pop.2025Q3}，主要受618大促结束影响。",
+    "与上季度相比，GMV下降{gmv.pop.2025Q3}。",
+    "与二季度相比，GMV下降{gmv.pop.2025Q3}。",
+    "GMV较Q2下降{gmv.pop.2025Q3}。",
+    "2024年第三季度GMV为{gmv.2024Q3}。",
+    "Q3 GMV同比增长{gmv.yoy.2025Q3}，略低于年度{gmv.target_yoy.2025}的增长目标。",
+    "年度计划的GMV增速目标为{gmv.target_yoy.2025}，三季度同比增速{gmv.yoy.2025Q3}，进度略慢于目标。",
+    "订单量环比减少{orders.pop.2025Q3}。",
+    "复购率环比下降{repurchase_rate.pop_pp.2025Q3}。",
+    "退款率为{refund_rate.2025Q3}，同比上升{refund_rate.yoy_pp.2025Q3}，需重点关注。",
+    "退款率同比上升{refund_rate.yoy_pp.2025Q3}至{refund_rate.2025Q3}。",
+    "抖音渠道GMV为{gmv.2025Q3" + DY + "}，环比下降{gmv.pop.2025Q3" + DY + "}，占比{gmv.share.2025Q3" + DY + "}。",
+    "9月GMV为{gmv.2025Q3[month=9月]}。",
+]
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def demo_facts(root: Path) -> list:
-    """The facts of 2025 for freshly generated demo data."""
+def demo_facts(root: Path, periods: tuple[str, ...]) -> dict[str, list]:
+    """The facts of each period for freshly generated demo data."""
     from drafter.demo import generate_tables, write_tables
     from drafter.metrics import compute_facts
 
     write_tables(generate_tables(), root / "data")
-    return compute_facts(root / "data", "2025", root / "cache").facts
+    return {period: compute_facts(root / "data", period, root / "cache").facts for period in periods}
 
 
 def fill(template: str, facts: dict) -> str:
@@ -108,12 +125,12 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        facts = demo_facts(Path(tmp))
-    by_id = {f.id: f for f in facts}
+        facts = demo_facts(Path(tmp), ("2025", "2025Q3"))
     alarms = misses = checked = 0
-    for template in SENTENCES:
-        sentence = fill(template, by_id)
-        findings = verify_markdown(sentence, facts, period="2025")
+    probes = [(t, "2025") for t in SENTENCES] + [(t, "2025Q3") for t in QUARTER_SENTENCES]
+    for template, period in probes:
+        sentence = fill(template, {f.id: f for f in facts[period]})
+        findings = verify_markdown(sentence, facts[period], period=period)
         bad = [f for f in findings if f.verdict != "verified"]
         alarms += len(bad)
         if bad or args.show:
@@ -124,12 +141,12 @@ def main() -> int:
                 continue
             wrong, at = change
             checked += 1
-            flagged = [g for g in verify_markdown(wrong, facts, period="2025")
+            flagged = [g for g in verify_markdown(wrong, facts[period], period=period)
                        if g.verdict != "verified" and abs((g.col - 1) - at) <= 2]
             if not flagged:
                 misses += 1
                 print(f"MISSED {wrong}")
-    print(f"sentences {len(SENTENCES)}, false alarms {alarms}; figures altered by 12% {checked}, missed {misses} "
+    print(f"sentences {len(probes)}, false alarms {alarms}; figures altered by 12% {checked}, missed {misses} "
           f"({time.perf_counter() - started:.1f}s)")
     ok = not alarms and not misses
     print("PASS (no false alarm, no miss)" if ok else "FAIL")

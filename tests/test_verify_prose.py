@@ -243,3 +243,41 @@ def test_a_figure_restated_in_brackets_is_the_same_claim():
 
     assert check("抖音贡献了全年GMV增量的近七成（68.7%）。") == [("七成", "verified"), ("68.7%", "verified")]
     assert ("78.7%", "mismatch") in check("抖音贡献了全年GMV增量的近七成（78.7%）。")
+
+
+def _q(metric, label, measure, value, unit, period="2025Q3"):
+    return Fact(id=fact_id(metric, measure, period), metric=metric, label=label, measure=measure, value=value,
+                unit=unit, period=period)
+
+
+# A quarter's review: 2025Q3 against 2025Q2 (环比) and 2024Q3 (同比).
+QUARTER_FACTS = [_q("gmv", "GMV", "value", 6_308_000, "元"), _q("gmv", "GMV", "pop", -16.0, "%"),
+                 _q("gmv", "GMV", "yoy", 23.5, "%"), _q("gmv", "GMV", "value", 7_510_000, "元", "2025Q2"),
+                 _q("gmv", "GMV", "value", 5_106_000, "元", "2024Q3"),
+                 _q("refund_rate", "退款率", "value", 8.2, "%"), _q("refund_rate", "退款率", "yoy_pp", 1.1, "pp"),
+                 Fact(id=fact_id("gmv", "value", "2025Q3", "month=7月"), metric="gmv", label="GMV", value=2_109_000,
+                      unit="元", period="2025Q3", dimension="month=7月")]
+QUARTER_CASES = [
+    # a first clause naming the quarter before makes the change 环比
+    ("与上季度相比，GMV下降16.0%。", "与上季度相比，GMV下降23.5%。", "23.5%", "mismatch"),
+    ("与二季度相比，GMV下降16.0%。", "与二季度相比，GMV下降23.5%。", "23.5%", "mismatch"),
+    ("与去年同期相比，GMV增长23.5%。", "与去年同期相比，GMV增长16.0%。", "16.0%", "mismatch"),
+    # a quarter named with or without its year is that quarter
+    ("2024年第三季度GMV为510.6万元，2025年第二季度为751万元。", "2024年第三季度GMV为630.8万元。", "630.8万元",
+     "mismatch"),
+    # a bare quarter opening the sentence is context: the months after it are this quarter's
+    ("季节因素明显：第二季度含618大促，第三季度为淡季，7月GMV为210.9万元。",
+     "季节因素明显：第二季度含618大促，第三季度为淡季，7月GMV为220.9万元。", "220.9万元", "mismatch"),
+    # after 至, the level reached
+    ("退款率同比上升1.1个百分点至8.2%。", "退款率同比上升1.1个百分点至9.2%。", "9.2%", "mismatch"),
+]
+
+
+@pytest.mark.parametrize(("good", "bad", "flagged", "verdict"), QUARTER_CASES)
+def test_a_quarter_compared_with_the_quarter_before_and_a_year_ago(good, bad, flagged, verdict):
+    def check(text):
+        return [(f.text, f.verdict) for f in verify_markdown(text, QUARTER_FACTS, period="2025Q3")]
+
+    ok = check(good)
+    assert ok and all(v == "verified" for _, v in ok), ok
+    assert (flagged, verdict) in check(bad)

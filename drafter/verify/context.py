@@ -108,8 +108,19 @@ def clause_bounds(s: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def _period_of(book: FactBook, word: str, year: str | None) -> str:
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _quarter(m: re.Match) -> int | None:
+    """The quarter a period word names (二季度, 2024年第三季度, Q2), if any."""
+    named = m.group("year_quarter") or m.group("quarter") or m.group("q")
+    return _QUARTERS[named] if named else None
+
+
+def _period_of(book: FactBook, word: str, year: str | None, quarter: int | None = None) -> str:
     cur = parse_period(book.period)
+    if quarter and cur:
+        return format_period(int(year) if year else cur[0], "Q", quarter)
     if year and cur:
         return format_period(int(year), cur[1], cur[2])
     if _PREV_STEP.search(word):
@@ -153,24 +164,30 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     _dimension(ctx, fig, mentions, right)
     _respectively(ctx, s, fig, figs, mentions)
     # period words: in the clause, or in the sentence's first clause when not a comparison (较2024年)
-    word, year, compare = "", None, False
+    word, year, quarter, compare = "", None, None, False
     for m in PERIOD_RE.finditer(s, left, fig.start):
         if m.group("year") is None and _PLAN_MADE.match(s, m.end()):
             continue  # 上年计划目标: the plan was made last year, for this period
-        word, year = m.group(), m.group("year")
+        word, year, quarter = m.group(), m.group("year"), _quarter(m)
         compare = bool(COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]))
     if not word and ctx.measures is None and _continues_target(prior, s, fig, mentions):
         ctx.measures, ctx.period = TARGET_SET, prior[2]  # 2026年GMV目标增长20.0%，达到3443万元
         return ctx
+    against = ""  # 与上季度相比，GMV下降16.0%: the period a first clause compares with
     if not word:
         for m in PERIOD_RE.finditer(s, 0, min(first_clause_end, fig.start)):
-            if not COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]):
-                word, year = m.group(), m.group("year")
-    period = _period_of(book, word, year) if word else _unstated_period(book, ctx, prior)
+            if COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]):
+                against = _period_of(book, m.group(), m.group("year"), _quarter(m))
+            elif not (_quarter(m) and m.group("year") is None):
+                # a bare 第二季度 opening the sentence is context (第二季度含618大促，…各月GMV分别为…), not the period
+                word, year, quarter = m.group(), m.group("year"), _quarter(m)
+    period = _period_of(book, word, year, quarter) if word else _unstated_period(book, ctx, prior)
     if _FROM_BEFORE.search(s, left, fig.start) and _TO_AFTER.match(s, fig.end) and not year:
         period = book.prev_step if "环比" in s[left:right] else book.prev_year  # 占比由17.3%提升至27.0%
     if ctx.measures is not None and ctx.measures & CHANGE_MEASURES:
-        if word and _PREV_STEP.search(word) and ctx.measures & GROWTH_YOY:
+        previous_step = (word and _PREV_STEP.search(word)) or (quarter and period == book.prev_step) or \
+            (not word and against and against == book.prev_step)  # 较上季度, 与二季度相比
+        if previous_step and ctx.measures & GROWTH_YOY:
             ctx.measures = frozenset(GROWTH_POP) | (ctx.measures & {"share_pp"})
         if compare or (word and period in (book.prev_year, book.prev_step) and not year):
             period = book.period  # 较2024年增长: this period's change against that one
@@ -220,9 +237,9 @@ def _as_target(measures: frozenset[str] | None) -> frozenset[str]:
 
 
 def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") -> None:
-    near_direction = level = False
+    near_direction = False
     # 同比上升至7.6%, 下降9.0%至310.1元: the figure right after 至 is the level reached, even in a 同比 clause
-    level_near = bool(_BARE_TO.fullmatch(near))
+    level_near = level = bool(_BARE_TO.fullmatch(near))
     bare = _BARE_MORE.fullmatch(near)
     if bare:
         ctx.direction, ctx.direction_word = (1 if bare["word"] in "高多" else -1), bare["word"]
