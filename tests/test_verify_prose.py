@@ -102,11 +102,19 @@ def found(text):
     return [(f.text, f.verdict) for f in verify_markdown(text, FACTS, period="2024")]
 
 
+def assert_twin(good, bad, flagged, verdict, facts=FACTS, period="2024", plan=None):
+    """The correct sentence verifies throughout; in its altered twin, `flagged` gets `verdict`."""
+    def check(text):
+        return [(f.text, f.verdict) for f in verify_markdown(text, facts, period=period, plan=plan)]
+
+    ok = check(good)
+    assert ok and all(v == "verified" for _, v in ok), ok
+    assert (flagged, verdict) in check(bad)
+
+
 @pytest.mark.parametrize(("good", "bad", "flagged", "verdict"), CASES)
 def test_correct_sentence_verifies_and_its_twin_is_flagged(good, bad, flagged, verdict):
-    ok = found(good)
-    assert ok and all(v == "verified" for _, v in ok), ok
-    assert (flagged, verdict) in found(bad)
+    assert_twin(good, bad, flagged, verdict)
 
 
 def test_target_table_verifies_and_a_wrong_cell_is_flagged():
@@ -166,12 +174,7 @@ DRIVER_CASES = [
 
 @pytest.mark.parametrize(("good", "bad", "flagged", "verdict"), DRIVER_CASES)
 def test_buyer_types_and_gmv_drivers(good, bad, flagged, verdict):
-    def check(text):
-        return [(f.text, f.verdict) for f in verify_markdown(text, DRIVER_FACTS, period="2024")]
-
-    ok = check(good)
-    assert ok and all(v == "verified" for _, v in ok), ok
-    assert (flagged, verdict) in check(bad)
+    assert_twin(good, bad, flagged, verdict, DRIVER_FACTS, period="2024")
 
 
 def test_new_buyer_count_is_still_a_metric_next_to_buyer_type_facts():
@@ -217,12 +220,7 @@ PLAN_CASES = [
 
 @pytest.mark.parametrize(("good", "bad", "flagged", "verdict"), PLAN_CASES)
 def test_a_plan_states_its_own_targets(good, bad, flagged, verdict):
-    def check(text):
-        return [(f.text, f.verdict) for f in verify_markdown(text, PLAN_FACTS, period="2024", plan="2025")]
-
-    ok = check(good)
-    assert ok and all(v == "verified" for _, v in ok), ok
-    assert (flagged, verdict) in check(bad)
+    assert_twin(good, bad, flagged, verdict, PLAN_FACTS, period="2024", plan="2025")
 
 
 def test_next_year_in_a_summary_has_no_fact_to_match():
@@ -275,9 +273,4 @@ QUARTER_CASES = [
 
 @pytest.mark.parametrize(("good", "bad", "flagged", "verdict"), QUARTER_CASES)
 def test_a_quarter_compared_with_the_quarter_before_and_a_year_ago(good, bad, flagged, verdict):
-    def check(text):
-        return [(f.text, f.verdict) for f in verify_markdown(text, QUARTER_FACTS, period="2025Q3")]
-
-    ok = check(good)
-    assert ok and all(v == "verified" for _, v in ok), ok
-    assert (flagged, verdict) in check(bad)
+    assert_twin(good, bad, flagged, verdict, QUARTER_FACTS, period="2025Q3")
