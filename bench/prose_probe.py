@@ -3,8 +3,8 @@
 The perturbation bench checks the offline writer's and the demo corpus's own phrasing. A model phrases the same
 facts in other ways (同比上升至7.6%, 由17.3%提升至27.0%, 仍有1.8个百分点的差距, 近七成（68.7%）…). Each sentence
 below names its facts by id; they are filled in with the facts' written forms for the demo company's 2025 and
-2025Q3 data (fixed seed: the direction words are true of it). Then every figure of every sentence is altered by
-12% and must be flagged. Targets: no false alarm, no miss.
+2025Q3 data and its 2026 plan (fixed seed: the direction words are true of it). Then every figure of every
+sentence is altered by 12% and must be flagged. Targets: no false alarm, no miss.
 
     python bench/prose_probe.py [--show]
 """
@@ -83,17 +83,33 @@ QUARTER_SENTENCES = [
     "抖音渠道GMV为{gmv.2025Q3" + DY + "}，环比下降{gmv.pop.2025Q3" + DY + "}，占比{gmv.share.2025Q3" + DY + "}。",
     "9月GMV为{gmv.2025Q3[month=9月]}。",
 ]
+# A plan for 2026 drafted from 2025's actuals: its targets are facts of 2026 (proposed from the data).
+PLAN_SENTENCES = [
+    "2026年GMV目标同比增长{gmv.target_yoy.2026}，达到{gmv.target.2026}。",
+    "明年GMV目标为{gmv.target.2026}，同比增长{gmv.target_yoy.2026}。",
+    "GMV目标同比增长{gmv.target_yoy.2026}，较2025年实际增速{gmv.yoy.2025}略有放缓。",
+    "2025年GMV为{gmv.2025}，同比增长{gmv.yoy.2025}，未完成{gmv.target_yoy.2025}的增长目标。",
+    "与上一年度相比，GMV增长{gmv.yoy.2025}。",
+    "复购率目标为{repurchase_rate.target.2026}，较2025年的{repurchase_rate.2025}提升明显。",
+    "退款率目标控制在{refund_rate.target.2026}以内。",
+    "下一年度，抖音渠道GMV占比目标为{gmv.target_share.2026" + DY + "}。",
+    "明年复购率目标为{repurchase_rate.target.2026}，退款率目标为{refund_rate.target.2026}。",
+    "客单价目标为{aov.target.2026}，2025年实际为{aov.2025}。",
+]
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def demo_facts(root: Path, periods: tuple[str, ...]) -> dict[str, list]:
-    """The facts of each period for freshly generated demo data."""
+def demo_facts(root: Path) -> dict[str, list]:
+    """Freshly generated demo data's facts: 2025, 2025Q3, and 2025 with the 2026 plan's proposed targets."""
     from drafter.demo import generate_tables, write_tables
     from drafter.metrics import compute_facts
+    from drafter.metrics.proposals import propose_targets
 
     write_tables(generate_tables(), root / "data")
-    return {period: compute_facts(root / "data", period, root / "cache").facts for period in periods}
+    facts = {period: compute_facts(root / "data", period, root / "cache").facts for period in ("2025", "2025Q3")}
+    facts["plan"] = facts["2025"] + propose_targets(facts["2025"], "2025", "2026")
+    return facts
 
 
 def fill(template: str, facts: dict) -> str:
@@ -125,12 +141,14 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        facts = demo_facts(Path(tmp), ("2025", "2025Q3"))
+        facts = demo_facts(Path(tmp))
     alarms = misses = checked = 0
-    probes = [(t, "2025") for t in SENTENCES] + [(t, "2025Q3") for t in QUARTER_SENTENCES]
-    for template, period in probes:
-        sentence = fill(template, {f.id: f for f in facts[period]})
-        findings = verify_markdown(sentence, facts[period], period=period)
+    # (sentence, which facts, the period they describe, the plan's period)
+    probes = [(t, "2025", "2025", None) for t in SENTENCES] + [(t, "2025Q3", "2025Q3", None) for t in QUARTER_SENTENCES]
+    probes += [(t, "plan", "2025", "2026") for t in PLAN_SENTENCES]
+    for template, which, period, plan in probes:
+        sentence = fill(template, {f.id: f for f in facts[which]})
+        findings = verify_markdown(sentence, facts[which], period=period, plan=plan)
         bad = [f for f in findings if f.verdict != "verified"]
         alarms += len(bad)
         if bad or args.show:
@@ -141,7 +159,7 @@ def main() -> int:
                 continue
             wrong, at = change
             checked += 1
-            flagged = [g for g in verify_markdown(wrong, facts[period], period=period)
+            flagged = [g for g in verify_markdown(wrong, facts[which], period=period, plan=plan)
                        if g.verdict != "verified" and abs((g.col - 1) - at) <= 2]
             if not flagged:
                 misses += 1

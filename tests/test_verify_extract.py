@@ -102,3 +102,11 @@ def test_chinese_numerals_and_scales():
 
 def test_words_with_numeral_characters_are_not_numbers():
     assert extract_figures("一切顺利，我家在四川，这个岛屿远离大陆") == []
+
+
+def test_time_words_in_chinese_numerals_are_not_figures():
+    # 上一年度, 近一年来, 三年内 say when, not how much; a duration stated as such stays a figure
+    for text in ("与上一年度相比", "下一年度的重点", "近一年来", "三年内完成"):
+        assert not [f for f in extract_figures(text) if f.claim], text
+    assert [(f.text, f.claim) for f in extract_figures("用户平均生命周期为一年")] == [("一年", True)]
+    assert [(f.text, f.claim) for f in extract_figures("1年内复购")] == [("1年", True)]

@@ -47,6 +47,10 @@ CASES = [
     ("订单量同比增长16.8%至6.83万单。", "订单量同比增长16.8%至7.83万单。", "7.83万单", "mismatch"),
     # 由X增长至Y: X is the year before's value
     ("GMV由2006万元增长至2329万元。", "GMV由2106万元增长至2329万元。", "2106万元", "mismatch"),
+    # a target stated with a bound word is that target exactly: 低于27.0%的目标 is not 26.0%
+    ("复购率为25.0%，低于26.0%的目标。", "复购率为25.0%，低于27.0%的目标。", "27.0%", "mismatch"),
+    # 上一年度 is a period word, not a figure (一年); for a year, a comparison with it stays 同比
+    ("与上一年度相比，GMV增长16.1%。", "与上一年度相比，GMV增长18.1%。", "18.1%", "mismatch"),
     # X的占比目标 is a share target; X的差距 is the gap to a target, a shortfall
     ("GMV同比增长16.1%，超额完成15.0%的增长目标。", "GMV同比增长16.1%，超额完成16.0%的增长目标。", "16.0%",
      "mismatch"),
@@ -205,13 +209,16 @@ def _target_2025(metric, label, measure, value, unit):
 PLAN_FACTS = FACTS + [_target_2025("gmv", "GMV", "target_yoy", 20.0, "%"),
                       _target_2025("repurchase_rate", "复购率", "target", 27.0, "%"),
                       _target_2025("refund_rate", "退款率", "target", 6.5, "%"),
-                      _target_2025("marketing_roi", "营销ROI", "target", 5.0, "倍")]
+                      _target_2025("marketing_roi", "营销ROI", "target", 5.0, "倍"),
+                      _target_2025("gmv", "GMV", "target", 27_950_000, "元")]
 PLAN_CASES = [
     # a target with no year in a plan is the plan's own, not the target of the year its facts describe
     ("GMV目标同比增长20.0%。", "GMV目标同比增长15.0%。", "15.0%", "mismatch"),
     # 明年: the year the plan is for; later targets in the sentence follow it
     ("明年复购率目标为27.0%，退款率目标为6.5%，营销ROI目标5.0倍。",
      "明年复购率目标为27.0%，退款率目标为6.5%，营销ROI目标4.76倍。", "4.76倍", "mismatch"),
+    # a growth right after a target level is that target's growth
+    ("明年GMV目标为2795万元，同比增长20.0%。", "明年GMV目标为2795万元，同比增长15.0%。", "15.0%", "mismatch"),
     # after an actual, the sentence reviews the facts' own year and its target
     ("复购率为25.0%，未达到26.0%的目标。", "复购率为25.0%，未达到27.0%的目标。", "27.0%", "mismatch"),
     ("2024年复购率目标为26.0%，2025年复购率目标为27.0%。", "2024年复购率目标为27.0%。", "27.0%", "mismatch"),

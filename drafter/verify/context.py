@@ -170,9 +170,14 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             continue  # 上年计划目标: the plan was made last year, for this period
         word, year, quarter = m.group(), m.group("year"), _quarter(m)
         compare = bool(COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]))
-    if not word and ctx.measures is None and _continues_target(prior, s, fig, mentions):
-        ctx.measures, ctx.period = TARGET_SET, prior[2]  # 2026年GMV目标增长20.0%，达到3443万元
-        return ctx
+    if not word and _continues_target(prior, s, fig, mentions):
+        if ctx.measures is None:
+            ctx.measures, ctx.period = TARGET_SET, prior[2]  # 2026年GMV目标增长20.0%，达到3443万元
+            return ctx
+        if ctx.measures <= GROWTH_YOY:
+            ctx.measures, ctx.period = frozenset({"target_yoy"}), prior[2]  # 明年GMV目标为3443万元，同比增长20.0%
+            ctx.direction, ctx.direction_word = 0, ""
+            return ctx
     against = ""  # 与上季度相比，GMV下降16.0%: the period a first clause compares with
     if not word:
         for m in PERIOD_RE.finditer(s, 0, min(first_clause_end, fig.start)):
@@ -185,8 +190,10 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     if _FROM_BEFORE.search(s, left, fig.start) and _TO_AFTER.match(s, fig.end) and not year:
         period = book.prev_step if "环比" in s[left:right] else book.prev_year  # 占比由17.3%提升至27.0%
     if ctx.measures is not None and ctx.measures & CHANGE_MEASURES:
+        # 较上季度, 与二季度相比 (for a year the step before is the year before: 同比 stays)
+        step_apart = book.prev_step != book.prev_year
         previous_step = (word and _PREV_STEP.search(word)) or (quarter and period == book.prev_step) or \
-            (not word and against and against == book.prev_step)  # 较上季度, 与二季度相比
+            (step_apart and not word and against == book.prev_step)
         if previous_step and ctx.measures & GROWTH_YOY:
             ctx.measures = frozenset(GROWTH_POP) | (ctx.measures & {"share_pp"})
         if compare or (word and period in (book.prev_year, book.prev_step) and not year):

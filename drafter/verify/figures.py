@@ -32,7 +32,7 @@ class Figure:
 
 
 CN_BIG_CHARS = "万萬亿億兆"
-NON_CLAIM_KINDS = {"year", "date", "month", "day", "quarter", "festival", "name", "ordinal", "list"}
+NON_CLAIM_KINDS = {"year", "date", "month", "day", "quarter", "festival", "name", "ordinal", "list", "time_phrase"}
 
 # currency words after a number: written form → base unit
 CURRENCIES = {
@@ -141,6 +141,9 @@ def classify(s: str, fig: Figure, raw_digits: str) -> None:
             _non_claim(fig, "quarter")
         else:
             _non_claim(fig, "ordinal")
+    elif fig.kind == "duration" and not raw_digits[:1].isdigit() and (
+            re.search(r"[上下近前后每这此]$", before) or re.match(r"\s*(?:以来|来|内|度|间)", after)):
+        _non_claim(fig, "time_phrase")  # 上一年度, 近一年来, 三年内: time words in Chinese numerals, not figures
     elif plain and _is_list_marker(s, fig):
         _non_claim(fig, "list")
     elif plain and not raw_digits[:1].isdigit() and fig.step <= 1:

@@ -9,7 +9,7 @@ from drafter.models import Fact
 from drafter.verify.book import Entry, FactBook
 from drafter.verify.context import RATE_UNITS, Context
 from drafter.verify.figures import Figure
-from drafter.verify.lexicon import MEASURE_WORDS, SIGNED_MEASURES
+from drafter.verify.lexicon import MEASURE_WORDS, SIGNED_MEASURES, TARGET_MEASURES
 
 COUNTS = {"人", "单", "次", "件", "个", "家", "款", "场", "台", "份", "条", "项", "户", "座", "只", "双", "对", "斤",
           "吨", "米", "千米"}
@@ -80,6 +80,9 @@ def _default_measures(book: FactBook, metric: str, fig: Figure) -> frozenset[str
 def _fits(entry: Entry, fig: Figure, ctx: Context, flip: bool = False) -> bool:
     fact = entry.fact
     lo, hi = fig.low, fig.high
+    if fact.measure in TARGET_MEASURES and fig.bound in ("<=", ">="):
+        # 退款率目标控制在7.0%以内, 不低于305元的目标: the bound word is how the target is set, not slack around it
+        lo, hi = fig.base - fig.step, fig.base + fig.step
     if ctx.growth_multiple and fact.unit == "%" and fact.measure in ("yoy", "pop"):
         slack = 0.1 if fig.text.startswith("翻") else 0.0
         ratio = fact.value / 100
