@@ -65,6 +65,15 @@ SENTENCES = [
     "会员买家占比达到{member_share.2025}。",
     "家电仍是第一大品类，GMV为{gmv.2025[category=家电]}。",
     "家电品类GMV同比下降{gmv.yoy.2025[category=家电]}，占比减少{gmv.share_pp.2025[category=家电]}。",
+    "全年营销投放{marketing_spend.2025}，整体营销ROI为{marketing_roi.2025}。",
+    "抖音投放{marketing_spend.2025" + DY + "}，ROI仅{marketing_roi.2025" + DY + "}，明显低于天猫的{marketing_roi.2025"
+    + TM + "}。",
+    "天猫、抖音的营销ROI分别为{marketing_roi.2025" + TM + "}和{marketing_roi.2025" + DY + "}。",
+    "抖音的获客成本为{cac.2025" + DY + "}。",
+    "新客贡献GMV{gmv.2025[buyer=新客]}。",
+    "会员占比{member_share.2025}，较上年提升{member_share.yoy_pp.2025}。",
+    "全年访客数{visitors.2025}，转化率{conversion_rate.2025}。",
+    "购买频次为{purchase_frequency.2025}，大促GMV占比为{promo_gmv_share.2025}。",
 ]
 # A quarter's review (2025Q3): against the quarter before (环比) and the same quarter a year ago (同比).
 QUARTER_SENTENCES = [

@@ -172,6 +172,8 @@ DRIVER_CASES = [
     ("新买家GMV占比47.0%，较上年提升5.3个百分点。", "新买家GMV占比47.0%，较上年下降5.3个百分点。", "5.3个百分点",
      "claim_error"),
     ("新用户GMV为1,095万元，同比增长30.2%。", "老用户GMV为1,095万元。", "1,095万元", "mismatch"),
+    # 贡献 before an amount: the amount is a value, not a share of the change
+    ("新客贡献GMV1,095万元。", "新客贡献GMV1,195万元。", "1,195万元", "mismatch"),
     ("抖音渠道访客数增长贡献了GMV增量的120.0%。", "抖音渠道访客数增长贡献了GMV增量的80.1%。", "80.1%", "mismatch"),
 ]
 

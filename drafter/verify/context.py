@@ -35,6 +35,7 @@ _PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
 _TARGET_AFTER = re.compile(r"\s*(?:的)?(?:年度|全年)?(?P<what>占比|份额|同比增长|同比增速|增长|增速)?(?:目标|计划)")
 _GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")
 _BARE_TO = re.compile(r"\s*(?:至|到)\s*")
+_PART_OF = frozenset({"share", "share_pp", "contribution", "driver"})  # measures only a percentage can state
 _BARE_MORE = re.compile(r"\s*(?P<word>高|多|低|少)\s*")  # 比目标值7.0%高0.6个百分点: only between two figures
 _FROM_BEFORE = re.compile(r"(?:由|从)\s*$")
 _TO_AFTER = re.compile(r"\s*(?:提升|提高|增长|增加|上升|上涨|回升|攀升|扩大|下降|减少|下滑|降低|下跌|回落|缩小|压缩|"
@@ -261,6 +262,8 @@ def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") 
                 continue
             if level_near and measures is not None and measures <= (GROWTH_YOY | GROWTH_POP):
                 continue
+            if measures is not None and measures <= _PART_OF and fig.base_unit not in RATE_UNITS:
+                continue  # 新客贡献GMV1995万元: an amount is a value, whatever share word stands before it
             if direction and not ctx.direction and not level:
                 ctx.direction, ctx.direction_word = direction, word
                 near_direction = k == 0
