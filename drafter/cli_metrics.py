@@ -21,11 +21,10 @@ def run_metrics(config: Config, period: str, data: Path | None, fmt: str, out: P
     data_dir = Path(data) if data else config.data_dir
     result = compute_facts(data_dir, period, config.cache_dir, config.columns, config.promo_windows,
                            engine_url=config.engine_url)
-    frame = facts_frame(result.facts)
     if fmt == "table":
         _print_facts_table(result, console)
         return
-    _emit(frame, fmt, out, "facts", console)
+    _emit(facts_frame(result.facts), fmt, out, "facts", console)
     # On standard error, so a script reading the table from standard output still learns what is missing.
     for metric, reason in result.skipped.items():
         print(f"skipped {metric}: {reason}", file=sys.stderr)
@@ -133,6 +132,7 @@ def _print_months_table(result, console) -> None:
     from rich.table import Table
 
     from drafter.display import display
+    from drafter.models import fact_id
 
     period = result.period.label
     by_id = {f.id: f for f in result.facts}
@@ -144,7 +144,7 @@ def _print_months_table(result, console) -> None:
     for column in ("month", "GMV", "share", ""):
         table.add_column(column)
     for fact in sorted(months, key=lambda f: int(f.dimension.removeprefix("month=").removesuffix("月"))):
-        share, rank = (by_id.get(fact.id.replace(f".{period}", f".{m}.{period}", 1)) for m in ("share", "rank"))
+        share, rank = (by_id.get(fact_id("gmv", m, period, fact.dimension)) for m in ("share", "rank"))
         table.add_row(fact.dimension.removeprefix("month="), display(fact), display(share) if share else "—",
                       "峰值" if rank and rank.value == 1 else "")
     console.print(table)

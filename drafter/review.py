@@ -35,6 +35,13 @@ def draft_paths(folder: Path) -> Path:
     return report
 
 
+def verify_periods(run: dict) -> tuple[str | None, str | None]:
+    """From a draft's run.json: the period its facts describe and, for a plan, the later period it is written for."""
+    if run.get("basis_period"):
+        return run["basis_period"], run.get("period")
+    return run.get("period"), None
+
+
 def verify_folder(config: Config, folder: Path) -> tuple[list[Finding], dict]:
     """Verify report.md against the folder's facts and excerpts; rewrite verification.json (and the exports)."""
     from drafter.models import Chunk, Fact
@@ -44,9 +51,7 @@ def verify_folder(config: Config, folder: Path) -> tuple[list[Finding], dict]:
     text = draft_paths(folder).read_text(encoding="utf-8")
     facts = [Fact(**f) for f in _load(folder / "facts.json", [])]
     sources = [Chunk(**c) for chunks in _load(folder / "sources.json", {}).values() for c in chunks]
-    run = _load(folder / "run.json", {})
-    period = run.get("basis_period") or run.get("period")
-    plan = run.get("period") if run.get("basis_period") else None  # a plan: facts of one year, written for the next
+    period, plan = verify_periods(_load(folder / "run.json", {}))
     findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases, plan=plan)
     counts = summarize(findings)
     save_verification(folder, findings, counts)

@@ -111,9 +111,9 @@ def run_verify(config: Config, path: Path, facts_csv: Path | None, period: str |
         sources = [Chunk(**c) for chunks in raw.values() for c in chunks]
     plan = None
     if period is None and folder and (folder / "run.json").exists():
-        run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-        period = run.get("basis_period") or run.get("period")
-        plan = run.get("period") if run.get("basis_period") else None  # a plan is written for a later period
+        from drafter.review import verify_periods
+
+        period, plan = verify_periods(json.loads((folder / "run.json").read_text(encoding="utf-8")))
     try:
         text = report.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -15,6 +15,8 @@ from drafter.verify.lexicon import (
     GROWTH_POP,
     GROWTH_YOY,
     LEVEL,
+    LEVEL_VERBS,
+    NEXT_YEAR_WORDS,
     PERIOD_RE,
     TARGET_MEASURES,
     TOTAL_RE,
@@ -24,7 +26,7 @@ from drafter.verify.lexicon import (
 CLAUSE_SEP = re.compile(r"[，,；;、（）()【】\[\]]")
 _PREV_YEAR = re.compile(r"去年|上年|上一年|前一年|上一?年度")
 _PREV_STEP = re.compile(r"上季|上一季度|上个?月|上一?期")
-_NEXT_YEAR = re.compile(r"下一年度?|下年度|明年|来年|次年")
+_NEXT_YEAR = re.compile(NEXT_YEAR_WORDS)
 RATE_UNITS = {"%", "pp"}
 TARGET_SET = TARGET_MEASURES
 GAP_SET = GAP_MEASURES
@@ -38,8 +40,7 @@ _BARE_TO = re.compile(r"\s*(?:至|到)\s*")
 _PART_OF = frozenset({"share", "share_pp", "contribution", "driver"})  # measures only a percentage can state
 _BARE_MORE = re.compile(r"\s*(?P<word>高|多|低|少)\s*")  # 比目标值7.0%高0.6个百分点: only between two figures
 _FROM_BEFORE = re.compile(r"(?:由|从)\s*$")
-_TO_AFTER = re.compile(r"\s*(?:提升|提高|增长|增加|上升|上涨|回升|攀升|扩大|下降|减少|下滑|降低|下跌|回落|缩小|压缩|"
-                       r"[升涨增降减跌])?(?:至|到)")
+_TO_AFTER = re.compile(rf"\s*{LEVEL_VERBS}?(?:至|到)(?!今)")
 
 
 @dataclass
@@ -153,9 +154,10 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         if not ctx.direction:  # 差距 and 缺口 are shortfalls
             ctx.direction, ctx.direction_word = -1, gap_after.group().strip().removeprefix("的")
     elif after and not (ctx.measures and ctx.measures & GAP_SET and fig.base_unit == "pp"):
-        named = {"占比": "share", "份额": "share"}.get(after["what"] or "", "yoy" if after["what"] else None)
-        kept = None if ctx.measures and ctx.measures & GAP_SET else ctx.measures
-        ctx.measures = _as_target(frozenset({named}) if named else kept)
+        if after["what"]:  # X的占比目标, X的增长目标
+            ctx.measures = frozenset({"target_share" if after["what"] in ("占比", "份额") else "target_yoy"})
+        else:
+            ctx.measures = _as_target(None if ctx.measures and ctx.measures & GAP_SET else ctx.measures)
     if prior is not None and fig.base_unit == "pp" and ctx.measures and ctx.measures <= (GROWTH_YOY | GROWTH_POP):
         end, measures, _ = prior
         renamed = _metric_named(mentions, end, fig.start)

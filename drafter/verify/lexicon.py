@@ -52,6 +52,11 @@ TARGET_MEASURES = frozenset({"target", "target_yoy", "target_share"})
 GAP_MEASURES = frozenset({"gap", "gap_yoy", "gap_share"})
 LEVEL = frozenset({"level"})  # marker: the figure is the level reached (降至, 提升到)
 
+# A verb of change; followed by 至/到 it names the level reached (降至15.0%, 由17.3%提升至27.0%).
+LEVEL_VERBS = (r"(?:提升|提高|增长|增加|上升|上涨|回升|攀升|扩大|延长|下降|减少|下滑|降低|下跌|回落|缩短|缩小|压缩|"
+               r"[升涨增降减跌])")
+NEXT_YEAR_WORDS = r"下一年度?|下年度|明年|来年|次年"
+
 # (pattern, measures, direction); order matters: longer phrases first
 _CUES: list[tuple[str, frozenset[str] | None, int]] = [
     (r"目标完成率|完成率|达成率|完成度", frozenset({"attainment"}), 0),
@@ -68,8 +73,7 @@ _CUES: list[tuple[str, frozenset[str] | None, int]] = [
     (r"贡献|拉动", frozenset({"contribution", "driver"}), 0),
     (r"排名|位列|位居", frozenset({"rank"}), 0),
     # 降至15.0%, 占比升至26.6%: the figure after 至 is the new level, not the change
-    (r"(?:提升|提高|增长|增加|上升|上涨|回升|攀升|扩大|延长|下降|减少|下滑|降低|下跌|回落|缩短|缩小|压缩|[升涨增降减跌])"
-     r"(?:至|到)(?!今)", LEVEL, 0),
+    (LEVEL_VERBS + r"(?:至|到)(?!今)", LEVEL, 0),
     (r"增速|增长率", None, 0),  # a noun (实际增速较目标高): its sign is the figure's, not the word's
     (r"高出|多出|高了|多了", None, 1),
     (r"低了|少了|低出", None, -1),
@@ -83,7 +87,7 @@ PERIOD_RE = re.compile(
     r"去年同期|上年同期|去年|上年|上一年|前一年|上一?年度|"
     r"(?P<year>(?:19|20)\d{2})\s*年(?:\s*第?(?P<year_quarter>[一二三四1-4])季度)?|上季度?|上一季度|上个?月|"
     r"第?(?P<quarter>[一二三四1-4])季度|(?<![A-Za-z0-9])Q(?P<q>[1-4])(?![0-9])|"
-    r"上一?期|本年度?|今年|全年|本季度?|本月|当年|当期|下一年度?|下年度|明年|来年|次年"
+    r"上一?期|本年度?|今年|全年|本季度?|本月|当年|当期|" + NEXT_YEAR_WORDS
 )
 COMPARE_RE = re.compile(r"(?:较|比|相比|对比|相较于?|与|同比)\s*$")
 TOTAL_RE = re.compile(r"全年|整体|总体|全平台|全渠道|合计|总计|大盘|全店|全公司|累计")

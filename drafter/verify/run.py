@@ -9,7 +9,7 @@ from dataclasses import replace
 from drafter.models import Chunk, Fact, Finding
 from drafter.verify.book import FactBook
 from drafter.verify.claims import achievements, superlatives
-from drafter.verify.context import CLAUSE_SEP, analyse, find_mentions
+from drafter.verify.context import CLAUSE_SEP, Context, analyse, find_mentions
 from drafter.verify.extract import extract_figures
 from drafter.verify.figures import NON_CLAIM_KINDS, Figure
 from drafter.verify.judge import Verdict, judge
@@ -60,7 +60,7 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
         first_clause_end = next((m.start() for m in CLAUSE_SEP.finditer(s)), len(s))
         judged: list[tuple[int, Verdict]] = []
         prior = None
-        last: tuple[Figure, object] | None = None  # the previous figure and how it was read
+        last: tuple[Figure, Context] | None = None  # the previous figure and how it was read
         skip: set[int] = set()
         for k, fig in enumerate(figs):
             if k in skip or offset + fig.start < piece.prefix or not _is_claim(piece, fig):
