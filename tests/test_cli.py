@@ -94,6 +94,12 @@ def test_metrics_csv_names_skipped_metrics_on_stderr(tiny_data):
     assert "skipped" not in result.stdout and result.stdout.startswith("metric,label,measure,value")
 
 
+def table_rows(printed: str, title: str) -> list[list[str]]:
+    """The cells of each row of the rich table with this title in a command's output."""
+    section = printed[printed.index(title):].split("└")[0]
+    return [[cell.strip() for cell in line.split("│")[1:-1]] for line in section.splitlines() if line.startswith("│")]
+
+
 def test_metrics_shows_each_target_against_the_actual(tiny_data):
     # 2025 in tiny_data: GMV +76.5% on 2024, refund rate 3.3% (lower is better), 抖音 60% of GMV.
     (tiny_data / "targets.csv").write_text(
@@ -101,8 +107,7 @@ def test_metrics_shows_each_target_against_the_actual(tiny_data):
         "2025,gmv,target_share,50,%,channel=抖音\n", encoding="utf-8")
     shown = run_cli("metrics", "--period", "2025", "--data", str(tiny_data), env={"COLUMNS": "120"})
     assert shown.returncode == 0, shown.stderr
-    section = shown.stdout[shown.stdout.index("目标达成 · 2025"):]
-    rows = {line.split("│")[1].strip(): line for line in section.splitlines() if line.startswith("│")}
+    rows = {cells[0]: " ".join(cells) for cells in table_rows(shown.stdout, "目标达成 · 2025")}
     assert "80.0%" in rows["GMV同比增速"] and "76.5%" in rows["GMV同比增速"] and "未达成" in rows["GMV同比增速"]
     assert "-3.5个百分点" in rows["GMV同比增速"]
     assert "达成" in rows["退款率"] and "未达成" not in rows["退款率"]
@@ -117,10 +122,9 @@ def test_metrics_shows_each_target_against_the_actual(tiny_data):
 def test_metrics_table_lists_months_in_order_and_marks_the_peak(tiny_data):
     shown = run_cli("metrics", "--period", "2025", "--data", str(tiny_data), env={"COLUMNS": "120"})
     assert shown.returncode == 0, shown.stderr
-    section = shown.stdout[shown.stdout.index("月度GMV · 2025"):].split("└")[0]
-    rows = [line.split("│")[1:-1] for line in section.splitlines() if line.startswith("│")]
-    assert [r[0].strip() for r in rows] == ["1月", "3月", "6月", "7月", "11月"]
-    assert [r[0].strip() for r in rows if "峰值" in r[-1]] == ["11月"]
+    rows = table_rows(shown.stdout, "月度GMV · 2025")
+    assert [r[0] for r in rows] == ["1月", "3月", "6月", "7月", "11月"]
+    assert [r[0] for r in rows if "峰值" in r[-1]] == ["11月"]
 
 
 def test_metrics_definitions_list_the_registry():

@@ -68,8 +68,8 @@ def test_a_plan_may_state_its_targets_without_the_year(folder, stub):
 
     stub.script("二、年度目标定位", targets_as_a_person_writes_them)
     result = write_draft(stub_config(folder, stub), "2026", kind="annual-plan")
-    goals = next(s for s in result.draft.sections if s.id == "targets")
-    assert "明年复购率目标为" in goals.text and goals.repair_rounds == 0 and goals.flagged == 0
+    targets = next(s for s in result.draft.sections if s.id == "targets")
+    assert "明年复购率目标为" in targets.text and targets.repair_rounds == 0 and targets.flagged == 0
     assert result.counts["mismatch"] == 0
     checked = run_cli("verify", str(result.folder), "--json", "--dir", str(folder))
     assert checked.returncode == 0 and json.loads(checked.stdout)["counts"]["mismatch"] == 0

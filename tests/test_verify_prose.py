@@ -6,10 +6,10 @@ from drafter.models import Fact, fact_id
 from drafter.verify import extract_figures, verify_markdown
 
 
-def fact(metric, label, measure, value, unit, dimension="", status=""):
+def fact(metric, label, measure, value, unit, dimension="", status="", period="2024"):
     kind = "target" if measure.startswith("target") else "computed"
-    return Fact(id=fact_id(metric, measure, "2024", dimension), metric=metric, label=label, measure=measure,
-                value=value, unit=unit, period="2024", dimension=dimension, kind=kind, status=status)
+    return Fact(id=fact_id(metric, measure, period, dimension), metric=metric, label=label, measure=measure,
+                value=value, unit=unit, period=period, dimension=dimension, kind=kind, status=status)
 
 
 DY, TM, JD, APP = "channel=抖音", "channel=天猫", "channel=京东", "channel=自营APP"
@@ -202,17 +202,12 @@ def test_a_quarter_report_states_its_years_targets():
     assert ("25.0%", "mismatch") in verdicts("本季度GMV同比增长25.0%。")
 
 
-def _target_2025(metric, label, measure, value, unit):
-    return Fact(id=fact_id(metric, measure, "2025"), metric=metric, label=label, measure=measure, value=value,
-                unit=unit, period="2025", kind="target")
-
-
 # A 2025 plan drafted from 2024's facts: its own targets are facts of 2025.
-PLAN_FACTS = FACTS + [_target_2025("gmv", "GMV", "target_yoy", 20.0, "%"),
-                      _target_2025("repurchase_rate", "复购率", "target", 27.0, "%"),
-                      _target_2025("refund_rate", "退款率", "target", 6.5, "%"),
-                      _target_2025("marketing_roi", "营销ROI", "target", 5.0, "倍"),
-                      _target_2025("gmv", "GMV", "target", 27_950_000, "元")]
+PLAN_FACTS = FACTS + [fact("gmv", "GMV", "target_yoy", 20.0, "%", period="2025"),
+                      fact("repurchase_rate", "复购率", "target", 27.0, "%", period="2025"),
+                      fact("refund_rate", "退款率", "target", 6.5, "%", period="2025"),
+                      fact("marketing_roi", "营销ROI", "target", 5.0, "倍", period="2025"),
+                      fact("gmv", "GMV", "target", 27_950_000, "元", period="2025")]
 PLAN_CASES = [
     # a target with no year in a plan is the plan's own, not the target of the year its facts describe
     ("GMV目标同比增长20.0%。", "GMV目标同比增长15.0%。", "15.0%", "mismatch"),
@@ -238,12 +233,10 @@ def test_next_year_in_a_summary_has_no_fact_to_match():
 
 
 def test_a_figure_restated_in_brackets_is_the_same_claim():
-    def one(measure, value, dimension="", kind="computed"):
-        return Fact(id=fact_id("gmv", measure, "2025", dimension), metric="gmv", label="GMV", measure=measure,
-                    value=value, unit="%", period="2025", dimension=dimension, kind=kind)
-
-    facts = [one("contribution", 68.7, DY), one("share", 27.0, DY), one("yoy", 23.2),
-             one("target_yoy", 25.0, kind="target")]
+    facts = [fact("gmv", "GMV", "contribution", 68.7, "%", DY, period="2025"),
+             fact("gmv", "GMV", "share", 27.0, "%", DY, period="2025"),
+             fact("gmv", "GMV", "yoy", 23.2, "%", period="2025"),
+             fact("gmv", "GMV", "target_yoy", 25.0, "%", period="2025")]
 
     def check(text):
         return [(f.text, f.verdict) for f in verify_markdown(text, facts, period="2025")]
@@ -252,18 +245,16 @@ def test_a_figure_restated_in_brackets_is_the_same_claim():
     assert ("78.7%", "mismatch") in check("抖音贡献了全年GMV增量的近七成（78.7%）。")
 
 
-def _q(metric, label, measure, value, unit, period="2025Q3"):
-    return Fact(id=fact_id(metric, measure, period), metric=metric, label=label, measure=measure, value=value,
-                unit=unit, period=period)
-
-
 # A quarter's review: 2025Q3 against 2025Q2 (环比) and 2024Q3 (同比).
-QUARTER_FACTS = [_q("gmv", "GMV", "value", 6_308_000, "元"), _q("gmv", "GMV", "pop", -16.0, "%"),
-                 _q("gmv", "GMV", "yoy", 23.5, "%"), _q("gmv", "GMV", "value", 7_510_000, "元", "2025Q2"),
-                 _q("gmv", "GMV", "value", 5_106_000, "元", "2024Q3"),
-                 _q("refund_rate", "退款率", "value", 8.2, "%"), _q("refund_rate", "退款率", "yoy_pp", 1.1, "pp"),
-                 Fact(id=fact_id("gmv", "value", "2025Q3", "month=7月"), metric="gmv", label="GMV", value=2_109_000,
-                      unit="元", period="2025Q3", dimension="month=7月")]
+Q3 = "2025Q3"
+QUARTER_FACTS = [fact("gmv", "GMV", "value", 6_308_000, "元", period=Q3),
+                 fact("gmv", "GMV", "pop", -16.0, "%", period=Q3),
+                 fact("gmv", "GMV", "yoy", 23.5, "%", period=Q3),
+                 fact("gmv", "GMV", "value", 7_510_000, "元", period="2025Q2"),
+                 fact("gmv", "GMV", "value", 5_106_000, "元", period="2024Q3"),
+                 fact("refund_rate", "退款率", "value", 8.2, "%", period=Q3),
+                 fact("refund_rate", "退款率", "yoy_pp", 1.1, "pp", period=Q3),
+                 fact("gmv", "GMV", "value", 2_109_000, "元", "month=7月", period=Q3)]
 QUARTER_CASES = [
     # a first clause naming the quarter before makes the change 环比
     ("与上季度相比，GMV下降16.0%。", "与上季度相比，GMV下降23.5%。", "23.5%", "mismatch"),
