@@ -1,4 +1,4 @@
-"""What the top-level commands do, kept out of cli.py so the CLI stays a thin shell."""
+"""What the top-level commands do, kept out of the cli package so it stays a thin shell."""
 
 from __future__ import annotations
 

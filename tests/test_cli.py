@@ -17,6 +17,15 @@ def test_help_lists_every_command():
         assert command in result.stdout
 
 
+def test_version_prints_the_package_version():
+    from drafter import __version__
+
+    result = run_cli("--version", own_process=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"drafter {__version__}"
+    assert "Traceback" not in result.stderr
+
+
 def test_write_produces_a_verified_draft_folder(workspace):
     result = run_cli("write", "--period", "2025", "--dir", str(workspace), own_process=True)
     assert result.returncode == 0, result.stdout + result.stderr

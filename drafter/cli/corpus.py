@@ -8,6 +8,9 @@ from typing import Annotated
 
 import typer
 
+from drafter.cli.app import console as make_console
+from drafter.cli.app import load
+
 corpus_app = typer.Typer(help="Past reports: add, list, show, remove, search, reindex.", no_args_is_help=True)
 
 DirOpt = Annotated[Path, typer.Option("--dir", help="Working folder (holds drafter.toml).")]
@@ -32,18 +35,6 @@ REMOVED_LABELS = {
 }
 
 
-def _config(directory: Path):
-    from drafter.config import load_config
-
-    return load_config(directory)
-
-
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=True)
-
-
 def _removed_text(removed: dict[str, int]) -> str:
     return ", ".join(f"{n} {REMOVED_LABELS.get(k, k)}" for k, n in removed.items()) or "nothing"
 
@@ -62,8 +53,8 @@ def add(
 
     from drafter.corpus import add_paths
 
-    config = _config(directory)
-    console = _console()
+    config = load(directory)
+    console = make_console(highlight=False)
     many = len(paths) > 1 or any(p.is_dir() for p in paths)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                   transient=True, disable=not many) as bar:
@@ -101,7 +92,7 @@ def list_(as_json: JsonOpt = False, directory: DirOpt = Path(".")) -> None:
     """List the documents in the corpus."""
     from drafter.corpus import list_documents
 
-    docs = list_documents(_config(directory))
+    docs = list_documents(load(directory))
     if as_json:
         typer.echo(json.dumps(docs, ensure_ascii=False, indent=2))
         return
@@ -113,7 +104,7 @@ def list_(as_json: JsonOpt = False, directory: DirOpt = Path(".")) -> None:
     table = Table("id", "title", "kind", "period", "chunks", "source")
     for d in docs:
         table.add_row(d["id"], d["title"], d["kind"], d["period"] or "?", str(d["chunks"]), d["source"])
-    _console().print(table)
+    make_console(highlight=False).print(table)
 
 
 @corpus_app.command("show")
@@ -126,11 +117,11 @@ def show(
     """Show a document: metadata, what cleaning removed, and its text (or its chunks)."""
     from drafter.corpus import get_document
 
-    record = get_document(_config(directory), doc_id)
+    record = get_document(load(directory), doc_id)
     if as_json:
         typer.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
-    console = _console()
+    console = make_console(highlight=False)
     console.print(f"[bold]{record['id']}[/] 《{record.get('title', '')}》 kind={record.get('kind')} "
                   f"period={record.get('period') or '?'} chunks={record.get('chunks')}")
     console.print(f"source: {record.get('source')}  added: {record.get('added', '')}")
@@ -151,7 +142,7 @@ def remove(
     """Remove a document and its chunks."""
     from drafter.corpus import remove_document
 
-    record = remove_document(_config(directory), doc_id)
+    record = remove_document(load(directory), doc_id)
     typer.echo(f"removed {record['id']} 《{record.get('title', '')}》 ({record.get('chunks', 0)} chunks)")
 
 
@@ -167,7 +158,7 @@ def search(
     """Search passages (dense + BM25, fused); each result cites its report and heading."""
     from drafter.retrieve import search as run
 
-    hits = run(_config(directory), query, kind=kind, period=period, k=k)
+    hits = run(load(directory), query, kind=kind, period=period, k=k)
     if as_json:
         keys = ("text", "score", "doc_id", "title", "kind", "period", "heading")
         typer.echo(json.dumps([{key: getattr(h, key) for key in keys} for h in hits], ensure_ascii=False,
@@ -176,7 +167,7 @@ def search(
     if not hits:
         typer.echo("no passages found (is the corpus empty, or are the filters too narrow?)")
         return
-    console = _console()
+    console = make_console(highlight=False)
     for rank, h in enumerate(hits, 1):
         console.print(f"[bold]{rank}. {h.citation()}[/] {h.kind} {h.period or '?'}  score={h.score:.4f}  "
                       f"id={h.doc_id}")
@@ -189,8 +180,8 @@ def reindex_cmd(directory: DirOpt = Path(".")) -> None:
     """Rebuild all chunks and vectors with the configured embedder (after changing it)."""
     from drafter.corpus import reindex
 
-    config = _config(directory)
-    console = _console()
+    config = load(directory)
+    console = make_console(highlight=False)
     with console.status("reindexing…") as status:
         total = reindex(config, progress=lambda i, n, title: status.update(f"reindexing {i}/{n} {title}"))
     console.print(f"reindexed {total} chunks with embedder '{config.embedder}'")

@@ -1,0 +1,78 @@
+"""Commands on one report: write, verify, regen and accept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from drafter.cli.app import DirOption, app, console, load
+from drafter.errors import UserError
+
+
+@app.command()
+def write(
+    period: str = typer.Option(..., "--period", "-p", help="2025, 2025Q3, 2025H1 or 2025-07."),
+    kind: str = typer.Option("annual-summary", "--kind", "-k", help="Report kind (outline under prompts/outlines)."),
+    out: Path = typer.Option(None, "--out", help="Draft folder (default drafts/<period>-<kind>)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite a draft that has hand edits."),
+    fallback: str = typer.Option("", "--fallback", help="'offline': use the offline writer where the model fails."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Draft every section afresh, ignoring cached results."),
+    script: str = typer.Option("simplified", "--script", help="simplified or traditional (繁體, via OpenCC)."),
+    no_exports: bool = typer.Option(False, "--no-exports", help="Skip report.docx, review.html and charts (quicker)."),
+    folder: Path = DirOption,
+) -> None:
+    """Draft a report for a period into a draft folder."""
+    from drafter.render.exports import check_script
+    from drafter.workspace import run_write
+
+    if fallback not in ("", "offline"):
+        raise UserError(f"--fallback {fallback!r}: the only fallback is 'offline'")
+    counts = run_write(load(folder), period, kind, out, force, console(), fallback=fallback,
+                       use_cache=not no_cache, script=check_script(script), exports=not no_exports)
+    if counts.get("mismatch") or counts.get("claim_error") or counts.get("failed_sections"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def verify(
+    path: Path = typer.Argument(..., help="A report's Markdown file or a draft folder."),
+    facts: Path = typer.Option(None, "--facts", help="Facts table CSV (as `drafter metrics --format csv` writes)."),
+    period: str = typer.Option(None, "--period", help="The report's period (default: latest in the facts)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    strict: bool = typer.Option(False, "--strict", help="Treat unsupported figures as errors."),
+    folder: Path = DirOption,
+) -> None:
+    """Check every figure in a report against the facts, like a linter."""
+    from drafter.workspace import run_verify
+
+    raise typer.Exit(run_verify(load(folder), path, facts, period, as_json, strict, console()))
+
+
+@app.command()
+def regen(
+    draft: Path = typer.Argument(..., help="A draft folder made by `drafter write`."),
+    section: str = typer.Option(..., "--section", "-s", help="The section id (see its marker in report.md)."),
+    note: str = typer.Option("", "--note", help="An instruction for the writer, e.g. \"多写抖音的退款问题\"."),
+    force: bool = typer.Option(False, "--force", help="Regenerate even though the section has hand edits."),
+    folder: Path = DirOption,
+) -> None:
+    """Re-draft one section; every other section stays exactly as you left it."""
+    from drafter.workspace import run_regen
+
+    counts = run_regen(load(folder), draft, section, note, force, console())
+    if counts.get("mismatch") or counts.get("claim_error"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def accept(
+    draft: Path = typer.Argument(..., help="A draft folder made by `drafter write`."),
+    force: bool = typer.Option(False, "--force", help="Accept even while figures disagree with the facts."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    folder: Path = DirOption,
+) -> None:
+    """Verify the final report and add it to the corpus, so next period's draft can cite it."""
+    from drafter.workspace import run_accept
+
+    raise typer.Exit(run_accept(load(folder), draft, force, as_json, console()))
