@@ -32,23 +32,28 @@ class MetricsResult:
     notes: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    data_summary: str = ""  # one line on the files read, for standard error
 
 
 def compute_facts(data_dir: Path, period_text: str, cache_dir: Path, columns: dict | None = None,
-                  promo_windows: dict | None = None, engine_url: str = "") -> MetricsResult:
+                  promo_windows: dict | None = None, engine_url: str = "",
+                  channels: dict | None = None) -> MetricsResult:
     """All facts for a period and the same period a year earlier, with derived measures."""
     from drafter.backends.engine import make_engine
 
     period = parse_period(period_text)
     engine = make_engine(engine_url)
     try:
-        return _compute(engine, data_dir, period, cache_dir, columns, promo_windows)
+        return _compute(engine, data_dir, period, cache_dir, columns, promo_windows, channels)
     finally:
         engine.close()
 
 
-def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows) -> MetricsResult:
-    loaded = load_data(engine, Path(data_dir), Path(cache_dir), columns or {})
+def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows, channels=None) -> MetricsResult:
+    from drafter.metrics.folder import summary
+    from drafter.metrics.scope import apply_scope, scope_dimension, scope_note
+
+    loaded = load_data(engine, Path(data_dir), Path(cache_dir), columns or {}, channels)
     last_year = period.previous_year()
     before = last_year.previous_year()
     wanted = [period, last_year, before] + ([period.previous()] if period.grain != "year" else [])
@@ -58,7 +63,12 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
         span = engine.query("SELECT MIN(order_time) AS a, MAX(order_time) AS b FROM orders").to_dict("records")[0]
         raise UserError(f"{loaded.names['orders']} covers {span['a']:%Y-%m-%d} to {span['b']:%Y-%m-%d} and has "
                         f"nothing in {period.label}; choose a period inside that range")
-    result = MetricsResult(period=period, facts=[], skipped=skipped_metrics(loaded), files=dict(loaded.files))
+    for label, period_values_ in values.items():
+        apply_scope(engine, period_values_, parse_period(label), loaded.scope)
+    result = MetricsResult(period=period, facts=[], skipped=skipped_metrics(loaded), files=dict(loaded.files),
+                           data_summary=summary(loaded.reports, loaded.canonical, loaded.scope))
+    if scope_dimension(loaded.scope) != "":
+        result.notes.append(scope_note(loaded.scope))
     current, previous = values[period.label], values.get(last_year.label)
     facts = value_facts(current, period) + breakdown_facts(current, previous, period)
     if previous is None:

@@ -89,9 +89,10 @@ def _sales(engine, periods: list[Period], dimensions: list[str], windows: dict) 
     # sets and FILTERs then run on that small table instead of on every order once per set.
     frame = engine.query(
         f"""WITH cells AS (
-                SELECT k, m, promo, status{keys}, COUNT(*) AS n, SUM(CAST(amount AS {MONEY})) AS amount
+                SELECT k, m, promo, status{keys}, COUNT(*) AS n, SUM(CAST(amount AS {MONEY})) AS amount,
+                       SUM(CAST(refund_amount AS {MONEY})) AS refund
                 FROM (SELECT {_period_index('order_time', periods)} AS k, EXTRACT(month FROM order_time) AS m,
-                             ({_promo_condition(windows)}) AS promo, amount, status{keys}
+                             ({_promo_condition(windows)}) AS promo, amount, refund_amount, status{keys}
                       FROM (SELECT *, EXTRACT(month FROM order_time) * 100 + EXTRACT(day FROM order_time) AS md
                             FROM orders WHERE {_in_any('order_time', periods)}) o) s
                 GROUP BY k, m, promo, status{keys})
@@ -99,7 +100,7 @@ def _sales(engine, periods: list[Period], dimensions: list[str], windows: dict) 
                    SUM(n) AS all_orders,
                    SUM(amount) FILTER (WHERE status <> 'cancelled') AS gmv,
                    SUM(n) FILTER (WHERE status <> 'cancelled') AS orders,
-                   SUM(amount) FILTER (WHERE status = 'refunded') AS refund_amount,
+                   SUM(refund) FILTER (WHERE status <> 'cancelled') AS refund_amount,
                    SUM(n) FILTER (WHERE status = 'refunded') AS refund_orders,
                    SUM(amount) FILTER (WHERE status <> 'cancelled' AND promo) AS promo_gmv
             FROM cells GROUP BY GROUPING SETS ({sets})"""
@@ -153,7 +154,7 @@ def _buyer_table(engine, periods: list[Period], channels: list[str]) -> None:
                 SELECT user_id, {', '.join(columns)}
                 FROM (SELECT user_id, order_time, amount, {_period_index('order_time', periods)} AS k,
                              {index if flags else 'NULL'} AS c
-                      FROM orders WHERE status <> 'cancelled') p
+                      FROM orders WHERE status <> 'cancelled' AND user_id IS NOT NULL) p
                 GROUP BY user_id) b"""
     )
 
@@ -222,7 +223,7 @@ def _buyers(row: dict, values: Values) -> None:
         _put(values, "gmv", NEW_BUYERS, _zero_if_null(row["new_gmv"]))
         _put(values, "gmv", RETURNING_BUYERS, _zero_if_null(row["old_gmv"]))
     for dim, count in row.get("channels", {}).items():
-        if dim is not None and ("orders", f"channel={dim}") in values:
+        if dim is not None and count and ("orders", f"channel={dim}") in values:  # 0: that platform has no accounts
             _put(values, "buyers", f"channel={dim}", count)
 
 

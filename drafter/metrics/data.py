@@ -30,6 +30,10 @@ class LoadedData:
     files: dict[str, Path] = field(default_factory=dict)
     columns: dict[str, set[str]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
+    reports: list = field(default_factory=list)  # FileReport per file of the folder besides canonical tables
+    canonical: list[str] = field(default_factory=list)  # the canonical orders files read
+    # channels whose paid orders carry a buyer account, and those whose do not (then buyer metrics cover the first)
+    scope: dict[str, list[str]] = field(default_factory=dict)
 
     def has(self, table: str, column: str | None = None) -> bool:
         """Whether a table (and optionally a column of it) is available."""
@@ -52,6 +56,10 @@ class Source:
     relation_kind: str = "TABLE"
     # Excel: header → first merged range (e.g. "E2:E3") spanning several data rows, filled with its top-left value.
     merged: dict[str, str] = field(default_factory=dict)
+    # False for platform exports: 抖店, 拼多多 and 微信小店 orders carry no buyer account.
+    accounts: bool = True
+    # False for platform exports: already canonical rows, read and checked by drafter.metrics.exports.
+    canonical: bool = True
 
 
 def find_file(data_dir: Path, table: str) -> Path | None:
@@ -82,8 +90,7 @@ def _utf8_copy(path: Path, cache_dir: Path) -> Path:
     return copy
 
 
-def _stage_file(engine, table: str, path: Path, cache_dir: Path, overrides: dict | None = None) -> Source:
-    name = f"raw_{table}"
+def _stage_file(engine, table: str, path: Path, cache_dir: Path, overrides: dict | None, name: str) -> Source:
     if path.suffix == ".csv":
         if path.stat().st_size == 0:
             raise UserError(f"{path.name}: the file is empty; export the table again with a header row")
@@ -104,18 +111,26 @@ def _stage_file(engine, table: str, path: Path, cache_dir: Path, overrides: dict
     return source
 
 
-def _sources(engine, data_dir: Path, cache_dir: Path, overrides: dict | None = None) -> list[Source]:
-    """The raw tables: files in the data folder (DuckDB) or tables in the warehouse's schema."""
+def _sources(engine, data_dir: Path, cache_dir: Path, overrides: dict | None, loaded: LoadedData,
+             channels: dict[str, str] | None) -> list[Source]:
+    """The raw tables: files and platform exports in the data folder (DuckDB) or tables in the warehouse's schema."""
+    from drafter.metrics.folder import scan
+
     sources = []
     if engine.name == "duckdb":
         if not data_dir.is_dir():
             raise UserError(f"data folder {data_dir} does not exist; pass --data DIR or run `drafter init`")
-        for table in SCHEMA:
-            path = find_file(data_dir, table)
-            if path is None and table == "orders":
-                raise UserError(f"{data_dir}: no orders table (orders.csv, orders.parquet or orders.xlsx) found")
-            if path is not None:
-                sources.append(_stage_file(engine, table, path, cache_dir, (overrides or {}).get(table)))
+        folder = scan(data_dir, channels)
+        loaded.reports = folder.reports
+        for table, paths in folder.tables.items():
+            for i, path in enumerate(paths):
+                sources.append(_stage_file(engine, table, path, cache_dir, (overrides or {}).get(table),
+                                           f"raw_{table}{i or ''}"))
+        if folder.exports is not None:
+            engine.read_frame("raw_exports", folder.exports)
+            names = [r.file for r in folder.reports if r.platform and r.table]
+            sources.append(Source("orders", "raw_exports", " + ".join(names), engine.columns("raw_exports"),
+                                  accounts=False, canonical=False))
         return sources
     present = engine.tables()
     for table in SCHEMA:
@@ -226,7 +241,14 @@ def _canonical_sql(engine, source: Source, mapping: dict[str, str]) -> str:
             parts.append(f"{_text(src) if source.loose else f'CAST({src} AS VARCHAR)'} AS {canonical}")
     if source.table == "orders" and "status" not in mapping:
         parts.append("'paid' AS status")
-    return f"SELECT {', '.join(parts)} FROM {source.relation}"
+    select = f"SELECT {', '.join(parts)} FROM {source.relation}"
+    if source.table != "orders":
+        return select
+    # Refunded money: the refund column where there is one, else all of a refunded order's amount.
+    names = [p.rsplit(" AS ", 1)[-1] for p in parts if p.rsplit(" AS ", 1)[-1] != "refund_amount"]
+    given = "COALESCE(refund_amount, " if "refund_amount" in mapping else "("
+    return (f"SELECT {', '.join(names)}, {given}CASE WHEN status = 'refunded' THEN amount ELSE 0 END) "
+            f"AS refund_amount FROM ({select}) c")
 
 
 @dataclass
@@ -275,7 +297,7 @@ def _raise_with_sample(engine, source: Source, relation: str, check: _Check, tot
     raise UserError(f"{source.name}: column {check.column!r} has {total} {check.problem} ({sample}). {check.fix}")
 
 
-def _validate(engine, source: Source, mapping: dict[str, str]) -> None:
+def _validate(engine, source: Source, mapping: dict[str, str], relation: str) -> None:
     """Unparseable values in the raw table, then empty, negative and duplicate values in the canonical one."""
     table = source.table
     fix_dates = "Use dates like 2025-06-18 or 2025-06-18 14:30:00."
@@ -294,7 +316,7 @@ def _validate(engine, source: Source, mapping: dict[str, str]) -> None:
 
     checks = []
     if table == "orders":
-        for canonical in ("order_id", "user_id"):
+        for canonical in ("order_id", "user_id") if source.accounts else ("order_id",):
             checks.append(_Check(mapping[canonical], f"{canonical} IS NULL OR {canonical} = ''", canonical,
                                  "empty values", "Every order needs an order id and a user id."))
         checks.append(_Check(mapping["order_time"], "order_time IS NULL", "order_time", "empty values",
@@ -309,29 +331,85 @@ def _validate(engine, source: Source, mapping: dict[str, str]) -> None:
     if table == "orders":
         checks.append(_Check(mapping["amount"], f"amount >= {MAX_AMOUNT}", "amount", "amounts of 10^14 or more",
                              "No single order is that large: check the column holds amounts, not ids or codes."))
-    _first_failure(engine, source, table, checks, ("order_id", mapping["order_id"]) if table == "orders" else None)
-    if table == "orders" and engine.may_repeat("orders", "order_id"):
-        dups = "SELECT order_id FROM orders GROUP BY order_id HAVING COUNT(*) > 1"
-        total = int(engine.query(f"SELECT COUNT(*) AS n FROM orders WHERE order_id IN ({dups})")["n"][0])
+    _first_failure(engine, source, relation, checks, ("order_id", mapping["order_id"]) if table == "orders" else None)
+    if table == "orders" and engine.may_repeat(relation, "order_id"):
+        dups = f"SELECT order_id FROM {relation} GROUP BY order_id HAVING COUNT(*) > 1"
+        total = int(engine.query(f"SELECT COUNT(*) AS n FROM {relation} WHERE order_id IN ({dups})")["n"][0])
         if total:
-            _raise_with_sample(engine, source, "orders", _Check(
+            _raise_with_sample(engine, source, relation, _Check(
                 mapping["order_id"], f"order_id IN ({dups})", "order_id", "rows with duplicated order ids",
                 "Each order id must appear once; remove duplicates."), total, None)
 
 
-def load_data(engine, data_dir: Path, cache_dir: Path, overrides: dict[str, dict[str, str]]) -> LoadedData:
-    """Expose every table found; orders are required, the rest optional."""
+def load_data(engine, data_dir: Path, cache_dir: Path, overrides: dict[str, dict[str, str]],
+              channels: dict[str, str] | None = None) -> LoadedData:
+    """Expose every table found; orders are required, the rest optional. Several orders sources are stacked."""
     loaded = LoadedData()
-    for source in _sources(engine, Path(data_dir), Path(cache_dir), overrides):
-        mapping = _map_columns(source, overrides.get(source.table, {}))
+    parts: dict[str, list[tuple[Source, set[str]]]] = {}
+    sources = _sources(engine, Path(data_dir), Path(cache_dir), overrides, loaded, channels)
+    for i, source in enumerate(sources):
+        mapping = _map_columns(source, overrides.get(source.table, {}) if source.canonical else {})
         _check_merged(source, mapping)
-        engine.execute(f"CREATE OR REPLACE {source.relation_kind} {source.table} AS "
+        stacked = sum(s.table == source.table for s in sources) > 1
+        relation = f"{source.table}_part{i}" if stacked else source.table
+        engine.execute(f"CREATE OR REPLACE {'TABLE' if stacked else source.relation_kind} {relation} AS "
                        f"{_canonical_sql(engine, source, mapping)}")
-        _validate(engine, source, mapping)
-        if source.table == "orders" and not int(engine.query("SELECT COUNT(*) AS n FROM orders")["n"][0]):
+        _validate(engine, source, mapping, relation)
+        if source.table == "orders" and not int(engine.query(f"SELECT COUNT(*) AS n FROM {relation}")["n"][0]):
             raise UserError(f"{source.name}: has a header row but no orders; export the table again with its rows")
         if source.path is not None:
-            loaded.files[source.table] = source.path
-        loaded.names[source.table] = source.name
-        loaded.columns[source.table] = set(mapping) | ({"status"} if source.table == "orders" else set())
+            loaded.files.setdefault(source.table, source.path)
+            if source.table == "orders":
+                loaded.canonical.append(source.path.name)
+        names = set(mapping) | ({"status", "refund_amount"} if source.table == "orders" else set())
+        parts.setdefault(source.table, []).append((source, names, relation))
+    for table, group in parts.items():
+        loaded.names[table] = " + ".join(s.name for s, _, _ in group)
+        loaded.columns[table] = set().union(*(names for _, names, _ in group))
+        if len(group) > 1:
+            _stack(engine, table, group, loaded.columns[table])
+    if "orders" in parts:
+        loaded.scope = _buyer_scope(engine)
     return loaded
+
+
+_NULLS = {"order_time": "TIMESTAMP", "amount": "DOUBLE PRECISION", "refund_amount": "DOUBLE PRECISION"}
+
+
+def _stack(engine, table: str, group: list, columns: set[str]) -> None:
+    """One table from several sources (orders.csv, 订单.csv and the platform exports); an id may appear once."""
+    wanted = [c for c in SCHEMA[table] if c in columns]
+
+    def cell(column: str, names: set[str]) -> str:
+        return column if column in names else f"CAST(NULL AS {_NULLS.get(column, 'VARCHAR')}) AS {column}"
+
+    selects = [f"SELECT {', '.join(cell(c, names) for c in wanted)}, {_literal(source.name)} AS _source "
+               f"FROM {relation}" for source, names, relation in group]
+    engine.execute(f"CREATE OR REPLACE TABLE {table} AS {' UNION ALL '.join(selects)}")
+    if table != "orders":
+        return
+    dups = engine.query("SELECT order_id, string_agg(DISTINCT _source, ' and ') AS files FROM orders "
+                        "GROUP BY order_id HAVING COUNT(*) > 1 ORDER BY order_id LIMIT 5")
+    if len(dups):
+        sample = "; ".join(f"{r.order_id} in {r.files}" for r in dups.itertuples())
+        raise UserError(f"the same order ids appear twice across the orders sources ({sample}). Keep each order in "
+                        f"one file: remove the copy (e.g. an orders.csv made from the exports beside them).")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _buyer_scope(engine) -> dict[str, list[str]]:
+    """Channels whose paid orders carry a buyer account, and channels with orders that carry none."""
+    frame = engine.query("SELECT channel, COUNT(user_id) AS accounts, COUNT(*) - COUNT(user_id) AS missing "
+                         "FROM orders WHERE status <> 'cancelled' GROUP BY channel" if _has_channel(engine)
+                         else "SELECT NULL AS channel, COUNT(user_id) AS accounts, COUNT(*) - COUNT(user_id) "
+                              "AS missing FROM orders WHERE status <> 'cancelled'")
+    rows = frame.to_dict("records")
+    return {"with": sorted(str(r["channel"]) for r in rows if r["accounts"] and r["channel"] is not None),
+            "without": sorted(str(r["channel"]) for r in rows if r["missing"] and r["channel"] is not None)}
+
+
+def _has_channel(engine) -> bool:
+    return "channel" in engine.columns("orders")

@@ -39,10 +39,13 @@ def _merged_ranges(path: Path) -> list[tuple[int, int, int, int]]:
     return [range_boundaries(ref.decode()) for ref in refs]
 
 
-def _header_row(frame, table: str, overrides: dict[str, str]) -> int:
-    """The first of the top 10 rows naming every required column (a title row may sit above it); else 0."""
+def _header_row(frame, table: str, overrides: dict[str, str], known: set[str] = frozenset()) -> int:
+    """The first of the top 10 rows naming every required column, or 3 of the known export headers (a title row
+    may sit above it); else 0."""
     for index in range(min(10, len(frame))):
         cells = {str(v).strip().lower() for v in frame.iloc[index] if isinstance(v, str)}
+        if len(cells & {k.lower() for k in known}) >= 3:
+            return index
         found = 0
         for canonical in REQUIRED[table]:
             names = [overrides[canonical]] if canonical in overrides else [canonical, *SCHEMA[table][canonical]]
@@ -52,7 +55,7 @@ def _header_row(frame, table: str, overrides: dict[str, str]) -> int:
     return 0
 
 
-def read_excel(path: Path, table: str, overrides: dict[str, str]):
+def read_excel(path: Path, table: str, overrides: dict[str, str], known: set[str] = frozenset()):
     """The first sheet as text: header row found, merged cells filled. Returns (frame, header index, merged)."""
     import pandas as pd
     from openpyxl.utils.cell import get_column_letter
@@ -67,7 +70,7 @@ def read_excel(path: Path, table: str, overrides: dict[str, str]):
     for min_col, min_row, max_col, max_row in ranges:
         if min_row - 1 < len(raw) and min_col - 1 < raw.shape[1]:
             raw.iloc[min_row - 1:max_row, min_col - 1:max_col] = raw.iat[min_row - 1, min_col - 1]
-    header = _header_row(raw, table, overrides)
+    header = _header_row(raw, table, overrides, known)
     names = [str(v).strip() if isinstance(v, str) and v.strip() else f"column {get_column_letter(i + 1)}"
              for i, v in enumerate(raw.iloc[header])]
     frame = raw.iloc[header + 1:].reset_index(drop=True)

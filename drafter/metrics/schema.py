@@ -12,6 +12,7 @@ SCHEMA: dict[str, dict[str, tuple[str, ...]]] = {
         "channel": ("渠道", "销售渠道", "平台", "店铺", "来源渠道"),
         "category": ("品类", "类目", "商品类目", "一级类目", "商品品类"),
         "status": ("订单状态", "状态", "交易状态"),
+        "refund_amount": ("退款金额", "已退款金额"),
     },
     "users": {
         "user_id": ("用户ID", "用户id", "会员ID", "客户ID", "买家ID"),
@@ -68,7 +69,7 @@ CANCELLED = ("已取消", "取消", "交易关闭", "已关闭", "cancelled", "c
 REFUNDED = ("已退款", "退款", "退款成功", "已退货", "refunded", "refund", "returned")
 
 TIME_COLUMNS = ("order_time", "register_time", "date")
-NUMBER_COLUMNS = ("amount", "visitors", "spend", "new_customers", "value")
+NUMBER_COLUMNS = ("amount", "refund_amount", "visitors", "spend", "new_customers", "value")
 
 # Order amounts are summed as an exact decimal: a parallel SUM over doubles depends on the order in which threads
 # finish, so the last digits of GMV would change from run to run. DECIMAL(18,4) holds amounts below 10^14.

@@ -1,0 +1,237 @@
+"""Platform order exports, as downloaded, read into canonical order rows with each platform's semantics."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.errors import UserError
+from drafter.metrics.platforms import NO_TIME, Platform, known_headers
+
+# The canonical order columns an export fills, in the order `drafter data check` lists them.
+FIELDS = ("order_id", "user_id", "order_time", "amount", "refund_amount", "status", "channel")
+
+
+@dataclass
+class FileReport:
+    """What one file in the data folder turned out to be, and what was read from it."""
+
+    file: str
+    platform: str = ""  # the export's title; empty for a canonical table
+    table: str = ""  # "orders" (or another canonical table); empty when not read
+    channels: dict[str, int] = field(default_factory=dict)  # channel → paid orders
+    rows: int = 0
+    orders: int = 0  # distinct main orders
+    paid: int = 0
+    unpaid: int = 0
+    cancelled: int = 0
+    refunded: int = 0
+    first: str = ""  # the first and last paid order's time
+    last: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # canonical field → header used
+    excluded: dict[str, int] = field(default_factory=dict)  # reason → rows
+    buyer: str | None = None  # the buyer account column; None: the export has none
+    reason: str = ""  # why the file was not read
+
+    def as_dict(self) -> dict:
+        """The JSON shape of `drafter data check --json`."""
+        return dict(self.__dict__)
+
+
+def decode(path: Path) -> str:
+    """A CSV's text: UTF-8 (with or without BOM), else GBK/GB18030."""
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path.name}: neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV") from exc
+
+
+def clean_header(name) -> str:
+    """Headers carry trailing spaces (淘宝 '订单付款时间 '), a BOM or ="…" quoting."""
+    return _clean(str(name)).strip()
+
+
+def _clean(text: str) -> str:
+    text = text.strip().strip("\ufeff").strip()
+    match = re.fullmatch(r'="?(.*?)"?', text)  # ="6953…" keeps 19 digits as text in Excel
+    if match:
+        text = match[1]
+    return text.lstrip("'").strip()  # '138… (a phone kept as text)
+
+
+def read_sheet(path: Path):
+    """The file's first table as text cells (empty for a missing cell) and its header row index, or None."""
+    import io
+
+    import pandas as pd
+
+    if path.suffix.lower() == ".csv":
+        text = decode(path)
+        if not text.strip():
+            return None, 0
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise UserError(f"{path.name}: not a readable CSV table ({exc}); export it again") from exc
+        header = 0
+    else:
+        from drafter.metrics.excel import read_excel
+
+        frame, header, _merged = read_excel(path, "orders", {}, known_headers())
+        frame = frame.fillna("")
+    frame.columns = [clean_header(c) for c in frame.columns]
+    return frame, header
+
+
+def _column(frame, header: str | None):
+    """A column's cells cleaned of export quirks; empty cells where the export lacks the column."""
+    import pandas as pd
+
+    if header is None or header not in frame.columns:
+        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    cells = frame[header].astype(str).str.strip()
+    cells = cells.str.replace(r'^="?(.*?)"?$', r"\1", regex=True).str.lstrip("'").str.strip()
+    return cells.where(~cells.str.lower().isin(("nan", "none")), "")
+
+
+def _money(cells, name: str, header: str, rows, must):
+    """Amount cells as numbers; a non-number where one is needed stops with the rows named."""
+    import pandas as pd
+
+    text = cells.str.replace(r"[,¥￥\s]", "", regex=True)
+    values = pd.to_numeric(text, errors="coerce")
+    bad = values.isna() & (text != "") & must
+    if bad.any():
+        _raise_rows(name, header, "values that are not amounts", rows[bad], cells[bad],
+                    "Write plain amounts such as 59.90.")
+    return values.fillna(0.0)
+
+
+def _times(cells, name: str, header: str, rows, must):
+    import pandas as pd
+
+    empty = cells.str.lower().isin(NO_TIME)
+    times = pd.to_datetime(cells.where(~empty, None), errors="coerce", format="mixed")
+    bad = times.isna() & ~empty & must
+    if bad.any():
+        _raise_rows(name, header, "values that are not times", rows[bad], cells[bad],
+                    "Use times like 2025-06-18 14:30:00.")
+    return times
+
+
+def _raise_rows(name: str, header: str, problem: str, rows, cells, fix: str) -> None:
+    sample = "; ".join(f"row {r}: {c!r}" for r, c in list(zip(rows, cells, strict=True))[:5])
+    raise UserError(f"{name}: column {header!r} has {len(rows)} {problem} ({sample}). {fix}")
+
+
+def channel_for(platform: Platform, file_name: str, shops, mapping: dict[str, str]):
+    """Each row's channel: [channels] in drafter.toml by file name or shop name, else the platform's own."""
+    for pattern, channel in mapping.items():
+        if fnmatch.fnmatch(file_name, pattern):
+            return shops.map(lambda _s, named=channel: named)
+    by_shop = {k: v for k, v in mapping.items() if not any(ch in k for ch in "*?[")}
+
+    def pick(shop: str) -> str:
+        if shop in by_shop:
+            return by_shop[shop]
+        for pattern, channel in platform.shop_channels:
+            if shop and re.search(pattern, shop):
+                return channel
+        return platform.channel
+
+    return shops.map(pick)
+
+
+def read_export(path: Path, platform: Platform, frame, header: int, mapping: dict[str, str]):
+    """One export's paid orders as canonical rows, and the report of what was read and left out."""
+    import pandas as pd
+
+    report = FileReport(path.name, platform.title, "orders", rows=len(frame), buyer=platform.buyer)
+    rows = pd.Series(range(header + 2, header + 2 + len(frame)), index=frame.index)
+    keep = pd.Series(True, index=frame.index)
+    for rule in platform.drop:
+        hit = keep.copy()
+        for column, pattern in rule.when:
+            hit &= _column(frame, column).str.contains(pattern, regex=True)
+        if hit.any():
+            report.excluded[rule.reason] = int(hit.sum())
+        keep &= ~hit
+    frame, rows = frame[keep], rows[keep]
+    ids = _column(frame, platform.order_id)
+    if (ids == "").any():
+        _raise_rows(path.name, platform.order_id, "empty order ids", rows[ids == ""], ids[ids == ""],
+                    "Every row needs its order id; export the file again.")
+    paid_cells = _column(frame, platform.paid_time)
+    paid = ~paid_cells.str.lower().isin(NO_TIME)
+    status = _column(frame, platform.status)
+    amount = _money(_column(frame, platform.amount), path.name, platform.amount, rows, paid)
+    refund = _money(_column(frame, platform.refund_amount), path.name, platform.refund_amount or "", rows, paid)
+    for column, pattern in platform.refund_words:
+        refund = refund.where(~_column(frame, column).str.contains(pattern, regex=True), amount)
+    shops = _column(frame, platform.shop)
+    rows_frame = pd.DataFrame({
+        "order_id": ids, "user_id": _column(frame, platform.buyer), "paid": paid, "amount": amount,
+        "refund": refund, "status": status, "time": _times(paid_cells, path.name, platform.paid_time, rows, paid),
+        "channel": channel_for(platform, path.name, shops, mapping), "row": rows,
+    })
+    money = "sum" if platform.sum_rows else "first"
+    orders = rows_frame.groupby("order_id", sort=False).agg(
+        user_id=("user_id", "first"), paid=("paid", "any"), amount=("amount", money),
+        refund=("refund", "sum" if platform.sum_rows else "max"), status=("status", "first"),
+        order_time=("time", "min"), channel=("channel", "first"), row=("row", "first")).reset_index()
+    closed = orders["status"].str.contains(platform.closed, regex=True) if platform.closed else orders["paid"] & False
+    report.orders = len(orders)
+    report.cancelled = int((~orders["paid"] & closed).sum())
+    report.unpaid = int((~orders["paid"] & ~closed).sum())
+    if report.cancelled:
+        report.excluded["cancelled before payment"] = report.cancelled
+    if report.unpaid:
+        report.excluded["not paid (no payment time)"] = report.unpaid
+    orders = orders[orders["paid"]].copy()
+    closed = closed[orders.index]
+    if platform.refund_moved:  # the closed order's money sits in the refund column
+        orders.loc[closed, "amount"] = orders.loc[closed, "amount"] + orders.loc[closed, "refund"]
+    # Closed after payment: the money went back in full.
+    orders["refund_amount"] = orders["refund"].where(~closed, orders["amount"]).clip(upper=orders["amount"])
+    orders["amount"] = orders["amount"].round(2)
+    orders["refund_amount"] = orders["refund_amount"].round(2)
+    orders["status"] = orders["refund_amount"].gt(0).map({True: "refunded", False: "paid"})
+    orders["user_id"] = orders["user_id"].where(orders["user_id"] != "", None)
+    report.paid, report.refunded = len(orders), int((orders["status"] == "refunded").sum())
+    report.channels = {str(k): int(v) for k, v in orders["channel"].value_counts().sort_index().items()}
+    if len(orders):
+        report.first = f"{orders['order_time'].min():%Y-%m-%d %H:%M:%S}"
+        report.last = f"{orders['order_time'].max():%Y-%m-%d %H:%M:%S}"
+    report.columns = {"order_id": platform.order_id, "user_id": platform.buyer or "(none: no buyer account)",
+                      "order_time": platform.paid_time, "amount": platform.amount + (
+                          f" (+ {platform.refund_amount} when closed)" if platform.refund_moved else ""),
+                      "refund_amount": " / ".join(
+                          [*([platform.refund_amount] if platform.refund_amount in frame.columns else []),
+                           *(c for c, _ in platform.refund_words), f"{platform.status} (closed after payment)"]),
+                      "status": platform.status, "channel": f"{platform.channel} (platform)"}
+    return orders[["order_id", "user_id", "order_time", "amount", "refund_amount", "channel", "status", "row"]], report
+
+
+def merge_exports(parts: list, reports: list[FileReport]):
+    """All exports' orders in one frame; an order downloaded twice (overlapping exports) counts once."""
+    import pandas as pd
+
+    if not parts:
+        return None
+    for part, report in zip(parts, reports, strict=True):
+        part["file"] = report.file
+    frame = pd.concat(parts, ignore_index=True)
+    twice = frame.duplicated(["channel", "order_id"], keep="first")
+    for name, count in frame[twice]["file"].value_counts().items():
+        report = next(r for r in reports if r.file == name)
+        report.excluded["also in an earlier file (overlapping exports): counted once"] = int(count)
+    return frame[~twice].drop(columns=["file", "row"]).reset_index(drop=True)

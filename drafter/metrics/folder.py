@@ -1,0 +1,94 @@
+"""A data folder's files: canonical tables by name, platform order exports by their headers, the rest listed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.errors import UserError
+from drafter.metrics.exports import FileReport, merge_exports, read_export, read_sheet
+from drafter.metrics.platforms import recognise
+from drafter.metrics.schema import FILE_NAMES, SCHEMA, SUFFIXES
+
+READABLE = (".csv", ".xlsx")
+
+
+@dataclass
+class Folder:
+    """What a data folder holds: canonical table files, the exports' orders, and a report per file."""
+
+    tables: dict[str, list[Path]] = field(default_factory=dict)
+    exports: object = None  # a pandas DataFrame of canonical order rows, or None
+    reports: list[FileReport] = field(default_factory=list)
+
+
+def canonical_files(data_dir: Path, table: str) -> list[Path]:
+    """Every file holding a table by its English or Chinese name (orders.csv and 订单.csv are both read)."""
+    return [data_dir / f"{stem}{suffix}" for stem in FILE_NAMES[table] for suffix in SUFFIXES
+            if (data_dir / f"{stem}{suffix}").is_file()]
+
+
+def scan(data_dir: Path, channels: dict[str, str] | None = None) -> Folder:
+    """Sort every file of the folder: canonical tables, recognised exports (read now), and the unread."""
+    folder = Folder()
+    named: set[Path] = set()
+    for table in SCHEMA:
+        paths = canonical_files(data_dir, table)
+        if paths:
+            folder.tables[table] = paths if table == "orders" else paths[:1]
+            named.update(paths)
+            folder.reports += [FileReport(p.name, table=table, reason=f"a second {table} table; "
+                                          f"{paths[0].name} is read") for p in paths[1:] if table != "orders"]
+    parts, read = [], []
+    for path in sorted(data_dir.iterdir()):
+        if path in named or not path.is_file() or path.name.startswith((".", "~$")):
+            continue
+        if path.suffix.lower() not in READABLE:
+            reason = ("an old Excel file: save it as .xlsx" if path.suffix.lower() == ".xls" else
+                      "not a table drafter reads (.csv or .xlsx)")
+            folder.reports.append(FileReport(path.name, reason=reason))
+            continue
+        frame, header = read_sheet(path)
+        if frame is None or not len(frame.columns):
+            folder.reports.append(FileReport(path.name, reason="the file is empty"))
+            continue
+        platform, why = recognise(list(frame.columns))
+        if platform is None or platform.note:
+            report = FileReport(path.name, platform.title if platform else "",
+                                reason=platform.note if platform else f"{why}; canonical tables are read by name "
+                                f"(orders.csv, users.csv …)")
+            folder.reports.append(report)
+            continue
+        orders, report = read_export(path, platform, frame, header, channels or {})
+        parts.append(orders)
+        read.append(report)
+    folder.exports = merge_exports(parts, read)
+    folder.reports = read + folder.reports
+    if "orders" not in folder.tables and folder.exports is None:
+        unread = "; ".join(f"{r.file}: {r.reason}" for r in folder.reports)
+        raise UserError(f"{data_dir}: no orders found: no orders table (orders.csv, orders.parquet or orders.xlsx) "
+                        f"and no platform order export (淘宝/天猫, 京东, 抖店, 拼多多, 微信小店)"
+                        + (f". Files not read: {unread}" if unread else "")
+                        + ". Put the exports as downloaded into the folder; run `drafter data check` to see more")
+    return folder
+
+
+def summary(reports: list[FileReport], canonical: list[str], scope: dict | None) -> str:
+    """One line on what was read, for standard error."""
+    read = [r for r in reports if r.platform and r.table]
+    parts = []
+    if read:
+        paid = sum(r.paid for r in read)
+        left = sum(r.unpaid + r.cancelled for r in read)
+        platforms = sorted({c for r in read for c in r.channels})
+        parts.append(f"{len(read)} order export(s) read ({', '.join(platforms)}): {paid} paid orders, "
+                     f"{left} unpaid/cancelled left out")
+    if canonical:
+        parts.append(" + ".join(canonical))
+    unread = [r.file for r in reports if not r.table or r.reason]
+    if unread:
+        parts.append(f"{len(unread)} file(s) not read ({', '.join(unread[:3])}{' …' if len(unread) > 3 else ''})")
+    if scope and scope.get("without"):
+        parts.append(f"buyer metrics cover {'、'.join(scope['with']) or 'no platform'} only "
+                     f"({'、'.join(scope['without'])}: no buyer account)")
+    return "data: " + "; ".join(parts) + ". Run `drafter data check` for details." if parts else ""

@@ -1,0 +1,119 @@
+"""What each platform's order export looks like and means: one declarative entry per export format.
+
+Facts behind each entry: ../shared/PLATFORM-EXPORTS.md. Adding a platform or a new export version is one entry here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# A time cell that says "no time": empty, '-', or a lone tab (cleaned to empty before this is asked).
+NO_TIME = ("", "-", "--", "null", "nan", "none")
+
+# 天猫 shop names must end in one of these shop types; a 淘宝 C shop may not use them.
+TMALL_SHOP = r"(旗舰店|专卖店|专营店|天猫)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Rows whose cells match every (header, regex) pair; the reason is shown by `drafter data check`."""
+
+    when: tuple[tuple[str, str], ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One export format: how to recognise it and how to read orders out of it."""
+
+    key: str
+    title: str
+    channel: str
+    signature: tuple[str, ...]  # headers that must all be present (trimmed); the longest match wins
+    order_id: str  # the main order's id (sub-order rows repeat it)
+    amount: str  # what the buyer paid
+    paid_time: str  # set when the order was paid: the order counts, and its time is this one
+    placed_time: str
+    status: str
+    buyer: str | None = None  # a buyer account; None: the export has none (masked names and phones are no account)
+    sum_rows: bool = False  # True: one row per sub-order, the order paid the sum; False: order totals repeat per row
+    refund_amount: str | None = None  # a column holding the refunded money
+    refund_moved: bool = False  # 淘宝: a refunded, closed order shows 0 paid; its money moved to the refund column
+    refund_words: tuple[tuple[str, str], ...] = ()  # (header, regex): a paid row matching one is refunded in full
+    closed: str = ""  # regex on the status: closed or cancelled (paid: refunded; unpaid: cancelled)
+    drop: tuple[Rule, ...] = ()  # rows that are not orders of their own
+    shop: str | None = None  # shop name column, for [channels] in drafter.toml
+    shop_channels: tuple[tuple[str, str], ...] = ()  # (regex on the shop name, channel) before the default
+    note: str = ""  # a recognised export that holds no orders to read: why it is left out
+
+
+PLATFORMS: tuple[Platform, ...] = (
+    Platform(
+        key="taobao", title="淘宝/天猫 订单报表", channel="淘宝",
+        signature=("订单编号", "买家会员名", "买家实际支付金额", "订单付款时间", "订单状态"),
+        order_id="订单编号", amount="买家实际支付金额", paid_time="订单付款时间", placed_time="订单创建时间",
+        status="订单状态", buyer="买家会员名", refund_amount="退款金额", refund_moved=True,
+        closed=r"交易关闭", shop="店铺名称", shop_channels=((TMALL_SHOP, "天猫"),),
+    ),
+    Platform(
+        key="taobao-xlsx", title="淘宝/天猫 订单报表（千牛新版）", channel="淘宝",
+        signature=("订单编号", "买家实付金额", "订单付款时间", "订单状态"),
+        order_id="订单编号", amount="买家实付金额", paid_time="订单付款时间", placed_time="订单创建时间",
+        status="订单状态", refund_amount="退款金额", refund_moved=True, closed=r"交易关闭",
+        shop="店铺名称", shop_channels=((TMALL_SHOP, "天猫"),),
+    ),
+    Platform(
+        key="taobao-items", title="淘宝/天猫 宝贝报表", channel="淘宝",
+        signature=("订单编号", "标题", "价格", "购买数量", "商品属性"),
+        order_id="订单编号", amount="价格", paid_time="", placed_time="", status="订单状态",
+        note="the item-level companion of the order report (ExportOrderList…): amounts per item, no payment; "
+             "the order report beside it gives the orders",
+    ),
+    Platform(
+        key="jd", title="京东 订单导出", channel="京东",
+        signature=("订单号", "下单帐号", "应付金额", "付款确认时间", "订单状态"),
+        order_id="订单号", amount="应付金额", paid_time="付款确认时间", placed_time="下单时间", status="订单状态",
+        buyer="下单帐号", closed=r"取消",
+        drop=(Rule((("订单状态", r"^\(删除\)"), ("商家备注", r"拆分")),
+                   "split parent order: its child orders are counted instead"),),
+    ),
+    Platform(
+        key="douyin", title="抖店 订单标准报表", channel="抖音",
+        signature=("主订单编号", "子订单编号", "订单应付金额", "支付完成时间", "订单状态"),
+        order_id="主订单编号", amount="订单应付金额", paid_time="支付完成时间", placed_time="订单提交时间",
+        status="订单状态", sum_rows=True, refund_words=(("售后状态", r"退款成功|退货退款成功|已退款"),),
+        closed=r"已关闭|已取消",
+    ),
+    Platform(
+        key="pinduoduo", title="拼多多 订单导出", channel="拼多多",
+        signature=("订单号", "用户实付金额(元)", "订单成交时间", "订单状态"),
+        order_id="订单号", amount="用户实付金额(元)", paid_time="订单成交时间", placed_time="订单成交时间",
+        status="订单状态", refund_words=(("订单状态", r"退款成功"), ("售后状态", r"^退款成功")),
+        closed=r"已取消",
+    ),
+    Platform(
+        key="weixin", title="微信小店 订单导出", channel="微信小店",
+        signature=("订单号", "订单下单时间", "订单实际支付金额", "支付时间", "订单状态"),
+        order_id="订单号", amount="订单实际支付金额", paid_time="支付时间", placed_time="订单下单时间",
+        status="订单状态", refund_amount="商品已退款金额", closed=r"已取消|已关闭",
+    ),
+)
+
+
+def recognise(headers: list[str]) -> tuple[Platform | None, str]:
+    """The export format whose signature the headers hold (the most specific one), or None and why not."""
+    present = set(headers)
+    matches = [p for p in PLATFORMS if set(p.signature) <= present]
+    if matches:
+        return max(matches, key=lambda p: len(p.signature)), ""
+    closest = max(PLATFORMS, key=lambda p: len(set(p.signature) & present))
+    have = set(closest.signature) & present
+    if not have:
+        return None, "its headers match no known order export"
+    missing = [h for h in closest.signature if h not in present]
+    return None, f"closest to {closest.title}, but it lacks {', '.join(missing)}"
+
+
+def known_headers() -> set[str]:
+    """Every header some signature names (to find the header row of a sheet)."""
+    return {h for p in PLATFORMS for h in p.signature}

@@ -1,0 +1,47 @@
+"""Buyer metrics when some platforms' exports carry no buyer account: they cover only the platforms that do."""
+
+from __future__ import annotations
+
+from drafter.metrics.compute import NEW_BUYERS, RETURNING_BUYERS, Values, _between
+from drafter.metrics.periods import Period
+from drafter.metrics.schema import MONEY
+
+BUYER_METRICS = ("buyers", "aov_buyer", "purchase_frequency", "repurchase_rate", "new_buyers", "returning_buyers",
+                 "new_buyer_repurchase_30d", "member_share")
+
+
+def scope_dimension(scope: dict[str, list[str]]) -> str | None:
+    """'' when every order has a buyer account; 'scope=淘宝、京东' when only some do; None when none does."""
+    if not scope.get("without"):
+        return ""
+    return f"scope={'、'.join(scope['with'])}" if scope.get("with") else None
+
+
+def scope_note(scope: dict[str, list[str]]) -> str:
+    """The run's note on what the buyer metrics cover."""
+    without = "、".join(scope["without"])
+    if not scope.get("with"):
+        return f"buyer metrics left out: no export carries a buyer account ({without})"
+    return (f"buyer metrics (buyers, repurchase, new vs returning) cover {'、'.join(scope['with'])} only, with "
+            f"dimension {scope_dimension(scope)}: the {without} exports carry no buyer account")
+
+
+def apply_scope(engine, values: Values, period: Period, scope: dict[str, list[str]]) -> None:
+    """Move the buyer metrics of one period from the shop total to the platforms with accounts (or drop them)."""
+    dim = scope_dimension(scope)
+    if dim == "":
+        return
+    moved = {m: values.pop((m, "")) for m in BUYER_METRICS if (m, "") in values}
+    for key in (("gmv", NEW_BUYERS), ("gmv", RETURNING_BUYERS)):
+        values.pop(key, None)  # a split of only part of the GMV would read as shares of all of it
+    if dim is None or not moved.get("buyers"):
+        return
+    # Per-buyer averages divide the accounted platforms' own GMV and orders, not the whole shop's.
+    row = engine.query(f"SELECT SUM(CAST(amount AS {MONEY})) AS gmv, COUNT(*) AS orders FROM orders "
+                       f"WHERE status <> 'cancelled' AND user_id IS NOT NULL AND {_between('order_time', period)}"
+                       ).to_dict("records")[0]
+    buyers = moved["buyers"]
+    moved["aov_buyer"] = float(row["gmv"] or 0) / buyers
+    moved["purchase_frequency"] = float(row["orders"] or 0) / buyers
+    for metric, value in moved.items():
+        values[(metric, dim)] = value
