@@ -37,6 +37,8 @@ class Config:
     concurrency: int = 4
     company: str = ""
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    # a file name (glob) or a shop name → the channel its orders count under (default: the export's platform)
+    channels: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, list[str]] = field(default_factory=dict)
     promo_windows: dict[str, list[str]] = field(default_factory=dict)
     prices: dict[str, float] = field(default_factory=dict)
@@ -95,6 +97,7 @@ def load_config(root: Path | str | None = None, env: dict[str, str] | None = Non
         concurrency=int(write.get("concurrency", 4)),
         company=raw.get("company", ""),
         columns=raw.get("columns", {}),
+        channels={str(k): str(v) for k, v in raw.get("channels", {}).items()},
         aliases=raw.get("aliases", {}),
         promo_windows=raw.get("promo_windows", {}),
         prices=llm.get("prices", {}),

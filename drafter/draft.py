@@ -32,6 +32,7 @@ class DraftResult:
     writer: str
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    data_summary: str = ""
 
 
 def draft_folder(config: Config, period: str, kind: str, out: Path | None = None) -> Path:
@@ -169,7 +170,8 @@ def write_draft(config: Config, period_text: str, kind: str = "annual-summary", 
     wanted = parse_period(period_text)
     outline.check_period(wanted)
     basis = wanted.previous_year() if outline.basis == "previous" else wanted
-    metrics = compute_facts(config.data_dir, basis.label, config.cache_dir, config.columns, config.promo_windows)
+    metrics = compute_facts(config.data_dir, basis.label, config.cache_dir, config.columns, config.promo_windows,
+                            channels=config.channels)
     plan = wanted if basis != wanted else None
     if plan is not None:
         from drafter.metrics.proposals import propose_targets
@@ -230,7 +232,8 @@ def _compose(config: Config, outline: Outline, metrics, folder: Path, writer, mo
     if exports:
         say("rendering report.docx, review.html and charts")
     findings, counts = finish_draft(config, folder, script, exports)
-    return DraftResult(folder, draft, findings, counts, seconds, writer_label(sections), timings, metrics.notes)
+    return DraftResult(folder, draft, findings, counts, seconds, writer_label(sections), timings, metrics.notes,
+                       metrics.data_summary)
 
 
 def writer_chinese(sections: list[Section]) -> str:
@@ -263,7 +266,8 @@ def run_record(config: Config, kind: str, period: str, model, sections: list[Sec
         "model": model.name if model else None,
         "endpoint_host": endpoint_host(config.llm_base_url) if model else None,
         "embedder": config.embedder, "prompts": prompt_hashes(kind),
-        "data_files": {k: str(v) for k, v in metrics.files.items()}, "notes": metrics.notes,
+        "data_files": {k: str(v) for k, v in metrics.files.items()}, "data": metrics.data_summary,
+        "notes": metrics.notes,
         "skipped_metrics": metrics.skipped, "timings": {k: round(v, 3) for k, v in timings.items()},
         "seconds": round(seconds, 3), "counts": counts,
         "tokens": {"in": tokens_in, "out": tokens_out}, "cost_estimate": cost,

@@ -59,6 +59,9 @@ def run_write(config: Config, period: str, kind: str, out: Path | None, force: b
     with console.status("drafting…") as status:
         result = write_draft(config, period, kind, out, force, progress=lambda m: status.update(m + "…"),
                              fallback=fallback, use_cache=use_cache, script=script, exports=exports)
+    # What the data was, on standard error: which exports were read, and what the metrics could not cover.
+    for line in ([result.data_summary] if result.data_summary else []) + [f"note: {n}" for n in result.notes]:
+        print(line, file=sys.stderr)
     markdown = (result.folder / "report.md").read_text(encoding="utf-8")
     per = _section_figures(markdown, result.findings)
     table = Table(title=result.draft.title, show_lines=False)

@@ -64,8 +64,8 @@ class Truth:
 
 
 def make_orders(rng: random.Random, count: int, id_of, multi: bool = False, accounts: int = 40) -> list[Order]:
-    """Orders placed in 2025 with every kind present; multi: some hold several items."""
-    orders = []
+    """Orders placed in 2025 with every kind present; multi: some hold several items. Ids differ between calls."""
+    orders, first = [], rng.randint(1, 10**6) * 1000
     for n in range(count):
         kind = KINDS[n % len(KINDS)] if n < len(KINDS) else rng.choice(KINDS)
         items = [Decimal(rng.randint(990, 39900)) / 100 for _ in range(rng.choice((1, 2, 3)) if multi else 1)]
@@ -73,7 +73,7 @@ def make_orders(rng: random.Random, count: int, id_of, multi: bool = False, acco
             items.append(Decimal(rng.randint(990, 9900)) / 100)
         shipping = Decimal(rng.choice((0, 0, 600, 1000))) / 100
         placed = datetime(2025, 1, 1) + timedelta(minutes=rng.randint(0, 364 * 24 * 60))
-        orders.append(Order(id_of(n), f"buyer_{rng.randint(1, accounts):03d}", placed, kind, items, shipping,
+        orders.append(Order(id_of(first + n), f"buyer_{rng.randint(1, accounts):03d}", placed, kind, items, shipping,
                             (sum(items, Decimal(0)) + shipping + Decimal(rng.randint(0, 3000)) / 100)))
     return orders
 
@@ -221,7 +221,7 @@ DOUYIN = _headers("主订单编号|子订单编号|选购商品|商品规格|商
 
 def write_douyin(folder: Path, rng: random.Random, truth: Truth, count: int = 60, bom: bool = True) -> Path:
     """抖店 标准报表: UTF-8 CSV, one row per 子订单, ids with a leading tab, no buyer account."""
-    orders = make_orders(rng, count, lambda n: str(6_953_489_890_610_190_000 + n * 101), multi=True)
+    orders = make_orders(rng, count, lambda n: str(6_853_489_890_610_190_000 + n * 101), multi=True)
     rows = []
     for o in orders:
         status = {"paid": rng.choice(("已完成", "已发货", "待发货")), "partial": "已完成", "refunded": "已关闭",

@@ -7,11 +7,12 @@ import sys
 
 import typer
 
-from drafter.cli import corpus, metrics, report, setup, targets  # noqa: F401  (each registers its commands)
+from drafter.cli import corpus, data, metrics, report, setup, targets  # noqa: F401  (each registers its commands)
 from drafter.cli.app import app, console
 from drafter.errors import UserError
 
 app.add_typer(corpus.corpus_app, name="corpus", help="Manage the corpus of past reports.")
+app.add_typer(data.data_app, name="data", help="Inspect the data folder: platform exports and tables read.")
 
 
 def _print_version(value: bool) -> None:

@@ -112,7 +112,7 @@ def _stage_file(engine, table: str, path: Path, cache_dir: Path, overrides: dict
 
 
 def _sources(engine, data_dir: Path, cache_dir: Path, overrides: dict | None, loaded: LoadedData,
-             channels: dict[str, str] | None) -> list[Source]:
+             channels: dict[str, str] | None, errors: list | None = None) -> list[Source]:
     """The raw tables: files and platform exports in the data folder (DuckDB) or tables in the warehouse's schema."""
     from drafter.metrics.folder import scan
 
@@ -120,7 +120,7 @@ def _sources(engine, data_dir: Path, cache_dir: Path, overrides: dict | None, lo
     if engine.name == "duckdb":
         if not data_dir.is_dir():
             raise UserError(f"data folder {data_dir} does not exist; pass --data DIR or run `drafter init`")
-        folder = scan(data_dir, channels)
+        folder = scan(data_dir, channels, errors)
         loaded.reports = folder.reports
         for table, paths in folder.tables.items():
             for i, path in enumerate(paths):
@@ -342,11 +342,17 @@ def _validate(engine, source: Source, mapping: dict[str, str], relation: str) ->
 
 
 def load_data(engine, data_dir: Path, cache_dir: Path, overrides: dict[str, dict[str, str]],
-              channels: dict[str, str] | None = None) -> LoadedData:
-    """Expose every table found; orders are required, the rest optional. Several orders sources are stacked."""
+              channels: dict[str, str] | None = None, errors: list | None = None,
+              describe: bool = False) -> LoadedData:
+    """Expose every table found; orders are required, the rest optional. Several orders sources are stacked.
+
+    errors: collect each unreadable export there instead of stopping; describe: a report per canonical file too.
+    """
+    from drafter.metrics.stack import buyer_scope, describe_source, stack
+
     loaded = LoadedData()
-    parts: dict[str, list[tuple[Source, set[str]]]] = {}
-    sources = _sources(engine, Path(data_dir), Path(cache_dir), overrides, loaded, channels)
+    parts: dict[str, list[tuple[Source, set[str], str]]] = {}
+    sources = _sources(engine, Path(data_dir), Path(cache_dir), overrides, loaded, channels, errors)
     for i, source in enumerate(sources):
         mapping = _map_columns(source, overrides.get(source.table, {}) if source.canonical else {})
         _check_merged(source, mapping)
@@ -361,55 +367,15 @@ def load_data(engine, data_dir: Path, cache_dir: Path, overrides: dict[str, dict
             loaded.files.setdefault(source.table, source.path)
             if source.table == "orders":
                 loaded.canonical.append(source.path.name)
+            if describe:
+                loaded.reports.append(describe_source(engine, source.name, source.table, mapping, relation))
         names = set(mapping) | ({"status", "refund_amount"} if source.table == "orders" else set())
         parts.setdefault(source.table, []).append((source, names, relation))
     for table, group in parts.items():
         loaded.names[table] = " + ".join(s.name for s, _, _ in group)
         loaded.columns[table] = set().union(*(names for _, names, _ in group))
         if len(group) > 1:
-            _stack(engine, table, group, loaded.columns[table])
+            stack(engine, table, [(s.name, names, relation) for s, names, relation in group], loaded.columns[table])
     if "orders" in parts:
-        loaded.scope = _buyer_scope(engine)
+        loaded.scope = buyer_scope(engine, loaded.has("orders", "channel"))
     return loaded
-
-
-_NULLS = {"order_time": "TIMESTAMP", "amount": "DOUBLE PRECISION", "refund_amount": "DOUBLE PRECISION"}
-
-
-def _stack(engine, table: str, group: list, columns: set[str]) -> None:
-    """One table from several sources (orders.csv, 订单.csv and the platform exports); an id may appear once."""
-    wanted = [c for c in SCHEMA[table] if c in columns]
-
-    def cell(column: str, names: set[str]) -> str:
-        return column if column in names else f"CAST(NULL AS {_NULLS.get(column, 'VARCHAR')}) AS {column}"
-
-    selects = [f"SELECT {', '.join(cell(c, names) for c in wanted)}, {_literal(source.name)} AS _source "
-               f"FROM {relation}" for source, names, relation in group]
-    engine.execute(f"CREATE OR REPLACE TABLE {table} AS {' UNION ALL '.join(selects)}")
-    if table != "orders":
-        return
-    dups = engine.query("SELECT order_id, string_agg(DISTINCT _source, ' and ') AS files FROM orders "
-                        "GROUP BY order_id HAVING COUNT(*) > 1 ORDER BY order_id LIMIT 5")
-    if len(dups):
-        sample = "; ".join(f"{r.order_id} in {r.files}" for r in dups.itertuples())
-        raise UserError(f"the same order ids appear twice across the orders sources ({sample}). Keep each order in "
-                        f"one file: remove the copy (e.g. an orders.csv made from the exports beside them).")
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _buyer_scope(engine) -> dict[str, list[str]]:
-    """Channels whose paid orders carry a buyer account, and channels with orders that carry none."""
-    frame = engine.query("SELECT channel, COUNT(user_id) AS accounts, COUNT(*) - COUNT(user_id) AS missing "
-                         "FROM orders WHERE status <> 'cancelled' GROUP BY channel" if _has_channel(engine)
-                         else "SELECT NULL AS channel, COUNT(user_id) AS accounts, COUNT(*) - COUNT(user_id) "
-                              "AS missing FROM orders WHERE status <> 'cancelled'")
-    rows = frame.to_dict("records")
-    return {"with": sorted(str(r["channel"]) for r in rows if r["accounts"] and r["channel"] is not None),
-            "without": sorted(str(r["channel"]) for r in rows if r["missing"] and r["channel"] is not None)}
-
-
-def _has_channel(engine) -> bool:
-    return "channel" in engine.columns("orders")

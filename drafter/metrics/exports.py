@@ -193,9 +193,9 @@ def read_export(path: Path, platform: Platform, frame, header: int, mapping: dic
     report.cancelled = int((~orders["paid"] & closed).sum())
     report.unpaid = int((~orders["paid"] & ~closed).sum())
     if report.cancelled:
-        report.excluded["cancelled before payment"] = report.cancelled
+        report.excluded["orders cancelled before payment"] = report.cancelled
     if report.unpaid:
-        report.excluded["not paid (no payment time)"] = report.unpaid
+        report.excluded["orders not paid (no payment time)"] = report.unpaid
     orders = orders[orders["paid"]].copy()
     closed = closed[orders.index]
     if platform.refund_moved:  # the closed order's money sits in the refund column
@@ -233,5 +233,5 @@ def merge_exports(parts: list, reports: list[FileReport]):
     twice = frame.duplicated(["channel", "order_id"], keep="first")
     for name, count in frame[twice]["file"].value_counts().items():
         report = next(r for r in reports if r.file == name)
-        report.excluded["also in an earlier file (overlapping exports): counted once"] = int(count)
+        report.excluded["orders also in an earlier file (overlapping exports): counted once"] = int(count)
     return frame[~twice].drop(columns=["file", "row"]).reset_index(drop=True)

@@ -28,8 +28,10 @@ def canonical_files(data_dir: Path, table: str) -> list[Path]:
             if (data_dir / f"{stem}{suffix}").is_file()]
 
 
-def scan(data_dir: Path, channels: dict[str, str] | None = None) -> Folder:
-    """Sort every file of the folder: canonical tables, recognised exports (read now), and the unread."""
+def scan(data_dir: Path, channels: dict[str, str] | None = None, errors: list | None = None) -> Folder:
+    """Sort every file of the folder: canonical tables, recognised exports (read now), and the unread.
+
+    A file that cannot be read stops the scan, unless errors is a list: then its message goes there."""
     folder = Folder()
     named: set[Path] = set()
     for table in SCHEMA:
@@ -48,20 +50,13 @@ def scan(data_dir: Path, channels: dict[str, str] | None = None) -> Folder:
                       "not a table drafter reads (.csv or .xlsx)")
             folder.reports.append(FileReport(path.name, reason=reason))
             continue
-        frame, header = read_sheet(path)
-        if frame is None or not len(frame.columns):
-            folder.reports.append(FileReport(path.name, reason="the file is empty"))
-            continue
-        platform, why = recognise(list(frame.columns))
-        if platform is None or platform.note:
-            report = FileReport(path.name, platform.title if platform else "",
-                                reason=platform.note if platform else f"{why}; canonical tables are read by name "
-                                f"(orders.csv, users.csv …)")
-            folder.reports.append(report)
-            continue
-        orders, report = read_export(path, platform, frame, header, channels or {})
-        parts.append(orders)
-        read.append(report)
+        try:
+            _read_file(path, channels or {}, folder, parts, read)
+        except UserError as exc:
+            if errors is None:
+                raise
+            errors.append(str(exc))
+            folder.reports.append(FileReport(path.name, reason=f"cannot be read: {exc}"))
     folder.exports = merge_exports(parts, read)
     folder.reports = read + folder.reports
     if "orders" not in folder.tables and folder.exports is None:
@@ -71,6 +66,21 @@ def scan(data_dir: Path, channels: dict[str, str] | None = None) -> Folder:
                         + (f". Files not read: {unread}" if unread else "")
                         + ". Put the exports as downloaded into the folder; run `drafter data check` to see more")
     return folder
+
+
+def _read_file(path: Path, channels: dict[str, str], folder: Folder, parts: list, read: list) -> None:
+    frame, header = read_sheet(path)
+    if frame is None or not len(frame.columns):
+        folder.reports.append(FileReport(path.name, reason="the file is empty"))
+        return
+    platform, why = recognise(list(frame.columns))
+    if platform is None or platform.note:
+        reason = platform.note if platform else f"{why}; canonical tables are read by name (orders.csv, users.csv …)"
+        folder.reports.append(FileReport(path.name, platform.title if platform else "", reason=reason))
+        return
+    orders, report = read_export(path, platform, frame, header, channels)
+    parts.append(orders)
+    read.append(report)
 
 
 def summary(reports: list[FileReport], canonical: list[str], scope: dict | None) -> str:
@@ -92,3 +102,24 @@ def summary(reports: list[FileReport], canonical: list[str], scope: dict | None)
         parts.append(f"buyer metrics cover {'、'.join(scope['with']) or 'no platform'} only "
                      f"({'、'.join(scope['without'])}: no buyer account)")
     return "data: " + "; ".join(parts) + ". Run `drafter data check` for details." if parts else ""
+
+
+def check_folder(data_dir: Path, cache_dir: Path, columns: dict | None = None,
+                 channels: dict[str, str] | None = None) -> dict:
+    """Everything `drafter data check` shows: a report per file, the buyer scope, what could not be read."""
+    from drafter.backends.engine import DuckDBEngine
+    from drafter.metrics.data import load_data
+
+    errors: list[str] = []
+    engine = DuckDBEngine()
+    try:
+        loaded = load_data(engine, data_dir, cache_dir, columns or {}, channels, errors=errors, describe=True)
+        reports, scope = loaded.reports, loaded.scope
+        line = summary(reports, loaded.canonical, scope)
+    except UserError as exc:
+        errors.append(str(exc))
+        reports, scope, line = [], {}, ""
+    finally:
+        engine.close()
+    return {"data": str(data_dir), "files": [r.as_dict() for r in reports], "buyers": scope, "errors": errors,
+            "summary": line}

@@ -75,7 +75,7 @@ PLATFORMS: tuple[Platform, ...] = (
         order_id="订单号", amount="应付金额", paid_time="付款确认时间", placed_time="下单时间", status="订单状态",
         buyer="下单帐号", closed=r"取消",
         drop=(Rule((("订单状态", r"^\(删除\)"), ("商家备注", r"拆分")),
-                   "split parent order: its child orders are counted instead"),),
+                   "rows of split parent orders (their child orders are counted instead)"),),
     ),
     Platform(
         key="douyin", title="抖店 订单标准报表", channel="抖音",

@@ -1,0 +1,74 @@
+"""Several orders sources as one table, what each source holds, and which channels carry buyer accounts."""
+
+from __future__ import annotations
+
+from drafter.errors import UserError
+from drafter.metrics.exports import FileReport
+
+_NULLS = {"order_time": "TIMESTAMP", "amount": "DOUBLE PRECISION", "refund_amount": "DOUBLE PRECISION"}
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def stack(engine, table: str, group: list[tuple[str, set[str], str]], columns: set[str]) -> None:
+    """One table from (name, canonical columns, relation) sources, e.g. orders.csv, 订单.csv and the exports;
+    an order id may appear in one of them only."""
+    from drafter.metrics.schema import SCHEMA
+
+    wanted = [c for c in SCHEMA[table] if c in columns]
+
+    def cell(column: str, names: set[str]) -> str:
+        return column if column in names else f"CAST(NULL AS {_NULLS.get(column, 'VARCHAR')}) AS {column}"
+
+    selects = [f"SELECT {', '.join(cell(c, names) for c in wanted)}, {_literal(name)} AS _source FROM {relation}"
+               for name, names, relation in group]
+    engine.execute(f"CREATE OR REPLACE TABLE {table} AS {' UNION ALL '.join(selects)}")
+    if table != "orders":
+        return
+    dups = engine.query("SELECT order_id, string_agg(DISTINCT _source, ' and ') AS files FROM orders "
+                        "GROUP BY order_id HAVING COUNT(*) > 1 ORDER BY order_id LIMIT 5")
+    if len(dups):
+        sample = "; ".join(f"{r.order_id} in {r.files}" for r in dups.itertuples())
+        raise UserError(f"the same order ids appear in more than one orders source ({sample}). Keep each order in "
+                        f"one file: remove the copy (e.g. an orders.csv made from the exports beside them).")
+
+
+def buyer_scope(engine, by_channel: bool) -> dict[str, list[str]]:
+    """Channels whose paid orders carry a buyer account ("with"), and channels with orders that carry none."""
+    if not by_channel:
+        return {"with": [], "without": []}  # canonical orders without channels: every order has its user id
+    frame = engine.query("SELECT channel, COUNT(user_id) AS accounts, COUNT(*) - COUNT(user_id) AS missing "
+                         "FROM orders WHERE status <> 'cancelled' AND channel IS NOT NULL GROUP BY channel")
+    rows = frame.to_dict("records")
+    return {"with": sorted(str(r["channel"]) for r in rows if r["accounts"]),
+            "without": sorted(str(r["channel"]) for r in rows if r["missing"])}
+
+
+def describe_source(engine, name: str, table: str, mapping: dict[str, str], relation: str) -> FileReport:
+    """What a canonical table file holds, for `drafter data check`."""
+    report = FileReport(name, table=table, columns=dict(mapping))
+    if table != "orders":
+        report.rows = int(engine.query(f"SELECT COUNT(*) AS n FROM {relation}")["n"][0])
+        return report
+    row = engine.query(
+        f"""SELECT COUNT(*) AS n, COUNT(DISTINCT order_id) AS orders,
+                   COUNT(CASE WHEN status <> 'cancelled' THEN 1 END) AS paid,
+                   COUNT(CASE WHEN status = 'cancelled' THEN 1 END) AS cancelled,
+                   COUNT(CASE WHEN status = 'refunded' THEN 1 END) AS refunded,
+                   MIN(CASE WHEN status <> 'cancelled' THEN order_time END) AS first,
+                   MAX(CASE WHEN status <> 'cancelled' THEN order_time END) AS last FROM {relation}"""
+    ).to_dict("records")[0]
+    report.rows, report.orders, report.paid = int(row["n"]), int(row["orders"]), int(row["paid"])
+    report.cancelled, report.refunded = int(row["cancelled"]), int(row["refunded"])
+    if report.paid:
+        report.first, report.last = f"{row['first']:%Y-%m-%d %H:%M:%S}", f"{row['last']:%Y-%m-%d %H:%M:%S}"
+    if "channel" in mapping:
+        frame = engine.query(f"SELECT channel, COUNT(*) AS n FROM {relation} WHERE status <> 'cancelled' "
+                             f"GROUP BY channel ORDER BY channel")
+        report.channels = {str(c): int(n) for c, n in zip(frame["channel"], frame["n"], strict=True)}
+    if report.cancelled:
+        report.excluded["orders cancelled (status column)"] = report.cancelled
+    report.buyer = mapping.get("user_id")
+    return report
