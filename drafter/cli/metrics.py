@@ -112,7 +112,7 @@ def _area(fact) -> str | None:
     for prefix, area in (("channel=", "channels"), ("category=", "categories"), ("buyer=", "users")):
         if fact.dimension.startswith(prefix):
             return area
-    if fact.dimension:
+    if fact.dimension and not fact.dimension.startswith("scope="):  # scope=: buyer metrics of some platforms only
         return None
     return METRICS[fact.metric].area if fact.metric in METRICS else "service"
 

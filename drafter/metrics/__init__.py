@@ -51,7 +51,7 @@ def compute_facts(data_dir: Path, period_text: str, cache_dir: Path, columns: di
 
 def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows, channels=None) -> MetricsResult:
     from drafter.metrics.folder import summary
-    from drafter.metrics.scope import apply_scope, scope_dimension, scope_note
+    from drafter.metrics.scope import apply_scope, buyer_scope, scope_dimension, scope_note
 
     loaded = load_data(engine, Path(data_dir), Path(cache_dir), columns or {}, channels)
     last_year = period.previous_year()
@@ -64,11 +64,12 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
         raise UserError(f"{loaded.names['orders']} covers {span['a']:%Y-%m-%d} to {span['b']:%Y-%m-%d} and has "
                         f"nothing in {period.label}; choose a period inside that range")
     for label, period_values_ in values.items():
-        apply_scope(engine, period_values_, parse_period(label), loaded.scope)
+        apply_scope(engine, period_values_, parse_period(label))
     result = MetricsResult(period=period, facts=[], skipped=skipped_metrics(loaded), files=dict(loaded.files),
                            data_summary=summary(loaded.reports, loaded.canonical, loaded.scope))
-    if scope_dimension(loaded.scope) != "":
-        result.notes.append(scope_note(loaded.scope))
+    scope = buyer_scope(engine, period)
+    if scope_dimension(scope) != "":
+        result.notes.append(scope_note(scope))
     current, previous = values[period.label], values.get(last_year.label)
     facts = value_facts(current, period) + breakdown_facts(current, previous, period)
     if previous is None:

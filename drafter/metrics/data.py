@@ -348,7 +348,8 @@ def load_data(engine, data_dir: Path, cache_dir: Path, overrides: dict[str, dict
 
     errors: collect each unreadable export there instead of stopping; describe: a report per canonical file too.
     """
-    from drafter.metrics.stack import buyer_scope, describe_source, stack
+    from drafter.metrics.scope import buyer_scope
+    from drafter.metrics.stack import describe_source, stack
 
     loaded = LoadedData()
     parts: dict[str, list[tuple[Source, set[str], str]]] = {}
@@ -377,5 +378,5 @@ def load_data(engine, data_dir: Path, cache_dir: Path, overrides: dict[str, dict
         if len(group) > 1:
             stack(engine, table, [(s.name, names, relation) for s, names, relation in group], loaded.columns[table])
     if "orders" in parts:
-        loaded.scope = buyer_scope(engine, loaded.has("orders", "channel"))
+        loaded.scope = buyer_scope(engine)
     return loaded

@@ -10,6 +10,19 @@ BUYER_METRICS = ("buyers", "aov_buyer", "purchase_frequency", "repurchase_rate",
                  "new_buyer_repurchase_30d", "member_share")
 
 
+def buyer_scope(engine, period: Period | None = None) -> dict[str, list[str]]:
+    """Channels whose paid orders (in the period) all carry a buyer account ("with"), and those with orders that
+    carry none ("without"); both empty when the orders have no channel column."""
+    if "channel" not in engine.columns("orders"):
+        return {"with": [], "without": []}  # canonical orders without channels: every order has its user id
+    when = f"AND {_between('order_time', period)}" if period else ""
+    frame = engine.query(f"SELECT channel, COUNT(*) - COUNT(user_id) AS missing FROM orders "
+                         f"WHERE status <> 'cancelled' AND channel IS NOT NULL {when} GROUP BY channel")
+    rows = frame.to_dict("records")
+    return {"with": sorted(str(r["channel"]) for r in rows if not r["missing"]),
+            "without": sorted(str(r["channel"]) for r in rows if r["missing"])}
+
+
 def scope_dimension(scope: dict[str, list[str]]) -> str | None:
     """'' when every order has a buyer account; 'scope=淘宝、京东' when only some do; None when none does."""
     if not scope.get("without"):
@@ -26,9 +39,10 @@ def scope_note(scope: dict[str, list[str]]) -> str:
             f"dimension {scope_dimension(scope)}: the {without} exports carry no buyer account")
 
 
-def apply_scope(engine, values: Values, period: Period, scope: dict[str, list[str]]) -> None:
-    """Move the buyer metrics of one period from the shop total to the platforms with accounts (or drop them)."""
-    dim = scope_dimension(scope)
+def apply_scope(engine, values: Values, period: Period) -> None:
+    """Move the buyer metrics of one period from the shop total to the platforms with accounts that period (or drop
+    them); a year whose scope differs gets another dimension, so no change is computed across unlike scopes."""
+    dim = scope_dimension(buyer_scope(engine, period))
     if dim == "":
         return
     moved = {m: values.pop((m, "")) for m in BUYER_METRICS if (m, "") in values}

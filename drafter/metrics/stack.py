@@ -35,17 +35,6 @@ def stack(engine, table: str, group: list[tuple[str, set[str], str]], columns: s
                         f"one file: remove the copy (e.g. an orders.csv made from the exports beside them).")
 
 
-def buyer_scope(engine, by_channel: bool) -> dict[str, list[str]]:
-    """Channels whose paid orders carry a buyer account ("with"), and channels with orders that carry none."""
-    if not by_channel:
-        return {"with": [], "without": []}  # canonical orders without channels: every order has its user id
-    frame = engine.query("SELECT channel, COUNT(user_id) AS accounts, COUNT(*) - COUNT(user_id) AS missing "
-                         "FROM orders WHERE status <> 'cancelled' AND channel IS NOT NULL GROUP BY channel")
-    rows = frame.to_dict("records")
-    return {"with": sorted(str(r["channel"]) for r in rows if r["accounts"]),
-            "without": sorted(str(r["channel"]) for r in rows if r["missing"])}
-
-
 def describe_source(engine, name: str, table: str, mapping: dict[str, str], relation: str) -> FileReport:
     """What a canonical table file holds, for `drafter data check`."""
     report = FileReport(name, table=table, columns=dict(mapping))

@@ -68,7 +68,9 @@ def describe(book: FactBook, fact: Fact) -> str:
 def _default_measures(book: FactBook, metric: str, fig: Figure) -> frozenset[str]:
     if fig.kind == "rank":
         return frozenset({"rank"})
-    value = book.get(metric, "", book.period, "value")
+    # A metric may have no total, only parts (buyer metrics of the platforms whose exports carry accounts).
+    value = book.get(metric, "", book.period, "value") or next(
+        (e for e in book.entries if e.fact.metric == metric and e.fact.measure == "value"), None)
     rate_metric = value is not None and value.fact.unit == "%"
     if fig.base_unit == "%" and not rate_metric:
         return RATE_MEASURES_PCT

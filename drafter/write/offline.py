@@ -151,6 +151,12 @@ class FactBook:
             have = [(d, v) for d, v in have if (v < above if lowest else v > above)]
         return [d for d, _ in sorted(have, key=lambda pair: pair[1], reverse=not lowest)]
 
+    def scope(self, metric: str) -> str:
+        """The scope=… dimension a metric is stated for when only some platforms' exports carry buyer accounts."""
+        period = self.period.label
+        return next((f.dimension for f in self.facts if f.metric == metric and f.period == period
+                     and f.measure == "value" and f.dimension.startswith("scope=")), "")
+
     def name(self, dim: str) -> str:
         """The readable part of a dimension: channel=抖音 → 抖音."""
         return dim.split("=", 1)[1] if "=" in dim else dim
