@@ -204,3 +204,38 @@ def test_config_maps_a_file_or_a_shop_to_a_channel(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "channel=淘宝C店" in result.stdout and "channel=京东自营" in result.stdout
     assert "channel=淘宝," not in result.stdout and "channel=京东," not in result.stdout
+
+
+def test_scoped_buyer_figures_verify_and_a_shop_wide_one_does_not(five, tmp_path):
+    from drafter.verify import verify_markdown
+
+    folder, truth = five
+    facts = compute_facts(folder, "2025", tmp_path / "cache").facts
+    n = len(truth.buyers)
+    expected = {f"全年京东、淘宝买家数为{n}人。": ["verified"], f"全年买家数为{n}人。": ["unsupported"],
+                f"全年京东、淘宝买家数为{n + 1}人。": ["mismatch"]}
+    assert {text: [f.verdict for f in verify_markdown(text, facts, [], period="2025")] for text in expected} == expected
+
+
+def test_a_draft_from_exports_states_buyers_with_their_scope(five, tmp_path):
+    """2024 from a canonical orders.csv (every order with a buyer), 2025 from the five exports."""
+    folder, truth = five
+    work = tmp_path / "work"
+    shutil.copytree(folder, work / "data")
+    channels = ["淘宝", "京东", "抖音"]
+    (work / "data" / "orders.csv").write_text("订单号,用户ID,下单时间,实付金额,渠道\n" + "".join(
+        f"P{i},buyer_{i % 30:03d},2024-{i % 12 + 1:02d}-15 10:00:00,{100 + i}.50,{channels[i % 3]}\n"
+        for i in range(90)), encoding="utf-8")
+    (work / "drafter.toml").write_text('company = "云杉"\n[embedder]\nname = "hash"\n', encoding="utf-8")
+    result = run_cli("write", "--period", "2025", "--no-exports", "--dir", str(work))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "buyer metrics cover 京东、淘宝 only" in result.stderr
+    report = (work / "drafts" / "2025-annual-summary" / "report.md").read_text(encoding="utf-8")
+    assert f"京东、淘宝买家数为{len(truth.buyers)}人" in report
+    assert "全年买家数" not in report and "，买家数" not in report
+    facts = json.loads((work / "drafts" / "2025-annual-summary" / "facts.json").read_text(encoding="utf-8"))
+    # 2024's buyers covered every platform, 2025's two: no change between unlike scopes (per platform, yes).
+    changes = {f["dimension"] for f in facts if f["metric"] == "buyers" and f["measure"] == "yoy"}
+    assert changes == {"channel=京东", "channel=淘宝"}
+    run = json.loads((work / "drafts" / "2025-annual-summary" / "run.json").read_text(encoding="utf-8"))
+    assert "5 order export(s) read" in run["data"] and any("京东、淘宝 only" in n for n in run["notes"])
