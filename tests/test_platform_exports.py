@@ -239,3 +239,26 @@ def test_a_draft_from_exports_states_buyers_with_their_scope(five, tmp_path):
     assert changes == {"channel=京东", "channel=淘宝"}
     run = json.loads((work / "drafts" / "2025-annual-summary" / "run.json").read_text(encoding="utf-8"))
     assert "5 order export(s) read" in run["data"] and any("京东、淘宝 only" in n for n in run["notes"])
+
+
+def test_export_versions_title_lines_and_tab_separated_files(tmp_path):
+    """下单账号 for 下单帐号, a title line above the header, 支付时间 in older 拼多多 exports, a tab-separated copy."""
+    import csv
+    import io
+
+    from platform_exports import write_pinduoduo
+
+    rng, truth = random.Random(4), Truth()
+    jd = write_jd(tmp_path, rng, truth, count=20)
+    text = jd.read_bytes().decode("gbk").replace("下单帐号", "下单账号", 1)
+    jd.write_bytes(("导出时间：2026-01-05 12:00:00\r\n" + text).encode("gbk"))
+    pdd = write_pinduoduo(tmp_path, rng, truth, count=20)
+    pdd.write_text(pdd.read_text(encoding="utf-8-sig").replace("订单成交时间", "支付时间", 1), encoding="utf-8-sig")
+    taobao = write_taobao(tmp_path, rng, truth, count=20)
+    rows = list(csv.reader(io.StringIO(taobao.read_bytes().decode("gbk"))))
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t").writerows(rows)
+    taobao.write_bytes(out.getvalue().encode("gbk"))
+    result = compute_facts(tmp_path, "2025", tmp_path / "cache")
+    _check_sales(_values(result), truth)
+    assert _values(result)[("buyers", "scope=京东、淘宝")] == len(truth.buyers)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.errors import UserError
-from drafter.metrics.platforms import NO_TIME, Platform, known_headers
+from drafter.metrics.platforms import NO_TIME, Platform, known_headers, normal, present
 
 # The canonical order columns an export fills, in the order `drafter data check` lists them.
 FIELDS = ("order_id", "user_id", "order_time", "amount", "refund_amount", "status", "channel")
@@ -57,7 +57,7 @@ def decode(path: Path) -> str:
 
 def clean_header(name) -> str:
     """Headers carry trailing spaces (淘宝 '订单付款时间 '), a BOM or ="…" quoting."""
-    return _clean(str(name)).strip()
+    return normal(_clean(str(name)))
 
 
 def _clean(text: str) -> str:
@@ -78,11 +78,12 @@ def read_sheet(path: Path):
         text = decode(path)
         if not text.strip():
             return None, 0
+        header, sep = _csv_header(text)
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
+            frame = pd.read_csv(io.StringIO(text), sep=sep, skiprows=header, dtype=str, keep_default_na=False,
+                                skip_blank_lines=True)
         except (pd.errors.ParserError, ValueError) as exc:
             raise UserError(f"{path.name}: not a readable CSV table ({exc}); export it again") from exc
-        header = 0
     else:
         from drafter.metrics.excel import read_excel
 
@@ -92,11 +93,22 @@ def read_sheet(path: Path):
     return frame, header
 
 
+def _csv_header(text: str) -> tuple[int, str]:
+    """The header line among the first 10 (a title line may sit above it) and the separator: comma or tab."""
+    known = known_headers()
+    lines = text.splitlines()[:10]
+    header = next((i for i, line in enumerate(lines)
+                   if sum(clean_header(c.strip().strip('"')) in known for c in re.split(r"[,\t]", line)) >= 3), 0)
+    line = lines[header] if lines else ""
+    return header, "\t" if line.count("\t") > line.count(",") else ","
+
+
 def _column(frame, header: str | None):
     """A column's cells cleaned of export quirks; empty cells where the export lacks the column."""
     import pandas as pd
 
-    if header is None or header not in frame.columns:
+    header = present(frame.columns, header)
+    if header is None:
         return pd.Series([""] * len(frame), index=frame.index, dtype=object)
     cells = frame[header].astype(str).str.strip()
     cells = cells.str.replace(r'^="?(.*?)"?$', r"\1", regex=True).str.lstrip("'").str.strip()
@@ -151,11 +163,39 @@ def channel_for(platform: Platform, file_name: str, shops, mapping: dict[str, st
     return shops.map(pick)
 
 
+def _columns_used(platform: Platform, headers) -> dict[str, str | None]:
+    """The header read for each field (the first of its names the export has)."""
+    return {field: present(headers, name) for field, name in (
+        ("order_id", platform.order_id), ("user_id", platform.buyer), ("order_time", platform.paid_time),
+        ("amount", platform.amount), ("refund", platform.refund_amount), ("status", platform.status))}
+
+
+def _rows(path: Path, platform: Platform, frame, rows, used: dict, mapping: dict[str, str]):
+    """One cleaned row per export row: id, buyer, paid or not, money, refunded money, status, time, channel."""
+    import pandas as pd
+
+    ids = _column(frame, used["order_id"])
+    if (ids == "").any():
+        _raise_rows(path.name, used["order_id"], "empty order ids", rows[ids == ""], ids[ids == ""],
+                    "Every row needs its order id; export the file again.")
+    paid_cells = _column(frame, used["order_time"])
+    paid = ~paid_cells.str.lower().isin(NO_TIME)
+    amount = _money(_column(frame, used["amount"]), path.name, used["amount"], rows, paid)
+    refund = _money(_column(frame, used["refund"]), path.name, used["refund"] or "", rows, paid)
+    for column, pattern in platform.refund_words:  # a row marked refunded gave back all of its money
+        refund = refund.where(~_column(frame, column).str.contains(pattern, regex=True), amount)
+    return pd.DataFrame({
+        "order_id": ids, "user_id": _column(frame, used["user_id"]), "paid": paid, "amount": amount,
+        "refund": refund, "status": _column(frame, used["status"]),
+        "time": _times(paid_cells, path.name, used["order_time"], rows, paid),
+        "channel": channel_for(platform, path.name, _column(frame, platform.shop), mapping), "row": rows})
+
+
 def read_export(path: Path, platform: Platform, frame, header: int, mapping: dict[str, str]):
     """One export's paid orders as canonical rows, and the report of what was read and left out."""
     import pandas as pd
 
-    report = FileReport(path.name, platform.title, "orders", rows=len(frame), buyer=platform.buyer)
+    report = FileReport(path.name, platform.title, "orders", rows=len(frame))
     rows = pd.Series(range(header + 2, header + 2 + len(frame)), index=frame.index)
     keep = pd.Series(True, index=frame.index)
     for rule in platform.drop:
@@ -165,27 +205,11 @@ def read_export(path: Path, platform: Platform, frame, header: int, mapping: dic
         if hit.any():
             report.excluded[rule.reason] = int(hit.sum())
         keep &= ~hit
-    frame, rows = frame[keep], rows[keep]
-    ids = _column(frame, platform.order_id)
-    if (ids == "").any():
-        _raise_rows(path.name, platform.order_id, "empty order ids", rows[ids == ""], ids[ids == ""],
-                    "Every row needs its order id; export the file again.")
-    paid_cells = _column(frame, platform.paid_time)
-    paid = ~paid_cells.str.lower().isin(NO_TIME)
-    status = _column(frame, platform.status)
-    amount = _money(_column(frame, platform.amount), path.name, platform.amount, rows, paid)
-    refund = _money(_column(frame, platform.refund_amount), path.name, platform.refund_amount or "", rows, paid)
-    for column, pattern in platform.refund_words:
-        refund = refund.where(~_column(frame, column).str.contains(pattern, regex=True), amount)
-    shops = _column(frame, platform.shop)
-    rows_frame = pd.DataFrame({
-        "order_id": ids, "user_id": _column(frame, platform.buyer), "paid": paid, "amount": amount,
-        "refund": refund, "status": status, "time": _times(paid_cells, path.name, platform.paid_time, rows, paid),
-        "channel": channel_for(platform, path.name, shops, mapping), "row": rows,
-    })
-    money = "sum" if platform.sum_rows else "first"
-    orders = rows_frame.groupby("order_id", sort=False).agg(
-        user_id=("user_id", "first"), paid=("paid", "any"), amount=("amount", money),
+    used = _columns_used(platform, frame.columns)
+    lines = _rows(path, platform, frame[keep], rows[keep], used, mapping)
+    # Sub-order rows (抖店) add up to their main order; order totals repeated on SKU rows (京东) count once.
+    orders = lines.groupby("order_id", sort=False).agg(
+        user_id=("user_id", "first"), paid=("paid", "any"), amount=("amount", "sum" if platform.sum_rows else "first"),
         refund=("refund", "sum" if platform.sum_rows else "max"), status=("status", "first"),
         order_time=("time", "min"), channel=("channel", "first"), row=("row", "first")).reset_index()
     closed = orders["status"].str.contains(platform.closed, regex=True) if platform.closed else orders["paid"] & False
@@ -201,24 +225,29 @@ def read_export(path: Path, platform: Platform, frame, header: int, mapping: dic
     if platform.refund_moved:  # the closed order's money sits in the refund column
         orders.loc[closed, "amount"] = orders.loc[closed, "amount"] + orders.loc[closed, "refund"]
     # Closed after payment: the money went back in full.
-    orders["refund_amount"] = orders["refund"].where(~closed, orders["amount"]).clip(upper=orders["amount"])
+    orders["refund_amount"] = orders["refund"].where(~closed, orders["amount"]).clip(upper=orders["amount"]).round(2)
     orders["amount"] = orders["amount"].round(2)
-    orders["refund_amount"] = orders["refund_amount"].round(2)
     orders["status"] = orders["refund_amount"].gt(0).map({True: "refunded", False: "paid"})
     orders["user_id"] = orders["user_id"].where(orders["user_id"] != "", None)
+    _describe(report, orders, platform, used, frame.columns)
+    return orders[["order_id", "user_id", "order_time", "amount", "refund_amount", "channel", "status", "row"]], report
+
+
+def _describe(report: FileReport, orders, platform: Platform, used: dict, headers) -> None:
+    """Counts, period and the columns read, for `drafter data check`."""
     report.paid, report.refunded = len(orders), int((orders["status"] == "refunded").sum())
     report.channels = {str(k): int(v) for k, v in orders["channel"].value_counts().sort_index().items()}
     if len(orders):
         report.first = f"{orders['order_time'].min():%Y-%m-%d %H:%M:%S}"
         report.last = f"{orders['order_time'].max():%Y-%m-%d %H:%M:%S}"
-    report.columns = {"order_id": platform.order_id, "user_id": platform.buyer or "(none: no buyer account)",
-                      "order_time": platform.paid_time, "amount": platform.amount + (
-                          f" (+ {platform.refund_amount} when closed)" if platform.refund_moved else ""),
-                      "refund_amount": " / ".join(
-                          [*([platform.refund_amount] if platform.refund_amount in frame.columns else []),
-                           *(c for c, _ in platform.refund_words), f"{platform.status} (closed after payment)"]),
-                      "status": platform.status, "channel": f"{platform.channel} (platform)"}
-    return orders[["order_id", "user_id", "order_time", "amount", "refund_amount", "channel", "status", "row"]], report
+    refunds = [used["refund"], *(present(headers, c) for c, _ in platform.refund_words)]
+    report.buyer = used["user_id"]
+    moved = f" (+ {used['refund']} when closed)" if platform.refund_moved and used["refund"] else ""
+    report.columns = {
+        "order_id": used["order_id"], "user_id": used["user_id"] or "(none: no buyer account)",
+        "order_time": used["order_time"], "amount": used["amount"] + moved,
+        "refund_amount": " / ".join([*filter(None, refunds), f"{used['status']} (closed after payment)"]),
+        "status": used["status"], "channel": f"{platform.channel} (platform)"}
 
 
 def merge_exports(parts: list, reports: list[FileReport]):

@@ -29,7 +29,9 @@ class Platform:
     key: str
     title: str
     channel: str
-    signature: tuple[str, ...]  # headers that must all be present (trimmed); the longest match wins
+    # Headers that must all be present (trimmed); the longest match wins. Here and in the columns below, "A|B"
+    # names the same thing in different export versions: the first one present is used.
+    signature: tuple[str, ...]
     order_id: str  # the main order's id (sub-order rows repeat it)
     amount: str  # what the buyer paid
     paid_time: str  # set when the order was paid: the order counts, and its time is this one
@@ -75,7 +77,8 @@ PLATFORMS: tuple[Platform, ...] = (
         order_id="订单号", amount="应付金额", paid_time="付款确认时间", placed_time="下单时间", status="订单状态",
         buyer="下单帐号", closed=r"取消",
         drop=(Rule((("订单状态", r"^\(删除\)"), ("商家备注", r"拆分")),
-                   "rows of split parent orders (their child orders are counted instead)"),),
+                   "rows of split parent orders (their child orders are counted instead)"),
+              Rule((("订单状态", r"^\(删除\)"),), "rows of deleted orders ((删除) status)")),
     ),
     Platform(
         key="douyin", title="抖店 订单标准报表", channel="抖音",
@@ -86,8 +89,8 @@ PLATFORMS: tuple[Platform, ...] = (
     ),
     Platform(
         key="pinduoduo", title="拼多多 订单导出", channel="拼多多",
-        signature=("订单号", "用户实付金额(元)", "订单成交时间", "订单状态"),
-        order_id="订单号", amount="用户实付金额(元)", paid_time="订单成交时间", placed_time="订单成交时间",
+        signature=("订单号", "用户实付金额(元)", "订单成交时间|支付时间", "订单状态"),
+        order_id="订单号", amount="用户实付金额(元)", paid_time="订单成交时间|支付时间", placed_time="订单成交时间",
         status="订单状态", refund_words=(("订单状态", r"退款成功"), ("售后状态", r"^退款成功")),
         closed=r"已取消",
     ),
@@ -100,20 +103,29 @@ PLATFORMS: tuple[Platform, ...] = (
 )
 
 
+def normal(header: str) -> str:
+    """A header as matched: trimmed, full-width brackets as half-width, 账号 as 帐号 (both spellings occur)."""
+    return header.strip().replace("（", "(").replace("）", ")").replace("账", "帐")
+
+
+def present(headers, name: str | None) -> str | None:
+    """The first of a column's names ("A|B") among the headers, or None."""
+    return next((n for n in (name or "").split("|") if n and n in headers), None)
+
+
 def recognise(headers: list[str]) -> tuple[Platform | None, str]:
     """The export format whose signature the headers hold (the most specific one), or None and why not."""
-    present = set(headers)
-    matches = [p for p in PLATFORMS if set(p.signature) <= present]
+    have = set(headers)
+    matches = [p for p in PLATFORMS if all(present(have, h) for h in p.signature)]
     if matches:
         return max(matches, key=lambda p: len(p.signature)), ""
-    closest = max(PLATFORMS, key=lambda p: len(set(p.signature) & present))
-    have = set(closest.signature) & present
-    if not have:
+    closest = max(PLATFORMS, key=lambda p: sum(bool(present(have, h)) for h in p.signature))
+    if not any(present(have, h) for h in closest.signature):
         return None, "its headers match no known order export"
-    missing = [h for h in closest.signature if h not in present]
+    missing = [h for h in closest.signature if not present(have, h)]
     return None, f"closest to {closest.title}, but it lacks {', '.join(missing)}"
 
 
 def known_headers() -> set[str]:
     """Every header some signature names (to find the header row of a sheet)."""
-    return {h for p in PLATFORMS for h in p.signature}
+    return {n for p in PLATFORMS for h in p.signature for n in h.split("|")}
