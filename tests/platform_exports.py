@@ -282,16 +282,21 @@ WEIXIN = _headers("订单号|订单下单时间|订单发货时间|订单确认�
           "商品实际价格(总共)|是否预售|商品数量|商品发货|商品售后|商品已退款金额")
 
 
-def write_weixin(folder: Path, rng: random.Random, truth: Truth, count: int = 60) -> Path:
-    """微信小店: xlsx, sheet 快递订单, text cells, '-' for an empty time, no buyer account."""
+def write_weixin(folder: Path, rng: random.Random, truth: Truth, count: int = 60,
+                 sheets: tuple[str, ...] = ("快递订单",)) -> Path:
+    """微信小店: xlsx, sheet 快递订单 (orders spread over `sheets`), text cells, '-' for an empty time, no buyer
+    account."""
     import openpyxl
 
     orders = make_orders(rng, count, lambda n: str(3_718_000_000_000_000_000 + n * 1_000_003))
     book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "快递订单"
-    sheet.append(WEIXIN)
-    for o in orders:
+    book.active.title = sheets[0]
+    for name in sheets[1:]:
+        book.create_sheet(name)
+    for name in sheets:
+        book[name].append(WEIXIN)
+    for n, o in enumerate(orders):
+        sheet = book[sheets[n % len(sheets)]]
         status = {"paid": rng.choice(("已完成", "已发货", "待发货")), "partial": "已完成", "refunded": "已取消",
                   "unpaid": "待付款", "cancelled": "已取消"}[o.kind]
         cells = dict.fromkeys(WEIXIN, "-")

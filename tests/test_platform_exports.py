@@ -242,11 +242,13 @@ def test_a_draft_from_exports_states_buyers_with_their_scope(five, tmp_path):
 
 
 def test_export_versions_title_lines_and_tab_separated_files(tmp_path):
-    """下单账号 for 下单帐号, a title line above the header, 支付时间 in older 拼多多 exports, a tab-separated copy."""
+    """下单账号 for 下单帐号, a title line above the header, 支付时间 in older 拼多多 exports, a tab-separated copy,
+    a workbook with its orders over two sheets and a notes sheet."""
     import csv
     import io
 
-    from platform_exports import write_pinduoduo
+    import openpyxl
+    from platform_exports import write_pinduoduo, write_weixin
 
     rng, truth = random.Random(4), Truth()
     jd = write_jd(tmp_path, rng, truth, count=20)
@@ -259,6 +261,10 @@ def test_export_versions_title_lines_and_tab_separated_files(tmp_path):
     out = io.StringIO()
     csv.writer(out, delimiter="\t").writerows(rows)
     taobao.write_bytes(out.getvalue().encode("gbk"))
+    weixin = write_weixin(tmp_path, rng, truth, count=20, sheets=("快递订单", "同城配送订单"))
+    book = openpyxl.load_workbook(weixin)
+    book.create_sheet("说明").append(["本表由系统导出"])
+    book.save(weixin)
     result = compute_facts(tmp_path, "2025", tmp_path / "cache")
     _check_sales(_values(result), truth)
     assert _values(result)[("buyers", "scope=京东、淘宝")] == len(truth.buyers)

@@ -69,28 +69,60 @@ def _clean(text: str) -> str:
 
 
 def read_sheet(path: Path):
-    """The file's first table as text cells (empty for a missing cell) and its header row index, or None."""
+    """The file's table as text cells (empty for a missing cell) and each row's label for messages, or None.
+
+    An Excel export may split its orders over several sheets with the same header (快递订单 …): all are read."""
     import io
 
     import pandas as pd
 
-    if path.suffix.lower() == ".csv":
-        text = decode(path)
-        if not text.strip():
-            return None, 0
-        header, sep = _csv_header(text)
-        try:
-            frame = pd.read_csv(io.StringIO(text), sep=sep, skiprows=header, dtype=str, keep_default_na=False,
-                                skip_blank_lines=True)
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise UserError(f"{path.name}: not a readable CSV table ({exc}); export it again") from exc
-    else:
-        from drafter.metrics.excel import read_excel
-
-        frame, header, _merged = read_excel(path, "orders", {}, known_headers())
-        frame = frame.fillna("")
+    if path.suffix.lower() != ".csv":
+        return _read_book(path)
+    text = decode(path)
+    if not text.strip():
+        return None, None
+    header, sep = _csv_header(text)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, skiprows=header, dtype=str, keep_default_na=False,
+                            skip_blank_lines=True)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise UserError(f"{path.name}: not a readable CSV table ({exc}); export it again") from exc
     frame.columns = [clean_header(c) for c in frame.columns]
-    return frame, header
+    return frame, _labels(frame, header)
+
+
+def _labels(frame, header: int, sheet: str = ""):
+    import pandas as pd
+
+    numbers = range(header + 2, header + 2 + len(frame))
+    return pd.Series([f"{sheet}!{n}" for n in numbers] if sheet else list(numbers), index=frame.index)
+
+
+def _read_book(path: Path):
+    import pandas as pd
+
+    from drafter.metrics.excel import read_excel
+
+    frame, header, _merged = read_excel(path, "orders", {}, known_headers())
+    frame = frame.fillna("")
+    frame.columns = [clean_header(c) for c in frame.columns]
+    names = pd.ExcelFile(path, engine="calamine").sheet_names
+    if len(names) == 1:
+        return frame, _labels(frame, header)
+    frames, labels = [frame], [_labels(frame, header, names[0])]
+    known = known_headers()
+    for name in names[1:]:
+        raw = pd.read_excel(path, sheet_name=name, dtype=str, header=None, engine="calamine").fillna("")
+        top = next((i for i in range(min(10, len(raw)))
+                    if len({clean_header(v) for v in raw.iloc[i]} & known) >= 3), None)
+        if top is None or [clean_header(v) for v in raw.iloc[top]] != list(frame.columns):
+            continue  # a notes sheet, or another table
+        part = raw.iloc[top + 1:].reset_index(drop=True)
+        part.columns = frame.columns
+        frames.append(part)
+        labels.append(_labels(part, top, name))
+    merged = pd.concat(frames, ignore_index=True)
+    return merged, pd.Series(pd.concat(labels, ignore_index=True).tolist(), index=merged.index)
 
 
 def _csv_header(text: str) -> tuple[int, str]:
@@ -191,12 +223,13 @@ def _rows(path: Path, platform: Platform, frame, rows, used: dict, mapping: dict
         "channel": channel_for(platform, path.name, _column(frame, platform.shop), mapping), "row": rows})
 
 
-def read_export(path: Path, platform: Platform, frame, header: int, mapping: dict[str, str]):
-    """One export's paid orders as canonical rows, and the report of what was read and left out."""
+def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, str]):
+    """One export's paid orders as canonical rows, and the report of what was read and left out.
+
+    rows: each row's label in messages (its line, or sheet!line)."""
     import pandas as pd
 
     report = FileReport(path.name, platform.title, "orders", rows=len(frame))
-    rows = pd.Series(range(header + 2, header + 2 + len(frame)), index=frame.index)
     keep = pd.Series(True, index=frame.index)
     for rule in platform.drop:
         hit = keep.copy()

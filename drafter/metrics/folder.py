@@ -69,7 +69,7 @@ def scan(data_dir: Path, channels: dict[str, str] | None = None, errors: list | 
 
 
 def _read_file(path: Path, channels: dict[str, str], folder: Folder, parts: list, read: list) -> None:
-    frame, header = read_sheet(path)
+    frame, rows = read_sheet(path)
     if frame is None or not len(frame.columns):
         folder.reports.append(FileReport(path.name, reason="the file is empty"))
         return
@@ -78,7 +78,7 @@ def _read_file(path: Path, channels: dict[str, str], folder: Folder, parts: list
         reason = platform.note if platform else f"{why}; canonical tables are read by name (orders.csv, users.csv …)"
         folder.reports.append(FileReport(path.name, platform.title if platform else "", reason=reason))
         return
-    orders, report = read_export(path, platform, frame, header, channels)
+    orders, report = read_export(path, platform, frame, rows, channels)
     parts.append(orders)
     read.append(report)
 
