@@ -10,9 +10,6 @@ from pathlib import Path
 from drafter.errors import UserError
 from drafter.metrics.platforms import NO_TIME, Platform, known_headers, normal, present
 
-# The canonical order columns an export fills, in the order `drafter data check` lists them.
-FIELDS = ("order_id", "user_id", "order_time", "amount", "refund_amount", "status", "channel")
-
 
 @dataclass
 class FileReport:
@@ -123,6 +120,35 @@ def _read_book(path: Path):
         labels.append(_labels(part, top, name))
     merged = pd.concat(frames, ignore_index=True)
     return merged, pd.Series(pd.concat(labels, ignore_index=True).tolist(), index=merged.index)
+
+
+def peek_headers(path: Path) -> list[str]:
+    """The header row of a file from its first lines only, to recognise it before reading it whole."""
+    import pandas as pd
+
+    if path.suffix.lower() == ".csv":
+        raw = path.read_bytes()[:1 << 16]
+        text = raw[3:].decode("utf-8", "ignore") if raw.startswith(b"\xef\xbb\xbf") else _head_text(raw)
+        header, sep = _csv_header(text)
+        lines = text.splitlines()
+        return [clean_header(c.strip('"')) for c in lines[header].split(sep)] if lines else []
+    try:
+        top = pd.read_excel(path, header=None, nrows=10, dtype=str, engine="calamine").fillna("")
+    except Exception as exc:  # calamine raises several kinds for a damaged workbook
+        raise UserError(f"{path.name}: cannot read this Excel file ({exc}); save it again as .xlsx") from exc
+    rows = [[clean_header(v) for v in top.iloc[i]] for i in range(len(top))]
+    known = known_headers()
+    return max(rows, key=lambda r: len(set(r) & known), default=[])
+
+
+def _head_text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A cut in the middle of a character at the end is no sign of GBK; an error earlier is.
+        if exc.start >= len(raw) - 3:
+            return raw[:exc.start].decode("utf-8")
+        return raw.decode("gb18030", "ignore")
 
 
 def _csv_header(text: str) -> tuple[int, str]:

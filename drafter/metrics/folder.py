@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.errors import UserError
-from drafter.metrics.exports import FileReport, merge_exports, read_export, read_sheet
+from drafter.metrics.exports import FileReport, merge_exports, peek_headers, read_export, read_sheet
 from drafter.metrics.platforms import recognise
 from drafter.metrics.schema import FILE_NAMES, SCHEMA, SUFFIXES
 
@@ -69,15 +69,16 @@ def scan(data_dir: Path, channels: dict[str, str] | None = None, errors: list | 
 
 
 def _read_file(path: Path, channels: dict[str, str], folder: Folder, parts: list, read: list) -> None:
-    frame, rows = read_sheet(path)
-    if frame is None or not len(frame.columns):
+    headers = peek_headers(path) if path.stat().st_size else []
+    if not any(headers):
         folder.reports.append(FileReport(path.name, reason="the file is empty"))
         return
-    platform, why = recognise(list(frame.columns))
+    platform, why = recognise(headers)
     if platform is None or platform.note:
         reason = platform.note if platform else f"{why}; canonical tables are read by name (orders.csv, users.csv …)"
         folder.reports.append(FileReport(path.name, platform.title if platform else "", reason=reason))
         return
+    frame, rows = read_sheet(path)
     orders, report = read_export(path, platform, frame, rows, channels)
     parts.append(orders)
     read.append(report)
