@@ -109,8 +109,9 @@ TAOBAO = _headers("订单编号|买家会员名|买家支付宝账号|买家应�
 
 
 def write_taobao(folder: Path, rng: random.Random, truth: Truth, count: int = 60, name: str = "",
-                 shop: str = "云杉小铺") -> Path:
-    """淘宝 订单报表: GBK CSV, CRLF, ="…" ids, trailing spaces in headers, one row per order."""
+                 shop: str = "云杉小铺", masked: bool = False) -> Path:
+    """淘宝 订单报表: GBK CSV, CRLF, ="…" ids, trailing spaces in headers, one row per order; masked: 买家会员名
+    shown as b**3, which is no account."""
     orders = make_orders(rng, count, lambda n: str(3_900_000_000_000_000_000 + rng.randint(0, 10**17)), multi=True)
     rows = []
     for o in orders:
@@ -123,7 +124,8 @@ def write_taobao(folder: Path, rng: random.Random, truth: Truth, count: int = 60
             "cancelled": ("交易关闭", "买家未付款", Decimal(0)),
         }[o.kind]
         cells = dict.fromkeys(TAOBAO, "")
-        cells.update({"订单编号": f'="{o.id}"', "买家会员名": o.account, "买家应付货款": f"{sum(o.items):.2f}",
+        account = f"{o.account[0]}**{o.account[-1]}" if masked else o.account
+        cells.update({"订单编号": f'="{o.id}"', "买家会员名": account, "买家应付货款": f"{sum(o.items):.2f}",
                       "买家应付邮费": f"{o.shipping:.2f}", "总金额": f"{o.paid:.2f}",
                       "买家实际支付金额": f"{paid_col:.2f}", "订单状态": status, "收货人姓名": "王**",
                       "联系手机": "'138****5443", "订单创建时间": _t(o.placed),
@@ -131,7 +133,7 @@ def write_taobao(folder: Path, rng: random.Random, truth: Truth, count: int = 60
                       "宝贝标题 ": "，".join(f"商品{i}" for i in range(len(o.items))), "物流单号 ": '="No:7700012"',
                       "店铺名称": shop, "订单关闭原因": reason, "退款金额": f"{o.refund:.2f}"})
         rows.append(list(cells.values()))
-        truth.add("天猫" if "旗舰店" in shop else "淘宝", o, account=True)
+        truth.add("天猫" if "旗舰店" in shop else "淘宝", o, account=not masked)
     path = folder / (name or f"ExportOrderList2026010{rng.randint(1, 9)}{rng.randint(1000, 9999)}.csv")
     _write_csv(path, TAOBAO, rows, "gbk")
     return path

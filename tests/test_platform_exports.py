@@ -268,3 +268,16 @@ def test_export_versions_title_lines_and_tab_separated_files(tmp_path):
     result = compute_facts(tmp_path, "2025", tmp_path / "cache")
     _check_sales(_values(result), truth)
     assert _values(result)[("buyers", "scope=京东、淘宝")] == len(truth.buyers)
+
+
+def test_masked_buyer_names_are_no_accounts(tmp_path):
+    rng, truth = random.Random(6), Truth()
+    write_taobao(tmp_path, rng, truth, count=30, masked=True)
+    write_jd(tmp_path, rng, truth, count=30)
+    values = _values(compute_facts(tmp_path, "2025", tmp_path / "cache"))
+    _check_sales(values, truth)
+    assert values[("buyers", "scope=京东")] == len(truth.buyers)
+    (tmp_path / "orders.csv").write_text("订单号,用户ID,下单时间,实付金额\nA1,138****5443,2025-03-01,1\n",
+                                         encoding="utf-8")
+    result = run_cli("metrics", "--period", "2025", "--data", str(tmp_path), "--dir", str(tmp_path))
+    assert result.returncode == 2 and "masked values" in result.stderr and "138****5443" in result.stderr

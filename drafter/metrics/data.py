@@ -321,6 +321,11 @@ def _validate(engine, source: Source, mapping: dict[str, str], relation: str) ->
                                  "empty values", "Every order needs an order id and a user id."))
         checks.append(_Check(mapping["order_time"], "order_time IS NULL", "order_time", "empty values",
                              "Every order needs the time it was placed. " + fix_dates))
+        if source.accounts:
+            # 138****5443 or 张** is one of many people: counting those as buyers would be confidently wrong.
+            checks.append(_Check(mapping["user_id"], "user_id LIKE '%**%'", "user_id", "masked values",
+                                 "Masked phones or names are not buyer accounts: map a buyer account or member id "
+                                 "column as user_id under [columns.orders]."))
     for canonical in ("amount", "visitors", "spend", "value"):
         if canonical in mapping:
             checks.append(_Check(mapping[canonical], f"{canonical} IS NULL OR {engine.is_nan(canonical)}",

@@ -287,7 +287,9 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
     orders["refund_amount"] = orders["refund"].where(~closed, orders["amount"]).clip(upper=orders["amount"]).round(2)
     orders["amount"] = orders["amount"].round(2)
     orders["status"] = orders["refund_amount"].gt(0).map({True: "refunded", False: "paid"})
-    orders["user_id"] = orders["user_id"].where(orders["user_id"] != "", None)
+    # A masked 买家会员名 (t**8) is many people, not an account: such orders count as having none.
+    named = (orders["user_id"] != "") & ~orders["user_id"].str.contains("**", regex=False)
+    orders["user_id"] = orders["user_id"].where(named, None)
     _describe(report, orders, platform, used, frame.columns)
     return orders[["order_id", "user_id", "order_time", "amount", "refund_amount", "channel", "status", "row"]], report
 
