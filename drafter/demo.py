@@ -203,6 +203,11 @@ name = "{embedder}"
 # model = "deepseek-chat"
 # base_url = "https://api.deepseek.com/v1"   # the key comes from OPENAI_API_KEY
 model = ""
+
+# Platform order exports dropped into data/ count under their platform (淘宝/天猫, 京东, 抖音, 拼多多, 微信小店);
+# send a file (by name pattern) or a shop (by 店铺名称) to another channel:
+# [channels]
+# "ExportOrderList*.csv" = "天猫旗舰店"
 """
 
 

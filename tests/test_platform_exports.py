@@ -15,6 +15,7 @@ from platform_exports import (
     write_all,
     write_douyin,
     write_jd,
+    write_pinduoduo,
     write_qianniu,
     write_taobao,
 )
@@ -198,11 +199,12 @@ def test_config_maps_a_file_or_a_shop_to_a_channel(tmp_path):
     data.mkdir()
     write_taobao(data, rng, truth, count=20, shop="云杉小铺")
     jd = write_jd(data, rng, truth, count=20)
-    (tmp_path / "drafter.toml").write_text(f'[channels]\n"云杉小铺" = "淘宝C店"\n"{jd.name[:4]}*.csv" = "京东自营"\n',
-                                           encoding="utf-8")
+    write_pinduoduo(data, rng, truth, count=10)
+    (tmp_path / "drafter.toml").write_text(f'[channels]\n"云杉小铺" = "淘宝C店"\n"{jd.name[:4]}*.csv" = "京东自营"\n'
+                                           f'"拼多多" = "PDD"\n', encoding="utf-8")
     result = run_cli("metrics", "--period", "2025", "--data", str(data), "--format", "csv", "--dir", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "channel=淘宝C店" in result.stdout and "channel=京东自营" in result.stdout
+    assert "channel=淘宝C店" in result.stdout and "channel=京东自营" in result.stdout and "channel=PDD" in result.stdout
     assert "channel=淘宝," not in result.stdout and "channel=京东," not in result.stdout
 
 
@@ -248,7 +250,7 @@ def test_export_versions_title_lines_and_tab_separated_files(tmp_path):
     import io
 
     import openpyxl
-    from platform_exports import write_pinduoduo, write_weixin
+    from platform_exports import write_weixin
 
     rng, truth = random.Random(4), Truth()
     jd = write_jd(tmp_path, rng, truth, count=20)

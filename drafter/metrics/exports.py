@@ -204,19 +204,18 @@ def _raise_rows(name: str, header: str, problem: str, rows, cells, fix: str) -> 
 
 
 def channel_for(platform: Platform, file_name: str, shops, mapping: dict[str, str]):
-    """Each row's channel: [channels] in drafter.toml by file name or shop name, else the platform's own."""
+    """Each row's channel: [channels] in drafter.toml by file name, shop name or the platform's own channel name
+    (淘宝 = "天猫"), else the platform's channel."""
     for pattern, channel in mapping.items():
         if fnmatch.fnmatch(file_name, pattern):
             return shops.map(lambda _s, named=channel: named)
-    by_shop = {k: v for k, v in mapping.items() if not any(ch in k for ch in "*?[")}
+    names = {k: v for k, v in mapping.items() if not any(ch in k for ch in "*?[")}
 
     def pick(shop: str) -> str:
-        if shop in by_shop:
-            return by_shop[shop]
-        for pattern, channel in platform.shop_channels:
-            if shop and re.search(pattern, shop):
-                return channel
-        return platform.channel
+        if shop in names:
+            return names[shop]
+        own = next((c for pattern, c in platform.shop_channels if shop and re.search(pattern, shop)), platform.channel)
+        return names.get(own, own)
 
     return shops.map(pick)
 
