@@ -263,6 +263,7 @@ def test_export_versions_title_lines_and_tab_separated_files(tmp_path):
     out = io.StringIO()
     csv.writer(out, delimiter="\t").writerows(rows)
     taobao.write_bytes(out.getvalue().encode("gbk"))
+    taobao.rename(tmp_path / "订单.csv")  # renamed by hand: still read as the 淘宝 export it is
     weixin = write_weixin(tmp_path, rng, truth, count=20, sheets=("快递订单", "同城配送订单"))
     book = openpyxl.load_workbook(weixin)
     book.create_sheet("说明").append(["本表由系统导出"])

@@ -35,7 +35,9 @@ def scan(data_dir: Path, channels: dict[str, str] | None = None, errors: list | 
     folder = Folder()
     named: set[Path] = set()
     for table in SCHEMA:
-        paths = canonical_files(data_dir, table)
+        # An export saved as orders.csv or 订单.xlsx is still read as the export its headers say it is.
+        paths = [p for p in canonical_files(data_dir, table)
+                 if table != "orders" or p.suffix.lower() not in READABLE or not _is_export(p)]
         if paths:
             folder.tables[table] = paths if table == "orders" else paths[:1]
             named.update(paths)
@@ -66,6 +68,11 @@ def scan(data_dir: Path, channels: dict[str, str] | None = None, errors: list | 
                         + (f". Files not read: {unread}" if unread else "")
                         + ". Put the exports as downloaded into the folder; run `drafter data check` to see more")
     return folder
+
+
+def _is_export(path: Path) -> bool:
+    platform, _why = recognise(peek_headers(path)) if path.stat().st_size else (None, "")
+    return platform is not None and not platform.note
 
 
 def _read_file(path: Path, channels: dict[str, str], folder: Folder, parts: list, read: list) -> None:
