@@ -191,6 +191,7 @@ def test_a_folder_without_orders_lists_what_it_saw(tmp_path):
     result = run_cli("data", "check", "--data", str(tmp_path), "--dir", str(tmp_path))
     assert result.returncode == 2
     assert "export.csv" in result.stderr and "no platform order export" in result.stderr
+    assert "export.csv" in result.stdout and "lacks" in result.stdout  # still listed, with what it lacks
 
 
 def test_config_maps_a_file_or_a_shop_to_a_channel(tmp_path):

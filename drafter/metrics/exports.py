@@ -66,7 +66,7 @@ def _clean(text: str) -> str:
 
 
 def read_sheet(path: Path):
-    """The file's table as text cells (empty for a missing cell) and each row's label for messages, or None.
+    """The file's table as text cells (empty for a missing cell) and each row's label for messages.
 
     An Excel export may split its orders over several sheets with the same header (快递订单 …): all are read."""
     import io
@@ -76,8 +76,6 @@ def read_sheet(path: Path):
     if path.suffix.lower() != ".csv":
         return _read_book(path)
     text = decode(path)
-    if not text.strip():
-        return None, None
     header, sep = _csv_header(text)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, skiprows=header, dtype=str, keep_default_na=False,

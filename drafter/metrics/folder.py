@@ -28,7 +28,8 @@ def canonical_files(data_dir: Path, table: str) -> list[Path]:
             if (data_dir / f"{stem}{suffix}").is_file()]
 
 
-def scan(data_dir: Path, channels: dict[str, str] | None = None, errors: list | None = None) -> Folder:
+def scan(data_dir: Path, channels: dict[str, str] | None = None, errors: list | None = None,
+         need_orders: bool = True) -> Folder:
     """Sort every file of the folder: canonical tables, recognised exports (read now), and the unread.
 
     A file that cannot be read stops the scan, unless errors is a list: then its message goes there."""
@@ -61,7 +62,7 @@ def scan(data_dir: Path, channels: dict[str, str] | None = None, errors: list | 
             folder.reports.append(FileReport(path.name, reason=f"cannot be read: {exc}"))
     folder.exports = merge_exports(parts, read)
     folder.reports = read + folder.reports
-    if "orders" not in folder.tables and folder.exports is None:
+    if need_orders and "orders" not in folder.tables and folder.exports is None:
         unread = "; ".join(f"{r.file}: {r.reason}" for r in folder.reports)
         raise UserError(f"{data_dir}: no orders found: no orders table (orders.csv, orders.parquet or orders.xlsx) "
                         f"and no platform order export (淘宝/天猫, 京东, 抖店, 拼多多, 微信小店)"
@@ -126,7 +127,9 @@ def check_folder(data_dir: Path, cache_dir: Path, columns: dict | None = None,
         line = summary(reports, loaded.canonical, scope)
     except UserError as exc:
         errors.append(str(exc))
-        reports, scope, line = [], {}, ""
+        # Still list what the folder holds, so the user sees what was recognised and what not.
+        reports = scan(data_dir, channels, [], need_orders=False).reports if data_dir.is_dir() else []
+        scope, line = {}, ""
     finally:
         engine.close()
     return {"data": str(data_dir), "files": [r.as_dict() for r in reports], "buyers": scope, "errors": errors,
