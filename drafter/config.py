@@ -33,6 +33,8 @@ class Config:
     llm_api_key: str = field(default="", repr=False)
     llm_timeout: float = 60.0
     llm_max_retries: int = 3
+    llm_max_tokens: int = 0  # the output cap sent on every request; 0: a default from each section's length
+    llm_context_tokens: int = 8192  # the model's context window each prompt and its output must fit
     repair_rounds: int = 2
     concurrency: int = 4
     company: str = ""
@@ -57,6 +59,18 @@ def _read_toml(path: Path) -> dict:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"{path}: not valid TOML ({exc}); fix the file or delete it") from exc
+
+
+def _tokens(value, name: str, least: int, default_ok: bool = False) -> int:
+    """A token count of at least `least` (or 0 for "the default" where allowed), else a clear error."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < least and not (default_ok and number == 0):
+        raise UserError(f"{name} = {value!r}: give a whole number of tokens, at least {least}"
+                        + (" (or 0 for the default)" if default_ok else ""))
+    return number
 
 
 def load_config(root: Path | str | None = None, env: dict[str, str] | None = None) -> Config:
@@ -93,6 +107,10 @@ def load_config(root: Path | str | None = None, env: dict[str, str] | None = Non
         llm_api_key=env.get("OPENAI_API_KEY", ""),
         llm_timeout=float(env.get("DRAFTER_TIMEOUT") or llm.get("timeout", 60)),
         llm_max_retries=int(env.get("DRAFTER_MAX_RETRIES") or llm.get("max_retries", 3)),
+        llm_max_tokens=_tokens(env.get("DRAFTER_MAX_TOKENS") or llm.get("max_tokens", 0), "[llm] max_tokens", 64,
+                               default_ok=True),
+        llm_context_tokens=_tokens(env.get("DRAFTER_CONTEXT_TOKENS") or llm.get("context_tokens", 8192),
+                                     "[llm] context_tokens", 1024),
         repair_rounds=int(write.get("repair_rounds", 2)),
         concurrency=int(write.get("concurrency", 4)),
         company=raw.get("company", ""),

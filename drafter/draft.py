@@ -116,15 +116,31 @@ def _make_writer(config: Config, kind: str, use_cache: bool):
         return verify_markdown(text, facts, sources, period=period, aliases=config.aliases, plan=plan)
 
     cache = config.cache_dir if use_cache else None
-    return LLMWriter(model, kind, verify, rounds=config.repair_rounds, cache_dir=cache), model
+    return LLMWriter(model, kind, verify, rounds=config.repair_rounds, cache_dir=cache,
+                     max_tokens=config.llm_max_tokens, context_tokens=config.llm_context_tokens), model
+
+
+# How a failed section's attempts ended, in the words of the marker left in the report.
+FAILURE_WORDS = {"cut off": "回复被截断", "looped": "回复反复重复同一内容", "timed out": "请求超时",
+                 "refused": "模型或服务拒绝了请求", "malformed": "回复无法使用"}
+
+
+def failure_marker(attempts: list[dict]) -> str:
+    """A one-line comment the verifier and the exports skip, saying in Chinese why the model's text is missing."""
+    outcome = attempts[-1]["outcome"] if attempts else "refused"
+    why = FAILURE_WORDS.get(outcome, "回复无法使用")
+    return (f"<!-- drafter: 本节由模型撰写失败（{why}，共{len(attempts)}次尝试），"
+            f"暂用离线模板稿，详见 run.json；可用 drafter regen 重新生成 -->")
 
 
 def _draft_sections(writer, contexts, kind: str, fallback: str, concurrency: int, say: Progress) -> list[Section]:
-    """Write sections concurrently; a section the model fails on falls back or is marked, others are kept."""
+    """Write sections concurrently; a section the model fails on keeps the offline draft, marked failed unless
+    --fallback offline asked for it; the other sections are kept."""
     from concurrent.futures import ThreadPoolExecutor
 
     from drafter.backends.llm import EndpointError, ModelError
     from drafter.write import OfflineWriter
+    from drafter.write.llm import SectionFailed
 
     offline = OfflineWriter(kind)
     done: list[str] = []
@@ -132,15 +148,19 @@ def _draft_sections(writer, contexts, kind: str, fallback: str, concurrency: int
     def one(context) -> Section:
         try:
             section = writer.write(context)
-        except (ModelError, EndpointError) as exc:
-            if fallback != "offline":
-                if isinstance(exc, EndpointError):
-                    raise
-                section = Section(id=context.spec.id, title=context.spec.title, writer="failed", flagged=1,
-                                  text=f"（本节生成失败：{exc}。请稍后运行 `drafter regen` 重新生成本节。）\n")
-            else:
-                section = offline.write(context)
+        except (ModelError, SectionFailed, EndpointError) as exc:
+            if isinstance(exc, EndpointError) and fallback != "offline":
+                raise
+            attempts = getattr(exc, "attempts", [])
+            section = offline.write(context)
+            section.attempts, section.failure = attempts, getattr(exc, "reason", str(exc))
+            section.tokens_in = sum(a.get("tokens_in", 0) for a in attempts)
+            section.tokens_out = sum(a.get("tokens_out", 0) for a in attempts)
+            if fallback == "offline":
                 section.writer = "offline (fallback)"
+            else:
+                section.writer = "failed"
+                section.text = failure_marker(attempts) + "\n\n" + section.text
         done.append(context.spec.id)
         say(f"writing sections ({len(done)}/{len(contexts)})")
         return section
@@ -213,8 +233,7 @@ def _compose(config: Config, outline: Outline, metrics, folder: Path, writer, mo
     say("verifying")
     mark = time.perf_counter()
     draft = Draft(kind=kind, period=report_period.label, title=title, sections=sections, facts=metrics.facts)
-    preface = (f"> 本稿由 drafter 依据经营数据与往期报告自动起草（{writer_chinese(sections)}），"
-               f"文中每个数字均已与事实表核对，核对结果见 verification.json 与 review.html，请审阅后定稿。")
+    preface = preface_line(sections, exports)
     markdown = render_markdown(draft, preface)
     all_sources = [c for s in sections for c in s.sources]
     findings = verify_markdown(markdown, metrics.facts, all_sources, period=period.label, aliases=config.aliases,
@@ -236,12 +255,24 @@ def _compose(config: Config, outline: Outline, metrics, folder: Path, writer, mo
                        metrics.data_summary)
 
 
-def writer_chinese(sections: list[Section]) -> str:
-    """The preface's note on how the draft was written."""
+def _short(title: str) -> str:
+    return "“" + title.split("、", 1)[-1] + "”"
+
+
+def preface_line(sections: list[Section], exports: bool) -> str:
+    """The report's header: how each section was written, truthfully, and where the check's results are."""
     models = sorted({s.writer.split(":", 1)[1] for s in sections if s.writer.startswith("llm:")})
-    offline = any(s.writer.startswith("offline") for s in sections)
-    parts = ([f"由模型 {'、'.join(models)} 撰写"] if models else []) + (["离线模板撰写"] if offline else [])
-    return "，".join(parts) or "撰写失败的章节已标注"
+    groups = [
+        ([s for s in sections if s.writer.startswith("llm:")], f"由模型 {'、'.join(models)} 撰写"),
+        ([s for s in sections if s.writer == "offline"], "由内置离线模板撰写"),
+        ([s for s in sections if s.writer == "offline (fallback)"], "因模型未能完成，改由离线模板撰写"),
+        ([s for s in sections if s.writer == "failed"], "模型撰写失败，暂用离线模板稿，待重新生成"),
+    ]
+    parts = [("各节" if len(group) == len(sections) else "、".join(_short(s.title) for s in group)) + words
+             for group, words in groups if group]
+    where = "verification.json 与 review.html" if exports else "verification.json"
+    return (f"> 本稿由 drafter 依据经营数据与往期报告自动起草（{'；'.join(parts)}），文中数字均已与事实表核对，"
+            f"核对结果见 {where}，请审阅后定稿。")
 
 
 def writer_label(sections: list[Section]) -> str:
@@ -250,28 +281,41 @@ def writer_label(sections: list[Section]) -> str:
     return "、".join(names)
 
 
+def cost_estimate(config: Config, tokens_in: int, tokens_out: int) -> float | None:
+    """What the tokens cost at [llm.prices], or None when no prices are set."""
+    if not config.prices:
+        return None
+    return round(tokens_in / 1000 * config.prices.get("input_per_1k", 0)
+                 + tokens_out / 1000 * config.prices.get("output_per_1k", 0), 6)
+
+
+def section_record(section: Section) -> dict:
+    """A section's entry in run.json: how it was written, every attempt, and its prompt's size."""
+    return {"id": section.id, "writer": section.writer, "seconds": round(section.seconds, 3),
+            "tokens_in": section.tokens_in, "tokens_out": section.tokens_out, "repair_rounds": section.repair_rounds,
+            "flagged": section.flagged, "cached": section.cached, "facts": len(section.fact_ids),
+            "sources": len(section.sources), "prompt_tokens": section.prompt_tokens, "max_tokens": section.max_tokens,
+            "failure": section.failure, "attempts": section.attempts}
+
+
 def run_record(config: Config, kind: str, period: str, model, sections: list[Section], timings: dict,
                seconds: float, counts: dict, metrics) -> dict:
-    """run.json: what wrote the draft, with what, how long and at what cost; never the key."""
+    """run.json: what wrote the draft, with what, how long and at what cost (failed attempts too); never the key."""
     from drafter.backends.llm import endpoint_host
 
     tokens_in = sum(s.tokens_in for s in sections)
     tokens_out = sum(s.tokens_out for s in sections)
-    cost = None
-    if config.prices:
-        cost = round(tokens_in / 1000 * config.prices.get("input_per_1k", 0)
-                     + tokens_out / 1000 * config.prices.get("output_per_1k", 0), 6)
     return {
         "drafter": __version__, "kind": kind, "period": period, "writer": writer_label(sections),
         "model": model.name if model else None,
         "endpoint_host": endpoint_host(config.llm_base_url) if model else None,
+        "context_tokens": config.llm_context_tokens if model else None,
         "embedder": config.embedder, "prompts": prompt_hashes(kind),
         "data_files": {k: str(v) for k, v in metrics.files.items()}, "data": metrics.data_summary,
         "notes": metrics.notes,
         "skipped_metrics": metrics.skipped, "timings": {k: round(v, 3) for k, v in timings.items()},
         "seconds": round(seconds, 3), "counts": counts,
-        "tokens": {"in": tokens_in, "out": tokens_out}, "cost_estimate": cost,
-        "sections": [{"id": s.id, "writer": s.writer, "seconds": round(s.seconds, 3), "tokens_in": s.tokens_in,
-                      "tokens_out": s.tokens_out, "repair_rounds": s.repair_rounds, "flagged": s.flagged,
-                      "cached": s.cached, "facts": len(s.fact_ids), "sources": len(s.sources)} for s in sections],
+        "tokens": {"in": tokens_in, "out": tokens_out}, "cost_estimate": cost_estimate(config, tokens_in, tokens_out),
+        "failed_sections": [{"id": s.id, "reason": s.failure} for s in sections if s.writer == "failed"],
+        "sections": [section_record(s) for s in sections],
     }

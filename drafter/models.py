@@ -94,6 +94,11 @@ class Section(BaseModel):
     seconds: float = 0.0
     flagged: int = 0
     cached: bool = False
+    # every model request the section took, failed ones included: kind, outcome, reason, tokens, seconds, prompt size
+    attempts: list[dict] = Field(default_factory=list)
+    failure: str = ""  # why the model could not write it (the text kept is the offline draft or the earlier one)
+    prompt_tokens: int = 0
+    max_tokens: int = 0
 
     @property
     def hash(self) -> str:

@@ -16,6 +16,7 @@ from drafter.models import Finding
 # The corpus kind a finished report is filed under, so next period's outline queries find it.
 CORPUS_KINDS = {"annual-summary": "summary", "quarterly-review": "review", "annual-plan": "plan"}
 PREFACE = re.compile(r"^>\s*本稿由 drafter")
+DRAFTER_COMMENT = re.compile(r"^<!-- drafter:.*-->\s*$")  # section markers and failure notes
 MARKER_LINE = "<!-- drafter:section id={id} hash={hash} -->"
 
 
@@ -117,18 +118,21 @@ class RegenResult:
     findings: list[Finding]
     counts: dict
     section_findings: list[Finding] = field(default_factory=list)
+    failure: str = ""  # why the model failed (the section then kept its text, unless the offline writer stood in)
 
 
 def regen_section(config: Config, folder: Path, section_id: str, note: str = "", force: bool = False,
-                  progress=None) -> RegenResult:
-    """Re-draft one section; every other byte of report.md stays as the human left it."""
+                  progress=None, fallback: str = "") -> RegenResult:
+    """Re-draft one section; every other section of report.md stays as the human left it. When the model fails,
+    the section keeps its text (or, with fallback "offline", gets the offline writer's)."""
     folder = Path(folder)
     report = draft_paths(folder)
     with FolderLock(folder):
-        return _regen_locked(config, folder, report, section_id, note, force, progress or (lambda _m: None))
+        return _regen_locked(config, folder, report, section_id, note, force, progress or (lambda _m: None),
+                             fallback)
 
 
-def _regen_locked(config, folder, report, section_id, note, force, say) -> RegenResult:
+def _regen_locked(config, folder, report, section_id, note, force, say, fallback) -> RegenResult:
     from drafter.draft import _draft_sections, _make_writer, retrieve_sources
     from drafter.metrics.periods import parse_period
     from drafter.models import Fact
@@ -163,16 +167,20 @@ def _regen_locked(config, folder, report, section_id, note, force, say) -> Regen
     # a cached answer would just give back the text the user asked to redo
     writer, _model = _make_writer(config, kind, use_cache=False)
     say(f"writing section {section_id}")
-    section = _draft_sections(writer, [context], kind, "", 1, say)[0]
-    if run.get("script") == "traditional":
+    section = _draft_sections(writer, [context], kind, fallback, 1, say)[0]
+    traditional = run.get("script") == "traditional"
+    if traditional:
         section = section.model_copy(update={"text": to_traditional(section.text)})
-    _splice(report, markdown, target, section)
-    _update_records(folder, run, section, note, force and target.edited)
+    if section.writer != "failed":  # a failed regen keeps the section's text as it was
+        _splice(report, markdown, target, section)
+    _update_records(config, folder, run, section, note, force and target.edited and section.writer != "failed")
+    _refresh_preface(folder, report, traditional)
     say("verifying")
     findings, counts = verify_folder(config, folder)
     after = next(s for s in parse_sections(report.read_text(encoding="utf-8")) if s.id == section_id)
     inside = [f for f in findings if after.start_line < f.line <= after.end_line]
-    return RegenResult(section_id, section.writer, force and target.edited, findings, counts, inside)
+    return RegenResult(section_id, section.writer, force and target.edited and section.writer != "failed", findings,
+                       counts, inside, section.failure)
 
 
 def _splice(report: Path, markdown: str, target, section) -> None:
@@ -188,31 +196,57 @@ def _splice(report: Path, markdown: str, target, section) -> None:
     atomic_write_text(report, "\n".join(new_lines))
 
 
-def _update_records(folder: Path, run: dict, section, note: str, discarded_edits: bool) -> None:
-    sections = _load(folder / "sections.json", [])
-    entry = section.model_dump(exclude={"sources"})
-    sections = [entry if s.get("id") == section.id else s for s in sections]
-    if not any(s.get("id") == section.id for s in sections):
-        sections.append(entry)
-    atomic_write_text(folder / "sections.json", _dump(sections))
-    sources = _load(folder / "sources.json", {})
-    sources[section.id] = [c.model_dump() for c in section.sources]
-    atomic_write_text(folder / "sources.json", _dump(sources))
+def _update_records(config: Config, folder: Path, run: dict, section, note: str, discarded_edits: bool) -> None:
+    """sections.json and sources.json take the new section (unless it failed); run.json records the attempt and
+    adds its tokens to the run's total and cost."""
+    from drafter.draft import cost_estimate, section_record
+
+    if section.writer != "failed":
+        sections = _load(folder / "sections.json", [])
+        entry = section.model_dump(exclude={"sources"})
+        sections = [entry if s.get("id") == section.id else s for s in sections]
+        if not any(s.get("id") == section.id for s in sections):
+            sections.append(entry)
+        atomic_write_text(folder / "sections.json", _dump(sections))
+        sources = _load(folder / "sources.json", {})
+        sources[section.id] = [c.model_dump() for c in section.sources]
+        atomic_write_text(folder / "sources.json", _dump(sources))
+    tokens = run.setdefault("tokens", {"in": 0, "out": 0})
+    tokens["in"], tokens["out"] = tokens.get("in", 0) + section.tokens_in, tokens.get("out", 0) + section.tokens_out
+    run["cost_estimate"] = cost_estimate(config, tokens["in"], tokens["out"])
+    record = section_record(section)
     run.setdefault("regenerated", []).append({
-        "section": section.id, "writer": section.writer, "note": note, "discarded_edits": discarded_edits,
+        **{k: record[k] for k in ("writer", "tokens_in", "tokens_out", "seconds", "prompt_tokens", "max_tokens",
+                                  "failure", "attempts")},
+        "section": section.id, "note": note, "discarded_edits": discarded_edits,
+        "kept_text": section.writer == "failed",
         "at": datetime.now().isoformat(timespec="seconds"), "tokens": {"in": section.tokens_in,
                                                                        "out": section.tokens_out}})
     atomic_write_text(folder / "run.json", _dump(run))
 
 
+def _refresh_preface(folder: Path, report: Path, traditional: bool) -> None:
+    """The header says how each section was written; after a regen it says so again (only that line changes)."""
+    from drafter.draft import preface_line
+    from drafter.models import Section
+    from drafter.render.exports import exports_wanted, to_traditional
+
+    lines = report.read_text(encoding="utf-8").split("\n")
+    at = next((i for i, line in enumerate(lines) if PREFACE.match(line)), None)
+    sections = [Section(**entry) for entry in _load(folder / "sections.json", [])]
+    if at is None or not sections:
+        return
+    line = preface_line(sections, exports_wanted(folder))
+    lines[at] = to_traditional(line) if traditional else line
+    atomic_write_text(report, "\n".join(lines))
+
+
 def final_text(markdown: str) -> str:
     """report.md without drafter's marker comments and preface: the text that goes into the corpus."""
-    from drafter.render import MARKER
-
     out: list[str] = []
     in_preface = False
     for line in markdown.split("\n"):
-        if MARKER.match(line):
+        if DRAFTER_COMMENT.match(line):
             continue
         if PREFACE.match(line) or (in_preface and line.startswith(">")):
             in_preface = True

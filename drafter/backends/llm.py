@@ -1,7 +1,8 @@
-"""Chat models behind one small interface: any OpenAI-compatible endpoint via langchain, or a fake for tests."""
+"""Chat models behind one small interface: any OpenAI-compatible endpoint, or a scripted fake for tests."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from threading import Lock
@@ -19,10 +20,18 @@ class ChatReply:
     tokens_out: int = 0
     # "stop", or "length" when the reply hit the token limit and was cut off; "" when the endpoint did not say.
     finish_reason: str = ""
+    # what a reasoning model thought, when the endpoint sends it apart from the content (reasoning_content)
+    reasoning: str = ""
+    seconds: float = 0.0
 
 
 class ModelError(Exception):
     """The model failed on one request (after its retries); other sections may still succeed."""
+
+    def __init__(self, message: str, outcome: str = "refused", seconds: float = 0.0) -> None:
+        super().__init__(message)
+        self.outcome = outcome  # one of the attempt outcomes run.json records: "timed out", "refused", "malformed"
+        self.seconds = seconds
 
 
 class EndpointError(UserError):
@@ -35,73 +44,97 @@ def endpoint_host(base_url: str) -> str:
 
 
 class OpenAIChatModel:
-    """langchain-openai's ChatOpenAI against any OpenAI-compatible base_url; the client retries with backoff."""
+    """The openai client against any OpenAI-compatible base_url; it retries 429/5xx/timeouts with backoff."""
 
     def __init__(self, model: str, base_url: str, api_key: str, timeout: float, max_retries: int) -> None:
-        from langchain_openai import ChatOpenAI
+        import openai
 
         self.name = model
         self.host = endpoint_host(base_url)
         self.retries = max_retries
-        self._chat = ChatOpenAI(
-            model=model, base_url=base_url or None, api_key=api_key or "not-needed", timeout=timeout,
-            max_retries=max_retries, temperature=0.3,
-        )
+        self._client = openai.OpenAI(base_url=base_url or None, api_key=api_key or "not-needed", timeout=timeout,
+                                     max_retries=max_retries)
 
-    def complete(self, system: str, user: str) -> ChatReply:
-        """One chat completion; 429/5xx/timeouts are retried by the client before giving up."""
+    def complete(self, system: str, user: str, max_tokens: int | None = None) -> ChatReply:
+        """One chat completion capped at max_tokens (the classic field every local server and API reads)."""
         import openai
-        from langchain_core.messages import HumanMessage, SystemMessage
 
+        started = time.perf_counter()
+        options = {"max_tokens": max_tokens} if max_tokens else {}
         try:
-            message = self._chat.invoke([SystemMessage(content=system), HumanMessage(content=user)])
+            response = self._client.chat.completions.create(
+                model=self.name, temperature=0.3, **options,
+                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}])
         except openai.AuthenticationError as exc:
             raise EndpointError(f"the endpoint {self.host} rejected the API key (401); check OPENAI_API_KEY") from exc
         except openai.NotFoundError as exc:
             raise EndpointError(f"the endpoint {self.host} does not know model {self.name!r} (404); "
                                 f"check DRAFTER_MODEL or [llm] model") from exc
         except openai.APITimeoutError as exc:
-            raise ModelError(f"{self.host} timed out after its retries") from exc
+            raise ModelError(f"{self.host} timed out after its retries; raise [llm] timeout, or lower "
+                             f"[llm] max_tokens for a slow local model", "timed out", self._since(started)) from exc
         except openai.APIConnectionError as exc:
             raise EndpointError(f"cannot reach the endpoint {self.host}; check OPENAI_BASE_URL and the network, "
                                 f"or pass --fallback offline") from exc
         except openai.RateLimitError as exc:
             raise ModelError(f"{self.host} kept answering HTTP 429 (rate limit) after {self.retries} retries; wait "
                              f"and rerun (finished sections are cached), set [llm] max_retries higher or "
-                             f"[write] concurrency lower, or pass --fallback offline") from exc
+                             f"[write] concurrency lower, or pass --fallback offline",
+                             "refused", self._since(started)) from exc
         except openai.APIStatusError as exc:
-            raise ModelError(f"{self.host} answered HTTP {exc.status_code} after its retries") from exc
+            raise ModelError(f"{self.host} answered HTTP {exc.status_code} after its retries", "refused",
+                             self._since(started)) from exc
         except (openai.APIError, ValueError, KeyError, TypeError) as exc:
-            raise ModelError(f"{self.host} sent a reply that could not be read ({type(exc).__name__})") from exc
-        usage = getattr(message, "usage_metadata", None) or {}
-        content = message.content if isinstance(message.content, str) else str(message.content)
-        finish = str((getattr(message, "response_metadata", None) or {}).get("finish_reason") or "")
-        return ChatReply(content, int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0)), finish)
+            raise ModelError(f"{self.host} sent a reply that could not be read ({type(exc).__name__})", "malformed",
+                             self._since(started)) from exc
+        return self._reply(response, started)
+
+    def _reply(self, response, started: float) -> ChatReply:
+        try:
+            choice = response.choices[0]
+            message = choice.message
+        except (AttributeError, IndexError, TypeError) as exc:
+            raise ModelError(f"{self.host} sent a reply without a message", "malformed", self._since(started)) from exc
+        # vLLM, DeepSeek and Ollama put a reasoning model's thoughts in reasoning_content (or reasoning)
+        extra = getattr(message, "model_extra", None) or {}
+        reasoning = extra.get("reasoning_content") or extra.get("reasoning") or ""
+        usage = response.usage
+        return ChatReply(message.content or "", int(getattr(usage, "prompt_tokens", 0) or 0),
+                         int(getattr(usage, "completion_tokens", 0) or 0), str(choice.finish_reason or ""),
+                         str(reasoning), self._since(started))
+
+    @staticmethod
+    def _since(started: float) -> float:
+        return time.perf_counter() - started
 
 
 @dataclass
 class FakeChatModel:
-    """A scripted chat model for tests: queued replies (text or exceptions), every prompt recorded."""
+    """A scripted chat model for tests: queued replies (text, ChatReply or exceptions), every prompt recorded."""
 
     replies: list = field(default_factory=list)
     name: str = "fake"
     host: str = "fake.local"
     prompts: list[tuple[str, str]] = field(default_factory=list)
+    max_tokens: list[int | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._lock = Lock()
 
-    def complete(self, system: str, user: str) -> ChatReply:
+    def complete(self, system: str, user: str, max_tokens: int | None = None) -> ChatReply:
         """Pop the next scripted reply (a callable gets the prompt)."""
         with self._lock:
             self.prompts.append((system, user))
+            self.max_tokens.append(max_tokens)
             if not self.replies:
                 raise ModelError("the fake model has no reply queued")
             reply = self.replies.pop(0)
         if isinstance(reply, Exception):
             raise reply
-        text = reply(system, user) if callable(reply) else reply
-        return ChatReply(text, len(system + user) // 2, len(text) // 2)
+        reply = reply(system, user) if callable(reply) else reply
+        if isinstance(reply, ChatReply):
+            return reply
+        return ChatReply(reply, len(system + user) // 2, len(reply) // 2, "stop")
 
 
 ChatFactory = Callable[[object], object]

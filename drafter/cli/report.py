@@ -10,6 +10,12 @@ from drafter.cli.app import DirOption, app, console, load
 from drafter.errors import UserError
 
 
+def check_fallback(fallback: str) -> None:
+    """--fallback takes one value."""
+    if fallback not in ("", "offline"):
+        raise UserError(f"--fallback {fallback!r}: the only fallback is 'offline'")
+
+
 @app.command()
 def write(
     period: str = typer.Option(..., "--period", "-p", help="2025, 2025Q3, 2025H1 or 2025-07."),
@@ -26,8 +32,7 @@ def write(
     from drafter.render.exports import check_script
     from drafter.workspace import run_write
 
-    if fallback not in ("", "offline"):
-        raise UserError(f"--fallback {fallback!r}: the only fallback is 'offline'")
+    check_fallback(fallback)
     counts = run_write(load(folder), period, kind, out, force, console(), fallback=fallback,
                        use_cache=not no_cache, script=check_script(script), exports=not no_exports)
     if counts.get("mismatch") or counts.get("claim_error") or counts.get("failed_sections"):
@@ -55,13 +60,15 @@ def regen(
     section: str = typer.Option(..., "--section", "-s", help="The section id (see its marker in report.md)."),
     note: str = typer.Option("", "--note", help="An instruction for the writer, e.g. \"多写抖音的退款问题\"."),
     force: bool = typer.Option(False, "--force", help="Regenerate even though the section has hand edits."),
+    fallback: str = typer.Option("", "--fallback", help="'offline': use the offline writer if the model fails."),
     folder: Path = DirOption,
 ) -> None:
     """Re-draft one section; every other section stays exactly as you left it."""
     from drafter.workspace import run_regen
 
-    counts = run_regen(load(folder), draft, section, note, force, console())
-    if counts.get("mismatch") or counts.get("claim_error"):
+    check_fallback(fallback)
+    counts = run_regen(load(folder), draft, section, note, force, console(), fallback=fallback)
+    if counts.get("mismatch") or counts.get("claim_error") or counts.get("failed_sections"):
         raise typer.Exit(1)
 
 

@@ -1,9 +1,8 @@
-"""The model writer: prompts from templates, a verify-and-repair loop, inline flags, and a result cache."""
+"""The model writer: prompts fitted to the context, a verify-and-repair loop, inline flags, and a result cache."""
 
 from __future__ import annotations
 
 import json
-import re
 import time
 from pathlib import Path
 
@@ -12,7 +11,17 @@ from drafter.files import atomic_write_text
 from drafter.models import Fact, Finding, Section, text_hash
 from drafter.outline import SectionSpec
 from drafter.resources import prompts_dir
+from drafter.write.budget import (
+    DEFAULT_CONTEXT,
+    Fitted,
+    count_tokens,
+    default_max_tokens,
+    fit_prompt,
+    rank_facts,
+    table_order,
+)
 from drafter.write.offline import FactBook, SectionContext
+from drafter.write.reply import clean_reply, is_truncated, judge
 
 MEASURE_NAMES = {
     "value": "数值", "yoy": "同比变化", "yoy_pp": "同比变化（百分点）", "pop": "环比变化",
@@ -20,52 +29,31 @@ MEASURE_NAMES = {
     "contribution": "对总增量的贡献", "driver": "对变化的贡献", "target": "目标值", "target_yoy": "目标增速",
     "target_share": "目标占比", "gap": "与目标的差距", "gap_yoy": "增速与目标的差距", "gap_share": "占比与目标的差距",
 }
-BAD_VERDICTS = {"mismatch", "unsupported", "claim_error"}
-FLAG = "【待核】"
-_FENCE = re.compile(r"```[a-zA-Z]*[ \t]*\n(.*?)\n?```", re.S)
-_CHATTER_HEAD = re.compile(r"^(好的|以下是|下面是|当然|根据您|根据你|没问题|明白"
-                           r"|sure|here is|here's|certainly|of course)", re.I)
-_CHATTER_TAIL = re.compile(r"^(希望|如需|如果需要|如有需要|以上内容|以上就是|以上是|需要我|是否需要|如您|如你"
-                           r"|(-{3,}|\*{3,}|_{3,})$|let me know|i hope|feel free|hope this)", re.I)
-# A line that ends a sentence; a prose line ending otherwise was cut off (list items, tables and headings may not).
-_SENTENCE_ENDS = tuple("。！？!?；;…）)」』”\"'.：:")
-_NOT_PROSE = re.compile(r"^([-*+]\s|\d{1,2}[.、)]|[(（][一二三四五六七八九十\d]{1,3}[)）]|#|\||>)")
-TRUNCATED_RETRY = ("\n\n上一次的回复不完整（在句子中间被截断）。"
-                   "请重新完整地撰写本节正文，适当压缩篇幅，确保以完整的句子结束。")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_LATIN = re.compile(r"[A-Za-z]")
+DIMENSION_NAMES = {"channel": "渠道", "category": "品类", "buyer": "买家", "month": "月份", "region": "地区"}
+CONFIDENT = {"mismatch", "claim_error"}
+FLAG = "【待核】"  # a figure the verifier is sure is wrong
+UNREAD_FLAG = "【待核实】"  # a figure the verifier could not read at all
+__all__ = ["LLMWriter", "SectionFailed", "clean_reply", "flag_inline", "is_truncated", "section_facts"]
 
 
-def clean_reply(text: str, title: str) -> str:
-    """Strip code fences, a repeated heading and chatter around the section body."""
-    fenced = _FENCE.search(text)
-    if fenced:
-        text = fenced.group(1)
-    lines = text.strip().split("\n")
-    bare_title = title.lstrip("#").strip()
-    while lines and (not lines[0].strip() or _CHATTER_HEAD.match(lines[0].strip())
-                     or (lines[0].startswith("#") and bare_title[2:] in lines[0])):
-        lines.pop(0)
-    while lines and (not lines[-1].strip() or _CHATTER_TAIL.match(lines[-1].strip())):
-        lines.pop()
-    return "\n".join(lines).strip() + "\n"
+class SectionFailed(Exception):
+    """Every attempt at a section failed; carries the attempts so run.json accounts for them."""
+
+    def __init__(self, section: str, reason: str, attempts: list[dict]) -> None:
+        super().__init__(f"section {section}: {reason} ({len(attempts)} tries)")
+        self.reason = reason
+        self.attempts = attempts
 
 
-def is_chinese(text: str) -> bool:
-    """A section must be Chinese prose, not an English reply."""
-    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
-    return cjk >= 20 and cjk >= latin
+def dimension_name(dimension: str) -> str:
+    """channel=抖音 → 渠道：抖音, for the prompt's table."""
+    if "=" not in dimension:
+        return dimension or "全部"
+    kind, value = dimension.split("=", 1)
+    return f"{DIMENSION_NAMES.get(kind, kind)}：{value}"
 
 
-def is_truncated(text: str, finish_reason: str = "") -> bool:
-    """A reply cut off at the token limit (finish_reason "length"), or whose last prose line stops mid-sentence."""
-    if finish_reason == "length":
-        return True
-    last = next((line.strip() for line in reversed(text.split("\n")) if line.strip()), "")
-    return bool(last) and not _NOT_PROSE.match(last) and not last.endswith(_SENTENCE_ENDS)
-
-
-def flag_inline(text: str, findings: list[Finding]) -> str:
+def flag_inline(text: str, findings: list[Finding], flag: str = FLAG) -> str:
     """Mark each figure that still fails right after it, so no wrong figure is kept silently."""
     lines = text.split("\n")
     for finding in sorted(findings, key=lambda f: (f.line, f.col), reverse=True):
@@ -78,13 +66,19 @@ def flag_inline(text: str, findings: list[Finding]) -> str:
         if end < 0:
             found = line.find(finding.text)
             end = found + len(finding.text) if found >= 0 else len(line)
-        if line[end:end + len(FLAG)] != FLAG:
-            lines[index] = line[:end] + FLAG + line[end:]
+        if not line[end:].startswith((FLAG, UNREAD_FLAG)):
+            lines[index] = line[:end] + flag + line[end:]
     return "\n".join(lines)
 
 
-def section_facts(book: FactBook, spec: SectionSpec) -> tuple[list[Fact], list[Fact]]:
-    """The facts a section's prompt shows: its metrics for this period and last year, and their targets."""
+def has_reading(finding: Finding) -> bool:
+    """Whether the verifier read the figure as some metric at all (its reading, or at least the metric)."""
+    return bool(getattr(finding, "reading", None) or finding.metric)
+
+
+def section_facts(book: FactBook, spec: SectionSpec) -> tuple[list[Fact], int]:
+    """A section's facts, most telling first: its metrics for this period and last year, their targets, and the
+    largest breakdowns its outline names; the second item counts the core ones (see rank_facts)."""
     periods = {book.period.label, book.period.previous_year().label, *([book.plan.label] if book.plan else [])}
     year = book.period.whole_year().label  # a quarter's report also states its year's targets
     wanted = set(spec.metrics)
@@ -95,8 +89,8 @@ def section_facts(book: FactBook, spec: SectionSpec) -> tuple[list[Fact], list[F
         and (not f.dimension or f.dimension.split("=", 1)[0] in spec.dimensions)
     ]
     # SQL engines return groups in any order; a stable order keeps prompts (and cache keys) identical.
-    chosen.sort(key=lambda f: (f.metric, f.measure, f.period, f.dimension))
-    return chosen, [f for f in chosen if f.kind == "target"]
+    chosen.sort(key=lambda f: f.id)
+    return rank_facts(chosen, spec.metrics, book.period.label, book.period.previous_year().label)
 
 
 class LLMWriter:
@@ -104,13 +98,16 @@ class LLMWriter:
 
     name = "llm"
 
-    def __init__(self, model, report_kind: str, verify, rounds: int = 2, cache_dir: Path | None = None) -> None:
+    def __init__(self, model, report_kind: str, verify, rounds: int = 2, cache_dir: Path | None = None,
+                 max_tokens: int = 0, context_tokens: int = DEFAULT_CONTEXT) -> None:
         import jinja2
 
         self.model = model
         self.kind = report_kind
         self.verify = verify
         self.rounds = rounds
+        self.max_tokens = max_tokens
+        self.context_tokens = context_tokens
         self.cache_dir = Path(cache_dir) / "sections" if cache_dir else None
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(prompts_dir() / "llm")),
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -118,72 +115,114 @@ class LLMWriter:
             (prompts_dir() / "llm" / name).read_text(encoding="utf-8")
             for name in ("system.md.j2", "section.md.j2", "repair.md.j2")), 12)
 
-    def prompts(self, context: SectionContext) -> tuple[str, str]:
-        """The system and user prompts for a section."""
-        facts, targets = section_facts(context.facts, context.spec)
-        system = self.env.get_template("system.md.j2").render(report_title=context.report_title, kind=self.kind)
-        user = self.env.get_template("section.md.j2").render(
-            report_title=context.report_title, spec=context.spec, note=context.note, facts=facts, targets=targets,
-            sources=context.sources, display=display, measure_names=MEASURE_NAMES)
-        return system, user
+    def output_cap(self, spec: SectionSpec) -> int:
+        """max_tokens for a section: the setting, else a default from its length; never half the context."""
+        return min(self.max_tokens or default_max_tokens(spec.length), self.context_tokens // 2)
 
-    def _cache_path(self, system: str, user: str) -> Path | None:
+    def prompts(self, context: SectionContext, suffix: str = "") -> Fitted:
+        """The system and user prompts for a section, fitted with `suffix` and the output into the context."""
+        system = self.env.get_template("system.md.j2").render(report_title=context.report_title, kind=self.kind)
+        section = self.env.get_template("section.md.j2")
+
+        def render(facts, sources):
+            user = section.render(report_title=context.report_title, spec=context.spec, note=context.note,
+                                  facts=table_order(facts, context.spec.metrics), sources=sources, display=display,
+                                  measure_names=MEASURE_NAMES, dimension_name=dimension_name)
+            return system, user + suffix
+
+        # a margin for the estimate's error and the chat template's own tokens
+        budget = self.context_tokens - self.output_cap(context.spec) - max(200, self.context_tokens // 20)
+        ranked, core = section_facts(context.facts, context.spec)
+        return fit_prompt(render, ranked, core, context.sources, budget)
+
+    def _cache_path(self, system: str, user: str, cap: int) -> Path | None:
         if self.cache_dir is None:
             return None
         key = text_hash(json.dumps([self.model.name, getattr(self.model, "host", ""), self.template_hash,
-                                    self.rounds, system, user], ensure_ascii=False), 24)
+                                    self.rounds, cap, system, user], ensure_ascii=False), 24)
         return self.cache_dir / f"{key}.json"
 
-    def _check(self, text: str, context: SectionContext) -> tuple[list[Finding], list[str]]:
-        """Failing findings, and the ids of the facts the text states correctly."""
+    def _check(self, text: str, context: SectionContext) -> tuple[list[Finding], list[Finding], list[str]]:
+        """Confident errors, figures the verifier could not back, and the ids of the facts stated correctly."""
         plan = context.facts.plan.label if context.facts.plan else None
         findings = self.verify(text, context.facts.facts, context.sources, context.facts.period.label, plan=plan)
         stated = sorted({f.fact_id for f in findings if f.verdict == "verified" and f.fact_id})
-        return [f for f in findings if f.verdict in BAD_VERDICTS], stated
+        return ([f for f in findings if f.verdict in CONFIDENT], [f for f in findings if f.verdict == "unsupported"],
+                stated)
+
+    def _ask(self, fitted: Fitted, cap: int, title: str, kind: str, attempts: list[dict]):
+        """One request, judged and recorded; the judged reply, or None when the request itself failed."""
+        from drafter.backends.llm import ModelError
+
+        record = {"kind": kind, "prompt_tokens": fitted.tokens, "max_tokens": cap}
+        try:
+            reply = self.model.complete(fitted.system, fitted.user, cap)
+        except ModelError as exc:
+            attempts.append({**record, "outcome": exc.outcome, "reason": str(exc), "tokens_in": 0, "tokens_out": 0,
+                             "seconds": round(exc.seconds, 3)})
+            raise
+        judged = judge(reply.text, reply.reasoning, reply.finish_reason, title, cap)
+        estimated = not (reply.tokens_in or reply.tokens_out)  # the endpoint sent no usage: count it ourselves
+        record.update(outcome=judged.outcome, reason=judged.reason,
+                      tokens_in=fitted.tokens if estimated else reply.tokens_in,
+                      tokens_out=count_tokens(reply.text + reply.reasoning) if estimated else reply.tokens_out,
+                      seconds=round(reply.seconds, 3))
+        if estimated:
+            record["estimated"] = True
+        if judged.thoughts:
+            record["thoughts"] = judged.thoughts
+        attempts.append(record)
+        return judged
 
     def write(self, context: SectionContext) -> Section:
         """Draft, verify, repair, flag what still fails; cached by model, templates and inputs."""
         from drafter.backends.llm import ModelError
 
         started = time.perf_counter()
-        system, user = self.prompts(context)
-        cache = self._cache_path(system, user)
+        spec, cap = context.spec, self.output_cap(context.spec)
+        first = self.prompts(context)
+        cache = self._cache_path(first.system, first.user, cap)
         if cache and cache.exists():
             section = Section.model_validate_json(cache.read_text(encoding="utf-8"))
             return section.model_copy(update={"sources": context.sources, "cached": True})
-        spent_in = spent_out = 0
-        text, failures, stated, rounds, request = "", [], [], 0, user
-        for attempt in range(self.rounds + 1):
-            reply = self.model.complete(system, request)
-            spent_in, spent_out = spent_in + reply.tokens_in, spent_out + reply.tokens_out
-            text = clean_reply(reply.text, context.spec.title)
-            if not is_chinese(text):
-                if attempt == self.rounds:
-                    what = "did not answer in Chinese" if text.strip() else "sent empty replies"
-                    raise ModelError(f"section {context.spec.id}: the model {what} ({attempt + 1} tries)")
-                request = user + "\n\n请务必用简体中文撰写本节正文。"
+        attempts: list[dict] = []
+        text, confident, unsure, stated, rounds, asked_unsure = "", [], [], [], 0, False
+        fitted, kind, failure, suffix = first, "draft", "", ""
+        for _attempt in range(self.rounds + 1):
+            try:
+                judged = self._ask(fitted, cap, spec.title, kind, attempts)
+            except ModelError as exc:
+                failure = str(exc)
+                break  # the client has already retried this request; the section keeps its best text so far
+            if judged.outcome != "ok":
+                failure = judged.reason
+                fitted, kind = self.prompts(context, suffix + judged.retry_hint), "retry"
                 continue
-            if is_truncated(text, reply.finish_reason):
-                # A cut-off section may end inside a figure ("增长1" of "增长15%"): never keep it.
-                if attempt == self.rounds:
-                    why = "it hit the output token limit" if reply.finish_reason == "length" else "it ends mid-sentence"
-                    raise ModelError(f"section {context.spec.id}: the model's reply was cut off ({why}) in "
-                                     f"{attempt + 1} tries; raise the model's output limit or shorten the section")
-                request = user + TRUNCATED_RETRY
-                continue
-            failures, stated = self._check(text, context)
-            if not failures or attempt == self.rounds:
+            text = judged.text
+            confident, unsure, stated = self._check(text, context)
+            ask_unsure = unsure and not asked_unsure  # one "figures from the table only" round, never more
+            if not confident and not ask_unsure:
+                break
+            if _attempt == self.rounds:
                 break
             rounds += 1
-            request = self.env.get_template("repair.md.j2").render(spec=context.spec, findings=failures,
-                                                                   previous=text)
-        if failures:
-            text = flag_inline(text, failures)
+            asked_unsure = asked_unsure or bool(unsure)
+            suffix = self._repair_block(spec, confident, unsure if ask_unsure else [], text)
+            fitted, kind = self.prompts(context, suffix), "repair"
+        if not text:
+            raise SectionFailed(spec.id, failure or "no usable reply", attempts)
+        unread = [f for f in unsure if not has_reading(f)]
+        text = flag_inline(flag_inline(text, confident), unread, UNREAD_FLAG)
         section = Section(
-            id=context.spec.id, title=context.spec.title, text=text, fact_ids=stated, sources=context.sources,
-            writer=f"llm:{self.model.name}", repair_rounds=rounds, tokens_in=spent_in, tokens_out=spent_out,
-            seconds=time.perf_counter() - started, flagged=len(failures),
+            id=spec.id, title=spec.title, text=text, fact_ids=stated, sources=context.sources,
+            writer=f"llm:{self.model.name}", repair_rounds=rounds, tokens_in=sum(a["tokens_in"] for a in attempts),
+            tokens_out=sum(a["tokens_out"] for a in attempts), seconds=time.perf_counter() - started,
+            flagged=len(confident) + len(unread), attempts=attempts, prompt_tokens=first.tokens, max_tokens=cap,
         )
         if cache:
             atomic_write_text(cache, section.model_dump_json(exclude={"sources"}))
         return section
+
+    def _repair_block(self, spec: SectionSpec, confident: list[Finding], unsure: list[Finding], previous: str) -> str:
+        return self.env.get_template("repair.md.j2").render(spec=spec, confident=confident, unsure=unsure,
+                                                            previous=previous)
