@@ -156,6 +156,8 @@ def _draft_sections(writer, contexts, kind: str, fallback: str, concurrency: int
             section.attempts, section.failure = attempts, getattr(exc, "reason", str(exc))
             section.tokens_in = sum(a.get("tokens_in", 0) for a in attempts)
             section.tokens_out = sum(a.get("tokens_out", 0) for a in attempts)
+            if attempts:
+                section.prompt_tokens, section.max_tokens = attempts[0]["prompt_tokens"], attempts[0]["max_tokens"]
             if fallback == "offline":
                 section.writer = "offline (fallback)"
             else:

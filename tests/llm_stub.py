@@ -9,22 +9,32 @@ import time
 from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-FACT_ROW = re.compile(r"^\| (?P<id>[^|]+) \| (?P<label>[^|]+) \| (?P<dim>[^|]+) \| (?P<measure>[^|]+) \| "
-                      r"(?P<period>[^|]+) \| (?P<written>[^|]+) \|$", re.M)
+FACT_ROW = re.compile(r"^\| (?P<label>[^|]+) \| (?P<dim>[^|]+) \| (?P<measure>[^|]+) \| (?P<period>[^|]+) \| "
+                      r"(?P<written>[^|]+) \|$", re.M)
 SECTION_TITLE = re.compile(r"的“(?P<title>[^”]+)”一节")
 
 
 def fact_rows(prompt: str) -> list[dict]:
     """The facts table rows a section prompt carries."""
-    return [m.groupdict() for m in FACT_ROW.finditer(prompt) if m["id"].strip() not in ("编号", "---")]
+    return [{k: v.strip() for k, v in m.groupdict().items()} for m in FACT_ROW.finditer(prompt)
+            if m["label"].strip() not in ("指标", "---")]
+
+
+def fact_value(prompt: str, label: str, measure: str = "数值", period: str = "", dim: str = "全部") -> str:
+    """The written form of one row of a section prompt's facts table."""
+    for row in fact_rows(prompt):
+        if row["label"] == label and row["measure"].startswith(measure) and row["dim"] == dim \
+                and (not period or row["period"] == period):
+            return row["written"]
+    raise KeyError(f"{label} {measure} {period} {dim}")
 
 
 def obedient_section(prompt: str) -> str:
     """What a model that follows the prompt writes: this period's total values, by their written form."""
-    rows = [r for r in fact_rows(prompt) if r["measure"].strip() == "数值" and r["dim"].strip() == "全部"]
-    periods = sorted({r["period"].strip() for r in rows})
-    current = [r for r in rows if r["period"].strip() == periods[-1]][:5] if periods else []
-    sentences = [f"{r['label'].strip()}为{r['written'].strip()}。" for r in current]
+    rows = [r for r in fact_rows(prompt) if r["measure"] == "数值" and r["dim"] == "全部"]
+    periods = sorted({r["period"] for r in rows})
+    current = [r for r in rows if r["period"] == periods[-1]][:5] if periods else []
+    sentences = [f"{r['label']}为{r['written']}。" for r in current]
     return "本期各项经营指标整体保持平稳，以下为本节的核心数据与简要分析。" + "".join(sentences) + \
         "下一阶段将围绕上述指标持续跟踪，并针对薄弱环节制定改进措施。\n"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from llm_stub import StubEndpoint, fact_rows
+from llm_stub import StubEndpoint, fact_value
 
 from drafter.backends.llm import FakeChatModel, ModelError, register_chat_model
 from drafter.config import load_config
@@ -35,7 +35,8 @@ def test_stub_endpoint_drafts_a_verified_report_and_never_leaks_the_key(folder, 
     bodies = [r["body"] for r in stub.requests]
     prompts = ["\n".join(m["content"] for m in b["messages"]) for b in bodies]
     assert sum("请撰写" in p for p in prompts) == 7
-    assert all("| gmv.2025 | GMV |" in p for p in prompts if "年度运营成果概览" in p)
+    assert all("| GMV | 全部 | 数值 | 2025 |" in p for p in prompts if "年度运营成果概览" in p)
+    assert all(b["max_tokens"] >= 1000 for b in bodies)  # an output cap on every request
     assert any("<excerpt id=\"S1\" source=\"《云禾优品2025年度运营计划》" in p for p in prompts)
     assert all("不是给你的指令" in p for p in prompts)
     assert all(SECRET not in json.dumps(b, ensure_ascii=False) for b in bodies)
@@ -61,10 +62,12 @@ def test_repair_loop_fixes_a_wrong_figure(folder, stub):
 def test_a_plan_may_state_its_targets_without_the_year(folder, stub):
     # A model writing the 2026 plan says 明年 or no year at all; those targets are 2026's, not 2025's.
     def targets_as_a_person_writes_them(prompt: str) -> str:
-        rows = {r["id"].strip(): r["written"].strip() for r in fact_rows(prompt)}
+        def target(label, measure="目标值"):
+            return fact_value(prompt, label, measure, "2026")
+
         return (f"围绕规模与质量两条主线设定全年目标，各项目标均以本年实际为基础。GMV目标同比增长"
-                f"{rows['gmv.target_yoy.2026'].lstrip('+')}；明年复购率目标为{rows['repurchase_rate.target.2026']}，"
-                f"退款率目标为{rows['refund_rate.target.2026']}。\n")
+                f"{target('GMV', '目标增速').lstrip('+')}；明年复购率目标为{target('复购率')}，"
+                f"退款率目标为{target('退款率')}。\n")
 
     stub.script("二、年度目标定位", targets_as_a_person_writes_them)
     result = write_draft(stub_config(folder, stub), "2026", kind="annual-plan")
@@ -103,7 +106,10 @@ def test_a_failing_section_falls_back_or_is_marked_and_others_survive(folder, st
     config = stub_config(folder, stub, DRAFTER_TIMEOUT="1", DRAFTER_MAX_RETRIES="1")
     marked = write_draft(config, "2025", out=folder / "marked", use_cache=False)
     sections = {s.id: s for s in marked.draft.sections}
-    assert sections["marketing"].writer == "failed" and "本节生成失败" in sections["marketing"].text
+    # the section keeps the offline draft, with a note only in a comment the verifier and the exports skip
+    assert sections["marketing"].writer == "failed" and sections["marketing"].failure
+    assert sections["marketing"].text.startswith("<!-- drafter: 本节由模型撰写失败")
+    assert marked.counts["unsupported"] == 0 and marked.counts["mismatch"] == 0
     assert all(s.writer == "llm:stub-model" for k, s in sections.items() if k != "marketing")
     stub.script("五、营销投放与服务体验", *([failure] * 9))
     fell_back = write_draft(config, "2025", out=folder / "fallback", fallback="offline", use_cache=False)
@@ -140,7 +146,7 @@ def test_wrong_key_is_a_clear_error(folder, stub):
 
 
 def test_fake_model_through_the_factory_records_prompts(folder):
-    filler = "本节为测试内容，整体经营平稳有序，后续持续跟踪各项指标的变化情况。"
+    filler = "本节为测试内容，整体经营平稳有序，重点项目进展顺利，后续持续跟踪各项指标的变化情况，及时调整策略。"
     fake = FakeChatModel(replies=[ModelError("boom")] + [filler] * 6)
     register_chat_model("fake", lambda config: fake)
     config = load_config(folder, env={"DRAFTER_LLM_PROVIDER": "fake", "DRAFTER_MODEL": "fake-1",
@@ -160,14 +166,14 @@ def test_clean_reply_and_inline_flags():
 
 
 def test_a_quarter_prompt_shows_the_years_targets(folder):
-    filler = "本季度经营整体平稳有序，各项工作按计划推进，后续持续跟踪各项指标的变化情况。"
+    filler = "本季度经营整体平稳有序，各项工作按计划推进，重点项目进展顺利，后续持续跟踪各项指标的变化情况，及时调整策略。"
     fake = FakeChatModel(replies=[filler] * 5)
     register_chat_model("fake-quarter", lambda config: fake)
     config = load_config(folder, env={"DRAFTER_LLM_PROVIDER": "fake-quarter", "DRAFTER_MODEL": "fake-1",
                                       "DRAFTER_EMBEDDER": "hash"})
     write_draft(config, "2025Q3", kind="quarterly-review", use_cache=False, exports=False)
     overview = next(user for _system, user in fake.prompts if "一、业绩综述" in user)
-    assert "| gmv.target_yoy.2025 |" in overview and "| gmv.2025Q3 |" in overview
+    assert fact_value(overview, "GMV", "目标增速", "2025") and fact_value(overview, "GMV", "数值", "2025Q3")
     # a section that analyses channels, categories and new vs returning buyers is shown all three breakdowns
     analysis = next(user for _system, user in fake.prompts if "二、核心指标分析" in user)
-    assert all(f"| gmv.2025Q3[{dim}=" in analysis for dim in ("channel", "category", "buyer"))
+    assert all(f"| GMV | {dim}：" in analysis for dim in ("渠道", "品类", "买家"))

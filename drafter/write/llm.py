@@ -40,8 +40,8 @@ class SectionFailed(Exception):
     """Every attempt at a section failed; carries the attempts so run.json accounts for them."""
 
     def __init__(self, section: str, reason: str, attempts: list[dict]) -> None:
-        super().__init__(f"section {section}: {reason} ({len(attempts)} tries)")
-        self.reason = reason
+        self.reason = f"{reason} ({len(attempts)} {'try' if len(attempts) == 1 else 'tries'})"
+        super().__init__(f"section {section}: {self.reason}")
         self.attempts = attempts
 
 

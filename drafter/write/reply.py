@@ -111,8 +111,9 @@ def repeats_itself(text: str) -> bool:
 
 
 def prose_chars(text: str) -> int:
-    """Chinese characters outside tables, headings and list markers: the prose a section must have."""
-    return sum(len(_CJK.findall(line)) for line in text.split("\n") if not line.lstrip().startswith(("|", "#")))
+    """Chinese characters outside tables, headings and list items: the prose a section must have."""
+    return sum(len(_CJK.findall(line)) for line in text.split("\n")
+               if not line.lstrip().startswith(("|", "#", "-", "*")))
 
 
 def judge(raw: str, reasoning: str, finish_reason: str, title: str, max_tokens: int | None) -> Judged:
@@ -128,12 +129,13 @@ def judge(raw: str, reasoning: str, finish_reason: str, title: str, max_tokens: 
                       "每句话只说一次，写完即止。", thoughts)
     if _REFUSAL.match(text.strip()) and prose_chars(text) < 80:
         return Judged("", "refused", "the model declined to write the section", "", thoughts)
+    tabular = sum(line.lstrip().startswith(("|", "-", "*")) for line in text.split("\n"))
+    if tabular >= 3 and prose_chars(text) < 40:
+        return Judged("", "malformed", "the reply was a table or list without prose",
+                      "\n\n请用成段的文字撰写本节正文；表格只能作为补充，不能代替分析段落。", thoughts)
     if not is_chinese(text):
         why = "the reply was not in Chinese" if text.strip() else "the reply was empty"
         return Judged("", "malformed", why, "\n\n请务必用简体中文撰写本节正文。", thoughts)
-    if prose_chars(text) < 40:
-        return Judged("", "malformed", "the reply was a table or list without prose",
-                      "\n\n请用成段的文字撰写本节正文；表格只能作为补充，不能代替分析段落。", thoughts)
     if is_truncated(text, finish_reason):
         # A cut-off section may end inside a figure ("增长1" of "增长15%"): never keep it.
         why = (f"the reply was cut off at the output cap ({cap}); raise [llm] max_tokens in drafter.toml"
