@@ -171,10 +171,11 @@ def _regen_locked(config, folder, report, section_id, note, force, say, fallback
     traditional = run.get("script") == "traditional"
     if traditional:
         section = section.model_copy(update={"text": to_traditional(section.text)})
+    header_before = _preface(folder, traditional)
     if section.writer != "failed":  # a failed regen keeps the section's text as it was
         _splice(report, markdown, target, section)
     _update_records(config, folder, run, section, note, force and target.edited and section.writer != "failed")
-    _refresh_preface(folder, report, traditional)
+    _refresh_preface(folder, report, header_before, _preface(folder, traditional))
     say("verifying")
     findings, counts = verify_folder(config, folder)
     after = next(s for s in parse_sections(report.read_text(encoding="utf-8")) if s.id == section_id)
@@ -225,20 +226,22 @@ def _update_records(config: Config, folder: Path, run: dict, section, note: str,
     atomic_write_text(folder / "run.json", _dump(run))
 
 
-def _refresh_preface(folder: Path, report: Path, traditional: bool) -> None:
-    """The header says how each section was written; after a regen it says so again (only that line changes)."""
+def _preface(folder: Path, traditional: bool) -> str:
+    """The header line drafter writes for the draft's sections as sections.json records them."""
     from drafter.draft import preface_line
     from drafter.models import Section
     from drafter.render.exports import exports_wanted, to_traditional
 
+    line = preface_line([Section(**entry) for entry in _load(folder / "sections.json", [])], exports_wanted(folder))
+    return to_traditional(line) if traditional else line
+
+
+def _refresh_preface(folder: Path, report: Path, before: str, after: str) -> None:
+    """The header says how each section was written: after a regen it says so again, unless a person edited it."""
     lines = report.read_text(encoding="utf-8").split("\n")
-    at = next((i for i, line in enumerate(lines) if PREFACE.match(line)), None)
-    sections = [Section(**entry) for entry in _load(folder / "sections.json", [])]
-    if at is None or not sections:
-        return
-    line = preface_line(sections, exports_wanted(folder))
-    lines[at] = to_traditional(line) if traditional else line
-    atomic_write_text(report, "\n".join(lines))
+    if before != after and before in lines:
+        lines[lines.index(before)] = after
+        atomic_write_text(report, "\n".join(lines))
 
 
 def final_text(markdown: str) -> str:

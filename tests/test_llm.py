@@ -166,7 +166,7 @@ def test_clean_reply_and_inline_flags():
 
 
 def test_a_quarter_prompt_shows_the_years_targets(folder):
-    filler = "本季度经营整体平稳有序，各项工作按计划推进，重点项目进展顺利，后续持续跟踪各项指标的变化情况，及时调整策略。"
+    filler = "本季度经营整体平稳有序，各项工作按计划推进，重点项目进展顺利，后续持续跟踪各项指标的变化，及时调整。"
     fake = FakeChatModel(replies=[filler] * 5)
     register_chat_model("fake-quarter", lambda config: fake)
     config = load_config(folder, env={"DRAFTER_LLM_PROVIDER": "fake-quarter", "DRAFTER_MODEL": "fake-1",
