@@ -177,3 +177,28 @@ def test_a_quarter_prompt_shows_the_years_targets(folder):
     # a section that analyses channels, categories and new vs returning buyers is shown all three breakdowns
     analysis = next(user for _system, user in fake.prompts if "二、核心指标分析" in user)
     assert all(f"| GMV | {dim}：" in analysis for dim in ("渠道", "品类", "买家"))
+
+
+def test_only_confident_errors_are_corrected_and_flagged_unbacked_figures_get_one_round(folder):
+    # 9999万元 is a wrong GMV; 直播GMV占比 is read as GMV but no fact can check it; 37场 has no reading at all
+    wrong = ("本期经营整体平稳，规模继续扩大，各项工作有序推进。GMV为9999万元，较上年明显增长。"
+             "\n\n全年共开展37场直播活动。直播GMV占比达到45.5%，内容渠道的拉动作用进一步显现。\n")
+    filler = "本节为测试内容，整体经营平稳有序，重点项目进展顺利，后续持续跟踪各项指标的变化情况，及时调整策略。"
+
+    def reply(system: str, user: str) -> str:
+        return wrong if "“一、年度运营成果概览”一节" in user else filler
+
+    fake = FakeChatModel(replies=[reply] * 20)
+    register_chat_model("fake-policy", lambda config: fake)
+    config = load_config(folder, env={"DRAFTER_LLM_PROVIDER": "fake-policy", "DRAFTER_MODEL": "fake-1",
+                                      "DRAFTER_EMBEDDER": "hash"})
+    result = write_draft(config, "2025", use_cache=False, exports=False)
+    asks = [user for _system, user in fake.prompts if "“一、年度运营成果概览”一节" in user]
+    assert len(asks) == 3  # the draft and two repair rounds
+    first, second = asks[1].split("## 修改要求")[1], asks[2].split("## 修改要求")[1]
+    assert "“9999万元”" in first and "正确写法" in first and "“37场”" in first and "“45.5%”" in first
+    assert "“9999万元”" in second and "“37场”" not in second and "“45.5%”" not in second
+    assert "| GMV | 全部 | 数值 | 2025 |" in asks[1]  # a repair round still shows the facts table
+    overview = result.draft.sections[0]
+    assert "9999万元【待核】" in overview.text and "37场【待核实】" in overview.text
+    assert "45.5%【" not in overview.text and overview.flagged == 2 and overview.repair_rounds == 2
