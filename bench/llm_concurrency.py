@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 import subprocess
 import sys
 import tempfile
@@ -17,14 +16,9 @@ from llm_stub import StubEndpoint  # noqa: E402
 
 from drafter.config import load_config  # noqa: E402
 from drafter.draft import write_draft  # noqa: E402
+from drafter.write.budget import count_tokens  # noqa: E402
 
 DELAY = 2.0
-
-
-def estimated_tokens(text: str) -> int:
-    """Rough token count: one per CJK character, one per four other characters."""
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
-    return cjk + (len(text) - cjk) // 4
 
 
 def main() -> None:
@@ -57,10 +51,10 @@ def main() -> None:
     print(f"target 1.2*(n/c)*d + 2  {target:6.2f}s  -> write stage {'meets' if write_wall <= target else 'MISSES'} it,"
           f" whole run {'meets' if cold_wall <= target else 'misses'} it")
     print(f"rerun from the cache    {cached_wall:6.2f}s")
-    print("prompt size per section (estimated tokens):")
+    print("prompt size per request (estimated tokens, as drafter counts them; bench/prompt_sizes.py has more):")
     for request in stub.requests[:calls]:
         prompt = "\n".join(m["content"] for m in request["body"]["messages"])
-        print(f"  {request['title'] or '(repair)':<16} {estimated_tokens(prompt):6d}")
+        print(f"  {request['title']:<16} {count_tokens(prompt):6d}  max_tokens {request['body'].get('max_tokens')}")
 
 
 if __name__ == "__main__":

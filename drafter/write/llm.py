@@ -154,7 +154,8 @@ class LLMWriter:
         """One request, judged and recorded; the judged reply, or None when the request itself failed."""
         from drafter.backends.llm import ModelError
 
-        record = {"kind": kind, "prompt_tokens": fitted.tokens, "max_tokens": cap}
+        record = {"kind": kind, "prompt_tokens": fitted.tokens, "max_tokens": cap, "facts": fitted.facts_shown,
+                  "facts_left_out": fitted.facts_left_out, "excerpts": fitted.excerpts_shown}
         try:
             reply = self.model.complete(fitted.system, fitted.user, cap)
         except ModelError as exc:
@@ -184,7 +185,9 @@ class LLMWriter:
         cache = self._cache_path(first.system, first.user, cap)
         if cache and cache.exists():
             section = Section.model_validate_json(cache.read_text(encoding="utf-8"))
-            return section.model_copy(update={"sources": context.sources, "cached": True})
+            # nothing was spent this time: the run's tokens and cost count only requests it made
+            return section.model_copy(update={"sources": context.sources, "cached": True, "tokens_in": 0,
+                                              "tokens_out": 0, "attempts": [], "seconds": 0.0})
         attempts: list[dict] = []
         text, confident, unsure, stated, rounds, asked_unsure = "", [], [], [], 0, False
         fitted, kind, failure, suffix = first, "draft", "", ""
