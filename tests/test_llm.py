@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from llm_stub import StubEndpoint, fact_value
+from llm_stub import StubEndpoint, completion, fact_value, obedient_section
 
 from drafter.backends.llm import FakeChatModel, ModelError, register_chat_model
 from drafter.config import load_config
@@ -99,9 +99,10 @@ def test_429_then_success_and_fenced_reply(folder, stub):
     assert "```" not in sections["categories"].text and "希望" not in sections["categories"].text
 
 
-@pytest.mark.parametrize("failure", [("status", 500), ("sleep", 5), ("raw", "{not json"), ""],
+@pytest.mark.parametrize(("failure", "outcome"), [(("status", 500), "refused"), (("sleep", 5), "timed out"),
+                                                  (("raw", "{not json"), "malformed"), ("", "malformed")],
                          ids=["500", "timeout", "malformed-json", "empty"])
-def test_a_failing_section_falls_back_or_is_marked_and_others_survive(folder, stub, failure):
+def test_a_failing_section_falls_back_or_is_marked_and_others_survive(folder, stub, failure, outcome):
     stub.script("五、营销投放与服务体验", *([failure] * 9))
     config = stub_config(folder, stub, DRAFTER_TIMEOUT="1", DRAFTER_MAX_RETRIES="1")
     marked = write_draft(config, "2025", out=folder / "marked", use_cache=False)
@@ -110,6 +111,10 @@ def test_a_failing_section_falls_back_or_is_marked_and_others_survive(folder, st
     assert sections["marketing"].writer == "failed" and sections["marketing"].failure
     assert sections["marketing"].text.startswith("<!-- drafter: 本节由模型撰写失败")
     assert marked.counts["unsupported"] == 0 and marked.counts["mismatch"] == 0
+    run = json.loads((marked.folder / "run.json").read_text(encoding="utf-8"))
+    attempts = next(s for s in run["sections"] if s["id"] == "marketing")["attempts"]
+    assert attempts and all(a["outcome"] == outcome and a["seconds"] >= 0 for a in attempts)
+    assert run["failed_sections"] == [{"id": "marketing", "reason": sections["marketing"].failure}]
     assert all(s.writer == "llm:stub-model" for k, s in sections.items() if k != "marketing")
     stub.script("五、营销投放与服务体验", *([failure] * 9))
     fell_back = write_draft(config, "2025", out=folder / "fallback", fallback="offline", use_cache=False)
@@ -202,3 +207,25 @@ def test_only_confident_errors_are_corrected_and_flagged_unbacked_figures_get_on
     overview = result.draft.sections[0]
     assert "9999万元【待核】" in overview.text and "37场【待核实】" in overview.text
     assert "45.5%【" not in overview.text and overview.flagged == 2 and overview.repair_rounds == 2
+
+
+def test_a_reasoning_models_thoughts_stay_out_of_the_report(folder, stub):
+    def thinking(prompt: str, content: str, finish: str = "stop") -> tuple[str, str]:
+        body = completion(content, len(prompt))
+        body["choices"][0]["message"]["reasoning_content"] = "先想一想：GMV大约是9999万元。" * 5
+        body["choices"][0]["finish_reason"] = finish
+        return "raw", json.dumps(body, ensure_ascii=False)
+
+    stub.script("一、年度运营成果概览", lambda prompt: thinking(prompt, "<think>再核对一遍：9999万元。</think>\n"
+                                                                 + obedient_section(prompt)))
+    # a model that spends its whole budget thinking, every time
+    stub.script("二、渠道运营分析", *[lambda prompt: thinking(prompt, "", "length")] * 3)
+    result = write_draft(stub_config(folder, stub), "2025", use_cache=False, exports=False)
+    report = (result.folder / "report.md").read_text(encoding="utf-8")
+    assert "9999" not in report and "think>" not in report and "先想一想" not in report
+    run = json.loads((result.folder / "run.json").read_text(encoding="utf-8"))
+    sections = {s["id"]: s for s in run["sections"]}
+    thoughts = sections["overview"]["attempts"][0]["thoughts"]
+    assert "先想一想" in thoughts and "再核对一遍" in thoughts and sections["overview"]["writer"] == "llm:stub-model"
+    assert sections["channels"]["writer"] == "failed" and "thinking" in sections["channels"]["failure"]
+    assert [a["outcome"] for a in sections["channels"]["attempts"]] == ["cut off"] * 3
