@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from drafter.cli import app
 from drafter.config import load_config
 from drafter.draft import write_draft
-from drafter.write.llm import is_truncated
+from drafter.write.reply import is_truncated, repeats_itself
 
 SECRET = "sk-hardening-llm-SECRET-71b3"
 CHANNELS = "二、渠道运营分析"
@@ -55,6 +55,13 @@ def test_a_run_of_429s_longer_than_the_retries_marks_the_section_and_keeps_the_o
     report = (folder / "drafts" / "2025-annual-summary" / "report.md").read_text(encoding="utf-8")
     assert "<!-- drafter: 本节由模型撰写失败（模型或服务拒绝了请求，共1次尝试）" in report and "429" not in report
     assert "“渠道运营分析”模型撰写失败，暂用离线模板稿" in report
+
+
+def test_loop_rules():
+    assert repeats_itself("本期经营稳健。" + "渠道结构持续优化，整体向好。\n" * 3)
+    assert repeats_itself("本期经营稳健，" + "持续优化，" * 4)
+    assert not repeats_itself("经营稳健。\n| 渠道 | GMV | 占比 | 同比 | 转化 |\n| --- | --- | --- | --- | --- |\n")
+    assert not repeats_itself("天猫稳中有升。抖音增长最快。京东略有回落。拼多多持平。")
 
 
 def test_truncation_rules():

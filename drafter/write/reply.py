@@ -98,7 +98,8 @@ def is_truncated(text: str, finish_reason: str = "") -> bool:
 
 
 def repeats_itself(text: str) -> bool:
-    """A reply that loops: one sentence three times or more, or a tail that is one stretch over and over."""
+    """A reply that loops: one sentence three times or more, or a prose tail that is one stretch of Chinese over
+    and over (a table's separator row is periodic too, so the stretch must hold a Chinese character)."""
     counts: dict[str, int] = {}
     for sentence in _SENTENCE.findall(text):
         key = sentence.strip()
@@ -107,7 +108,8 @@ def repeats_itself(text: str) -> bool:
             if counts[key] >= 3:
                 return True
     tail = text.rstrip()
-    return any(len(tail) >= period * 4 and tail[-period * 4:] == tail[-period:] * 4 for period in range(2, 121))
+    return any(len(tail) >= period * 4 and tail[-period * 4:] == tail[-period:] * 4 and _CJK.search(tail[-period:])
+               for period in range(2, 121))
 
 
 def prose_chars(text: str) -> int:
