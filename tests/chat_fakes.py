@@ -77,7 +77,16 @@ def _capped(text: str, max_tokens: int | None) -> tuple[str, str]:
     return text[:low], "length"
 
 
-def behave(kind: str, prompt: str, max_tokens: int | None) -> ChatReply:
+def _streamed(text: str, finish: str, stop_when) -> tuple[str, str]:
+    """What the client reads of a streamed reply: it stops reading once `stop_when` rejects the text so far."""
+    if stop_when:
+        for end in range(200, len(text), 200):
+            if stop_when(text[:end]):
+                return text[:end], "stopped"
+    return text, finish
+
+
+def behave(kind: str, prompt: str, max_tokens: int | None, stop_when=None) -> ChatReply:
     """One reply of the given kind to a section prompt."""
     body, title = section_body(prompt), _title(prompt)
     reasoning = ""
@@ -102,7 +111,7 @@ def behave(kind: str, prompt: str, max_tokens: int | None) -> ChatReply:
     if kind == "timeout":
         raise ModelError("fake.local timed out after its retries", "timed out", 3.0)
     text = texts[kind]
-    text, finish = _capped(text, max_tokens)
+    text, finish = _streamed(*_capped(text, max_tokens), stop_when)
     if kind == "cut-off":
         finish = "length"
     return ChatReply(text, count_tokens(prompt), count_tokens(text + reasoning), finish, reasoning, 0.01)
@@ -124,11 +133,11 @@ class RealisticChatModel:
         """Queue behaviours for requests about this section title."""
         self.queued.setdefault(title, []).extend(kinds)
 
-    def complete(self, system: str, user: str, max_tokens: int | None = None) -> ChatReply:
+    def complete(self, system: str, user: str, max_tokens: int | None = None, stop_when=None) -> ChatReply:
         """Answer one section request the way the queue says."""
         title = _title(user)
         with self._lock:
             queue = self.queued.get(title, [])
             kind = queue.pop(0) if queue else "good"
             self.requests.append({"title": title, "kind": kind, "max_tokens": max_tokens, "user": user})
-        return behave(kind, system + "\n" + user, max_tokens)
+        return behave(kind, system + "\n" + user, max_tokens, stop_when)

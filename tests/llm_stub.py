@@ -49,6 +49,26 @@ def completion(content: str, prompt_chars: int) -> dict:
     }
 
 
+def as_events(payload: str) -> str:
+    """A chat.completion body as the server-sent events of a streamed reply (a body that is not JSON as it is)."""
+    try:
+        body = json.loads(payload)
+        choice = body["choices"][0]
+    except (ValueError, KeyError, IndexError, TypeError):
+        return f"data: {payload}\n\n"
+    message = choice["message"]
+    content = message.get("content") or ""
+    deltas = [{"role": "assistant", "content": ""}]
+    if message.get("reasoning_content"):
+        deltas.append({"reasoning_content": message["reasoning_content"]})
+    deltas += [{"content": content[i:i + 40]} for i in range(0, len(content), 40)]
+    base = {"id": body["id"], "object": "chat.completion.chunk", "created": body["created"], "model": body["model"]}
+    events = [{**base, "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas]
+    events.append({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}]})
+    events.append({**base, "choices": [], "usage": body["usage"]})
+    return "".join(f"data: {json.dumps(e, ensure_ascii=False)}\n\n" for e in events) + "data: [DONE]\n\n"
+
+
 class StubEndpoint:
     """Scripted replies per section title; every request (headers and body) is recorded."""
 
@@ -103,9 +123,9 @@ class StubEndpoint:
             action = queue.pop(0) if queue else (self.default or "obey")
         if self.delay:
             time.sleep(self.delay)
-        self.respond(request, action, prompt)
+        self.respond(request, action, prompt, bool(body.get("stream")))
 
-    def respond(self, request: BaseHTTPRequestHandler, action, prompt: str) -> None:
+    def respond(self, request: BaseHTTPRequestHandler, action, prompt: str, stream: bool = False) -> None:
         """Turn an action into an HTTP answer."""
         if callable(action):
             action = action(prompt)
@@ -122,6 +142,8 @@ class StubEndpoint:
             payload = action[1]
         else:
             payload = json.dumps(completion(str(action), len(prompt)), ensure_ascii=False)
+        if stream and status == 200:
+            headers, payload = {"Content-Type": "text/event-stream"}, as_events(payload)
         data = payload.encode("utf-8")
         try:
             request.send_response(status)

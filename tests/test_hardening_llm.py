@@ -140,3 +140,15 @@ def test_commentary_around_the_section_is_dropped(folder, stub):
     assert channels.text == body + "\n"
     report = (folder / "chatty" / "report.md").read_text(encoding="utf-8")
     assert "没问题" not in report and "需要我" not in report and "\n---\n" not in report
+
+
+def test_a_reply_that_loops_is_abandoned_early_and_the_section_kept(folder, stub):
+    looping = "本期渠道经营整体平稳。" + "各渠道持续发力，整体经营稳中向好。" * 300  # a small model, up to its cap
+    stub.script(CHANNELS, looping, looping, looping)
+    result = draft(folder, stub, "loop")
+    channels = {s.id: s for s in result.draft.sections}["channels"]
+    assert channels.writer == "failed" and channels.failure == "the reply repeats itself (3 tries)"
+    assert all(a["outcome"] == "looped" for a in channels.attempts) and len(channels.attempts) == 3
+    # drafter stopped reading a few hundred characters in, so it counted what it read, not the whole reply
+    assert all(a["estimated"] and 0 < a["tokens_out"] < 1000 for a in channels.attempts)
+    assert "稳中向好。各渠道" not in (folder / "loop" / "report.md").read_text(encoding="utf-8")

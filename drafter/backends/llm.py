@@ -55,16 +55,19 @@ class OpenAIChatModel:
         self._client = openai.OpenAI(base_url=base_url or None, api_key=api_key or "not-needed", timeout=timeout,
                                      max_retries=max_retries)
 
-    def complete(self, system: str, user: str, max_tokens: int | None = None) -> ChatReply:
-        """One chat completion capped at max_tokens (the classic field every local server and API reads)."""
+    def complete(self, system: str, user: str, max_tokens: int | None = None,
+                 stop_when: Callable[[str], bool] | None = None) -> ChatReply:
+        """One chat completion capped at max_tokens (the classic field every local server and API reads), streamed
+        so that a reply `stop_when` rejects (one that loops) is abandoned instead of read to the cap."""
         import openai
 
         started = time.perf_counter()
         options = {"max_tokens": max_tokens} if max_tokens else {}
         try:
-            response = self._client.chat.completions.create(
-                model=self.name, temperature=0.3, **options,
+            stream = self._client.chat.completions.create(
+                model=self.name, temperature=0.3, stream=True, stream_options={"include_usage": True}, **options,
                 messages=[{"role": "system", "content": system}, {"role": "user", "content": user}])
+            return self._read(stream, started, stop_when)
         except openai.AuthenticationError as exc:
             raise EndpointError(f"the endpoint {self.host} rejected the API key (401); check OPENAI_API_KEY") from exc
         except openai.NotFoundError as exc:
@@ -87,21 +90,34 @@ class OpenAIChatModel:
         except (openai.APIError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{self.host} sent a reply that could not be read ({type(exc).__name__})", "malformed",
                              self._since(started)) from exc
-        return self._reply(response, started)
 
-    def _reply(self, response, started: float) -> ChatReply:
+    def _read(self, stream, started: float, stop_when: Callable[[str], bool] | None) -> ChatReply:
+        """Collect a streamed reply: content, a reasoning model's thoughts, the finish reason and the usage."""
+        content: list[str] = []
+        thoughts: list[str] = []
+        finish, usage, size, checked = "", None, 0, 0
         try:
-            choice = response.choices[0]
-            message = choice.message
-        except (AttributeError, IndexError, TypeError) as exc:
-            raise ModelError(f"{self.host} sent a reply without a message", "malformed", self._since(started)) from exc
-        # vLLM, DeepSeek and Ollama put a reasoning model's thoughts in reasoning_content (or reasoning)
-        extra = getattr(message, "model_extra", None) or {}
-        reasoning = extra.get("reasoning_content") or extra.get("reasoning") or ""
-        usage = response.usage
-        return ChatReply(message.content or "", int(getattr(usage, "prompt_tokens", 0) or 0),
-                         int(getattr(usage, "completion_tokens", 0) or 0), str(choice.finish_reason or ""),
-                         str(reasoning), self._since(started))
+            for chunk in stream:
+                usage = chunk.usage or usage
+                for choice in chunk.choices or []:
+                    delta = choice.delta
+                    # vLLM, DeepSeek and Ollama send a reasoning model's thoughts as reasoning_content (or reasoning)
+                    extra = (getattr(delta, "model_extra", None) or {}) if delta is not None else {}
+                    thoughts.append(str(extra.get("reasoning_content") or extra.get("reasoning") or ""))
+                    if delta is not None and delta.content:
+                        content.append(delta.content)
+                        size += len(delta.content)
+                    finish = choice.finish_reason or finish
+                if stop_when and size - checked >= 200:
+                    checked = size
+                    if stop_when("".join(content)):
+                        finish = "stopped"  # drafter stopped reading; the caller tells why
+                        break
+        finally:
+            stream.close()
+        return ChatReply("".join(content), int(getattr(usage, "prompt_tokens", 0) or 0),
+                         int(getattr(usage, "completion_tokens", 0) or 0), finish, "".join(thoughts),
+                         self._since(started))
 
     @staticmethod
     def _since(started: float) -> float:
@@ -121,7 +137,7 @@ class FakeChatModel:
     def __post_init__(self) -> None:
         self._lock = Lock()
 
-    def complete(self, system: str, user: str, max_tokens: int | None = None) -> ChatReply:
+    def complete(self, system: str, user: str, max_tokens: int | None = None, stop_when=None) -> ChatReply:
         """Pop the next scripted reply (a callable gets the prompt)."""
         with self._lock:
             self.prompts.append((system, user))
