@@ -21,7 +21,7 @@ from drafter.write.budget import (
     table_order,
 )
 from drafter.write.offline import FactBook, SectionContext
-from drafter.write.reply import clean_reply, is_truncated, judge, repeats_itself
+from drafter.write.reply import answer_loops, clean_reply, is_truncated, judge
 
 MEASURE_NAMES = {
     "value": "数值", "yoy": "同比变化", "yoy_pp": "同比变化（百分点）", "pop": "环比变化",
@@ -157,7 +157,7 @@ class LLMWriter:
         record = {"kind": kind, "prompt_tokens": fitted.tokens, "max_tokens": cap, "facts": fitted.facts_shown,
                   "facts_left_out": fitted.facts_left_out, "excerpts": fitted.excerpts_shown}
         try:
-            reply = self.model.complete(fitted.system, fitted.user, cap, stop_when=repeats_itself)
+            reply = self.model.complete(fitted.system, fitted.user, cap, stop_when=answer_loops)
         except ModelError as exc:
             attempts.append({**record, "outcome": exc.outcome, "reason": str(exc), "tokens_in": 0, "tokens_out": 0,
                              "seconds": round(exc.seconds, 3)})

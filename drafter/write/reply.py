@@ -112,6 +112,11 @@ def repeats_itself(text: str) -> bool:
                for period in range(2, 121))
 
 
+def answer_loops(text: str) -> bool:
+    """Whether a reply read so far loops in its answer (a model may go over the same ground while it thinks)."""
+    return repeats_itself(split_thoughts(text)[0])
+
+
 def prose_chars(text: str) -> int:
     """Chinese characters outside tables, headings and list items: the prose a section must have."""
     return sum(len(_CJK.findall(line)) for line in text.split("\n")
