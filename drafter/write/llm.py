@@ -151,7 +151,7 @@ class LLMWriter:
                 stated)
 
     def _ask(self, fitted: Fitted, cap: int, title: str, kind: str, attempts: list[dict]):
-        """One request, judged and recorded; the judged reply, or None when the request itself failed."""
+        """One request, judged and recorded in `attempts`; a request that fails outright is recorded, then raised."""
         from drafter.backends.llm import ModelError
 
         record = {"kind": kind, "prompt_tokens": fitted.tokens, "max_tokens": cap, "facts": fitted.facts_shown,
