@@ -72,8 +72,10 @@ def flag_inline(text: str, findings: list[Finding], flag: str = FLAG) -> str:
 
 
 def has_reading(finding: Finding) -> bool:
-    """Whether the verifier read the figure as some metric at all (its reading, or at least the metric)."""
-    return bool(getattr(finding, "reading", None) or finding.metric)
+    """Whether the verifier read the figure as some metric at all: its reading names one, or the finding does."""
+    reading = getattr(finding, "reading", None) or {}
+    metric = reading.get("metric") if isinstance(reading, dict) else getattr(reading, "metric", "")
+    return bool(metric or finding.metric)
 
 
 def section_facts(book: FactBook, spec: SectionSpec) -> tuple[list[Fact], int]:
