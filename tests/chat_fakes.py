@@ -20,12 +20,10 @@ ENGLISH = ("In 2025 the business kept growing: GMV rose year on year and the rep
 
 
 def section_body(prompt: str) -> str:
-    """A section a careful writer drafts from the prompt: the period's totals, each in a different real shape."""
+    """A section a careful writer drafts from the prompt: the period's totals, each in a different real shape, a
+    change in 个百分点, a share in 成数 and an amount rounded with 约."""
     rows = fact_rows(prompt)
-    totals = {}
-    for row in rows:
-        if row["dim"] == "全部":
-            totals[(row["label"], row["measure"], row["period"])] = row["written"]
+    totals = {(r["label"], r["measure"], r["period"]): r["written"] for r in rows if r["dim"] == "全部"}
     periods = sorted({p for (_label, measure, p) in totals if measure == "数值"})
     sentences = []
     if len(periods) >= 2:
@@ -35,14 +33,48 @@ def section_body(prompt: str) -> str:
         for label in labels:
             now, before = totals.get((label, "数值", current)), totals.get((label, "数值", previous))
             change = totals.get((label, "同比变化", current))
-            if not (now and before and change) or "百分点" in change or change.lstrip("+-") in ("0.0%", "0%"):
+            if not (now and before and change) or change.lstrip("+-") in ("0.0%", "0%"):
                 continue
             shape = shapes[len(sentences) % len(shapes)]
             sentences.append(shape(label, now, before, change, current))
             if len(sentences) == 3:
                 break
+        sentences += _points(totals, current) + _tenths(rows, current) + _rounded(totals, current)
     opening = "本期经营延续稳中有进的态势，规模与质量同步改善，主要指标表现如下。"
     return opening + "".join(sentences) + "\n\n" + CLOSING_PLAN + "\n"
+
+
+def _points(totals: dict, period: str) -> list[str]:
+    """A rate's change in 个百分点: 复购率为21.9%，同比提升0.6个百分点."""
+    for (label, measure, p), change in totals.items():
+        now = totals.get((label, "数值", p))
+        if p == period and measure == "同比变化（百分点）" and now and change.lstrip("+-") not in ("0.0个百分点",):
+            return [f"{label}为{now}，同比{_verb(change, '提升', '下降')}{change.lstrip('+-')}。"]
+    return []
+
+
+_DIGITS = "零一二三四五六七八九十"
+
+
+def _tenths(rows: list[dict], period: str) -> list[str]:
+    """A breakdown's share in 成数, as people round it: 抖音渠道GMV占比近三成 (27.5%)."""
+    for row in rows:
+        if row["period"] != period or row["measure"] != "占比" or "：" not in row["dim"]:
+            continue
+        value = float(row["written"].rstrip("%"))
+        tens = round(value / 10)
+        if 1 <= tens <= 9 and 0.5 <= abs(value - tens * 10) <= 2.5:
+            name = row["dim"].split("：", 1)[1]
+            return [f"其中{name}{row['label']}占比{'近' if value < tens * 10 else '逾'}{_DIGITS[tens]}成。"]
+    return []
+
+
+def _rounded(totals: dict, period: str) -> list[str]:
+    """An amount rounded to the 万 with 约: 本期GMV约143万元 (143.1万元)."""
+    for (label, measure, p), written in totals.items():
+        if p == period and measure == "数值" and written.endswith("万元") and "." in written:
+            return [f"按整数计，{label}约{round(float(written[:-2]))}万元。"]
+    return []
 
 
 def _verb(change: str, up: str, down: str) -> str:
@@ -108,6 +140,10 @@ def behave(kind: str, prompt: str, max_tokens: int | None, stop_when=None) -> Ch
     }
     if kind == "reasoning":
         texts[kind], reasoning = body, THOUGHT
+    if kind == "traditional":  # a model, or a writer, in Traditional characters
+        from drafter.render.exports import to_traditional
+
+        texts[kind] = to_traditional(body)
     if kind == "timeout":
         raise ModelError("fake.local timed out after its retries", "timed out", 3.0)
     text = texts[kind]

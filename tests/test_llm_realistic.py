@@ -55,11 +55,21 @@ def test_correct_figures_in_real_shapes_pass_without_repair(folder, fake):
     run = read(folder, "run.json")
     assert run["counts"]["mismatch"] == 0 and run["counts"]["unsupported"] == 0 and run["counts"]["verified"] > 20
     assert all(s["repair_rounds"] == 0 and s["flagged"] == 0 and len(s["attempts"]) == 1 for s in run["sections"])
-    assert "与上年相比" in read(folder, "report.md") and "较上年" in read(folder, "report.md")
+    report = read(folder, "report.md")
+    for shape in ("与上年相比", "较上年", "个百分点。", "成。", "约"):  # the shapes the fake phrases figures in
+        assert shape in report
     # every request carried an output cap; every prompt with its output fits the default 8k context
     assert all(r["max_tokens"] for r in fake.requests)
     assert all(s["prompt_tokens"] + s["max_tokens"] <= 8192 for s in run["sections"])
     assert "由模型 realistic-7b 撰写" in read(folder, "report.md") and "review.html" not in read(folder, "report.md")
+
+
+def test_a_section_in_traditional_characters_passes_without_repair(folder, fake):
+    fake.script(CHANNELS, "traditional")
+    assert write(folder).returncode == 0
+    channels = next(s for s in read(folder, "run.json")["sections"] if s["id"] == "channels")
+    assert "本期經營延續" in body(read(folder, "report.md"), "channels")
+    assert channels["repair_rounds"] == 0 and channels["flagged"] == 0 and channels["facts"] >= 5
 
 
 @pytest.mark.parametrize("kind", ["think", "half-think", "reasoning", "preamble", "closing", "fence"])
