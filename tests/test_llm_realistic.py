@@ -177,5 +177,8 @@ def test_a_small_context_still_fits_every_prompt(folder, fake):
     # facts were left out to fit, but each section still shows its headline figure
     channels = next(r["user"] for r in fake.requests if r["title"] == CHANNELS)
     assert "| GMV | 全部 | 数值 | 2025 |" in channels
+    tiny = run_cli("write", "--period", "2025", "--no-cache", "--no-exports", "--dir", str(folder),
+                   env={**ENV, "DRAFTER_CONTEXT_TOKENS": "1200", "DRAFTER_MAX_TOKENS": "500"})
+    assert tiny.returncode == 1 and "[llm] context_tokens = 1200 leaves" in tiny.stdout
     bad = run_cli("write", "--period", "2025", "--dir", str(folder), env={**ENV, "DRAFTER_CONTEXT_TOKENS": "lots"})
     assert bad.returncode == 2 and "[llm] context_tokens" in bad.stderr

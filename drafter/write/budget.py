@@ -111,6 +111,7 @@ class Fitted:
     facts_left_out: int
     excerpts_shown: int
     excerpts_trimmed: bool
+    budget: int
 
 
 def fit_prompt(render: Callable[[list[Fact], list[Chunk]], tuple[str, str]], ranked: list[Fact], core: int,
@@ -142,4 +143,4 @@ def fit_prompt(render: Callable[[list[Fact], list[Chunk]], tuple[str, str]], ran
         shown = most_facts(0, shown, chunks)
     system, user = render(ranked[:shown], chunks)
     return Fitted(system, user, count_tokens(system) + count_tokens(user), shown, len(ranked) - shown, len(chunks),
-                  trimmed)
+                  trimmed, budget)

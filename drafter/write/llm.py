@@ -40,7 +40,8 @@ class SectionFailed(Exception):
     """Every attempt at a section failed; carries the attempts so run.json accounts for them."""
 
     def __init__(self, section: str, reason: str, attempts: list[dict]) -> None:
-        self.reason = f"{reason} ({len(attempts)} {'try' if len(attempts) == 1 else 'tries'})"
+        tries = len(attempts)
+        self.reason = f"{reason} ({tries} {'try' if tries == 1 else 'tries'})" if tries else reason
         super().__init__(f"section {section}: {self.reason}")
         self.attempts = attempts
 
@@ -190,6 +191,10 @@ class LLMWriter:
             # nothing was spent this time: the run's tokens and cost count only requests it made
             return section.model_copy(update={"sources": context.sources, "cached": True, "tokens_in": 0,
                                               "tokens_out": 0, "attempts": [], "seconds": 0.0})
+        if first.tokens > first.budget:  # a server would cut the prompt or refuse it: say why instead
+            raise SectionFailed(spec.id, f"its prompt needs {first.tokens} tokens even without facts or excerpts, "
+                                f"but [llm] context_tokens = {self.context_tokens} leaves {first.budget} beside the "
+                                f"output cap of {cap}; raise [llm] context_tokens or lower [llm] max_tokens", [])
         attempts: list[dict] = []
         text, confident, unsure, stated, rounds, asked_unsure = "", [], [], [], 0, False
         fitted, kind, failure, suffix = first, "draft", "", ""
