@@ -104,20 +104,22 @@ def _facts():
 
 def targets() -> dict:
     """name → a function of one generated input (raising means a crash)."""
-    from drafter import corpus_chunk, corpus_text
+    from drafter.corpus import chunk as corpus_chunk
+    from drafter.corpus import classify, clean
+    from drafter.corpus import text as corpus_text
     from drafter.render import parse_sections
     from drafter.verify import extract_figures, verify_markdown
 
     facts = _facts()
 
     def cleaner(text: str) -> None:
-        cleaned, removed, hints = corpus_text.clean_text(text)
+        cleaned, removed, hints = clean.clean_text(text)
         assert isinstance(cleaned, str) and all(v > 0 for v in removed.values())
         corpus_chunk.sections(cleaned)
         corpus_chunk.chunk_sections(cleaned)
         corpus_chunk.heading_labels(cleaned)
-        kind = corpus_text.infer_kind(cleaned[:40], cleaned)
-        corpus_text.infer_period(cleaned[:40], cleaned, kind, hints.get("date", ""))
+        kind = classify.infer_kind(cleaned[:40], cleaned)
+        classify.infer_period(cleaned[:40], cleaned, kind, hints.get("date", ""))
         corpus_text.repair_conversions(text)
         corpus_text.to_simplified(text)
 

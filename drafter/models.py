@@ -59,6 +59,9 @@ class Document(BaseModel):
     source: str = ""
     text: str
     removed: dict[str, int] = Field(default_factory=dict)
+    # What cleaning took out, as (reason, line); sentences addressing a reader or model, never indexed.
+    removed_lines: list[tuple[str, str]] = Field(default_factory=list)
+    suspicious: list[str] = Field(default_factory=list)
 
 
 class Chunk(BaseModel):

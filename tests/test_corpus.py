@@ -7,8 +7,10 @@ import re
 import pytest
 
 from drafter.corpus import chunk_document, load_document
-from drafter.corpus_chunk import CHUNK_MAX, chunk_sections, sections
-from drafter.corpus_text import clean_text, decode_bytes, infer_kind, infer_period, repair_conversions
+from drafter.corpus.chunk import CHUNK_MAX, chunk_sections, sections
+from drafter.corpus.classify import infer_kind, infer_period
+from drafter.corpus.clean import clean_text
+from drafter.corpus.text import decode_bytes, repair_conversions
 from drafter.errors import UserError
 
 SUMMARY_MD = """# 2024年度运营总结

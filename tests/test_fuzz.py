@@ -10,8 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drafter.corpus_chunk import chunk_sections, sections
-from drafter.corpus_text import clean_text, decode_bytes, infer_kind, infer_period
+from drafter.corpus.chunk import chunk_sections, sections
+from drafter.corpus.classify import infer_kind, infer_period
+from drafter.corpus.clean import clean_text
+from drafter.corpus.text import decode_bytes
 from drafter.errors import UserError
 from drafter.render import parse_sections
 from drafter.verify import extract_figures, verify_markdown

@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from drafter.corpus_text import decode_bytes
+from drafter.corpus.text import decode_bytes
 from drafter.errors import UserError
 
 SUFFIXES = {".md", ".markdown", ".txt", ".text", ".docx", ".pdf", ".html", ".htm"}

@@ -1,100 +1,24 @@
-"""The corpus stage: load past reports in any format, clean them, chunk them, and keep them in the store."""
+"""The corpus store: add files and folders (skipping unchanged ones), list, show, remove and reindex."""
 
 from __future__ import annotations
 
-import re
+import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from drafter.corpus_chunk import chunk_sections, heading_labels
-from drafter.corpus_read import MAX_TEXT_CHARS, SUFFIXES, check_size, read_raw
-from drafter.corpus_text import PIPELINE_VERSION, clean_text, infer_kind, infer_period, to_simplified
+from drafter.corpus.chunk import chunk_document, heading_labels, index_text, passages
+from drafter.corpus.classify import check_kind, check_period
+from drafter.corpus.document import load_document
+from drafter.corpus.read import SUFFIXES, check_size
+from drafter.corpus.tokens import prepare_tokenizer, tokenize
 from drafter.errors import UserError
-from drafter.models import Chunk, Document, text_hash
+from drafter.models import Document, text_hash
 
-KINDS = ("summary", "plan", "review", "other")
-# The report kinds of DESIGN.md, accepted wherever a corpus kind is expected.
-KIND_ALIASES = {"annual-summary": "summary", "annual-plan": "plan", "quarterly-review": "review"}
-PERIOD_RE = re.compile(r"^20\d\d(Q[1-4]|H[12]|-(0[1-9]|1[0-2]))?$")
-
-
-def check_kind(kind: str | None) -> str | None:
-    """Normalise a kind given by a user; UserError when unknown."""
-    if kind is None:
-        return None
-    kind = KIND_ALIASES.get(kind.strip().lower(), kind.strip().lower())
-    if kind not in KINDS:
-        raise UserError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
-    return kind
-
-
-def check_period(period: str | None) -> str | None:
-    """Normalise a period given by a user (2025, 2025Q3, 2025H1, 2025-07); UserError when malformed."""
-    if period is None:
-        return None
-    period = period.strip().upper().replace("年", "")
-    if not PERIOD_RE.match(period):
-        raise UserError(f"bad period {period!r}: write it as 2025, 2025Q3, 2025H1 or 2025-07")
-    return period
-
-
-def _title_from(text: str, hints: dict, meta_title: str, path: Path) -> str:
-    if hints.get("title"):
-        return hints["title"]
-    if m := re.search(r"(?m)^#\s+(.+)$", text):
-        return m.group(1).strip()
-    if meta_title:
-        return meta_title
-    first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
-    if len(first) <= 40 and not re.search(r"[。；]", first):
-        return first.lstrip("#").strip()
-    return path.stem
-
-
-def load_document(path, kind=None, period=None, title=None) -> Document:
-    """Read, clean and classify one file; raises UserError naming the file when it cannot."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
-    check_size(path)
-    raw, meta_title = read_raw(path)
-    if len(raw) > MAX_TEXT_CHARS:
-        raise UserError(f"{path}: {len(raw):,} characters of text is too long for one report (the limit is "
-                        f"{MAX_TEXT_CHARS:,}); split it into one file per report")
-    text, removed, hints = clean_text(raw)
-    if len(re.sub(r"\s", "", text)) < 20:
-        raise UserError(f"{path}: no text left after cleaning; is it an empty or image-only file?")
-    title = to_simplified(title or _title_from(text, hints, meta_title, path))
-    simple = to_simplified(text)
-    kind = check_kind(kind) or infer_kind(title, simple)
-    period = check_period(period) or infer_period(title, simple, kind, hints.get("date", ""))
-    converted = sum(a != b for a, b in zip(text, simple, strict=False))
-    if converted:
-        removed["traditional_converted"] = converted  # not removed, but the user should see it
-    source = str(path.resolve())
-    return Document(id=text_hash(source, 10), title=title, kind=kind, period=period, source=source,
-                    text=text, removed=removed)
-
-
-def index_text(chunk: Chunk) -> str:
-    """What the embedder sees: the passage with its title and heading, which carry topic words."""
-    context = " > ".join(p for p in (chunk.title, chunk.heading) if p)
-    return f"{context}\n{chunk.text}" if context else chunk.text
-
-
-def chunk_document(doc: Document) -> list[Chunk]:
-    """Structure-aware chunks; the text is Simplified (as indexed), headings form a path."""
-    return [
-        Chunk(id=f"{doc.id}:{i:03d}", doc_id=doc.id, text=to_simplified(body), title=doc.title,
-              kind=doc.kind, period=doc.period, heading=to_simplified(heading))
-        for i, (heading, body) in enumerate(chunk_sections(doc.text))
-    ]
-
-
-# --- the store ---------------------------------------------------------------------------------
+# Bump when cleaning or chunking changes, so re-adding a file re-processes it.
+PIPELINE_VERSION = "5"
 
 
 @dataclass
@@ -189,13 +113,11 @@ def _put(store, embedder, doc: Document, digest: str) -> int:
 
 def _prepare(embedder, doc: Document, digest: str) -> tuple[dict, list[str], list[str], list, list[dict]]:
     """What the store keeps for a document: its record, and its chunks' ids, texts, vectors and metadata."""
-    from drafter.retrieve import tokenize
-
     chunks = chunk_document(doc)
     texts = [index_text(c) for c in chunks]
     vectors = embedder.embed_passages(texts)
     metas = []
-    for c, body in zip(chunks, chunk_sections(doc.text), strict=True):
+    for c, body in zip(chunks, passages(doc), strict=True):
         meta = {"doc_id": doc.id, "title": c.title, "kind": c.kind, "period": c.period,
                 "year": c.period[:4], "heading": c.heading, "position": int(c.id.rsplit(":", 1)[1]),
                 # Headings name the topic: their words count again (inner ones of packed sections too).
@@ -206,15 +128,15 @@ def _prepare(embedder, doc: Document, digest: str) -> tuple[dict, list[str], lis
     record = {"id": doc.id, "title": doc.title, "kind": doc.kind, "period": doc.period,
               "year": doc.period[:4], "source": doc.source, "hash": digest, "chunks": len(chunks),
               "removed": doc.removed, "added": datetime.now(UTC).isoformat(timespec="seconds"),
-              "text": doc.text}
+              "text": doc.text,
+              # What cleaning took out and what is never indexed, for `corpus show --removed`.
+              "cleaning": {"removed_lines": [list(x) for x in doc.removed_lines], "suspicious": doc.suspicious}}
     return record, [c.id for c in chunks], [c.text for c in chunks], vectors, metas
 
 
-def add_paths(config, paths, kind=None, period=None, title=None,
+def add_paths(config, paths, kind=None, period=None, title=None, keep_boilerplate: bool = False,
               progress: Callable[[int, int, FileResult], None] | None = None) -> AddReport:
     """Ingest files and folders; unchanged files are skipped, changed ones replace their chunks."""
-    from drafter.retrieve import prepare_tokenizer
-
     started = time.perf_counter()
     kind, period = check_kind(kind), check_period(period)
     files, missing = expand_paths(paths)
@@ -242,7 +164,8 @@ def add_paths(config, paths, kind=None, period=None, title=None,
         try:
             source = _source_key(config, path)
             check_size(path)
-            digest = text_hash(f"{PIPELINE_VERSION}|{kind}|{period}|{title}|" + path.read_bytes().hex(), 24)
+            keep = "|keep" if keep_boilerplate else ""
+            digest = text_hash(f"{PIPELINE_VERSION}{keep}|{kind}|{period}|{title}|" + path.read_bytes().hex(), 24)
             old = by_source.get(source)
             twin = by_hash.get(digest)
             if old and old.get("hash") == digest or twin:
@@ -253,7 +176,7 @@ def add_paths(config, paths, kind=None, period=None, title=None,
                 if same is twin and twin.get("source") != source:
                     result.note = f"same content as {twin['id']} ({twin.get('source')})"
             else:
-                doc = load_document(path, kind, period, title)
+                doc = load_document(path, kind, period, title, keep_boilerplate)
                 doc = doc.model_copy(update={"id": text_hash(source, 10), "source": source})
                 item = _prepare(embedder, doc, digest)
                 count = len(item[1])
@@ -306,6 +229,10 @@ def get_document(config, doc_id: str) -> dict:
     store = _open(config)
     record = store.document(_resolve(store, doc_id)["id"])
     chunks = sorted(store.get_chunks({"doc_id": record["id"]}), key=lambda c: c["meta"].get("position", 0))
+    cleaning = record.pop("cleaning", None) or "{}"
+    cleaning = json.loads(cleaning) if isinstance(cleaning, str) else cleaning
+    record["removed_lines"] = cleaning.get("removed_lines", [])
+    record["suspicious"] = cleaning.get("suspicious", [])
     record["chunk_list"] = [{"id": c["id"], "heading": c["meta"].get("heading", ""), "text": c["text"]}
                             for c in chunks]
     return record
@@ -321,17 +248,17 @@ def remove_document(config, doc_id: str) -> dict:
 
 def reindex(config, progress: Callable[[int, int, str], None] | None = None) -> int:
     """Rebuild every chunk with the configured embedder and chunker, from the stored documents."""
-    from drafter.retrieve import prepare_tokenizer
-
     prepare_tokenizer(config.cache_dir)
     store, embedder = _store_and_embedder(config, allow_mismatch=True)
     records = store.documents(with_text=True)
     store.reset(embedder.name)
     total = 0
     for index, rec in enumerate(records, 1):
+        cleaning = json.loads(rec.get("cleaning") or "{}")
         doc = Document(id=rec["id"], title=rec.get("title", ""), kind=rec.get("kind", "other"),
                        period=rec.get("period", ""), source=rec.get("source", ""), text=rec["text"],
-                       removed=rec.get("removed") or {})
+                       removed=rec.get("removed") or {}, removed_lines=cleaning.get("removed_lines", []),
+                       suspicious=cleaning.get("suspicious", []))
         total += _put(store, embedder, doc, rec.get("hash", ""))
         if progress:
             progress(index, len(records), doc.title)

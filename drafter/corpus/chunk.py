@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-# Changing how text is chunked changes what is stored: bump corpus_text.PIPELINE_VERSION too.
+from drafter.corpus.suspicious import without_suspicious
+from drafter.corpus.text import to_simplified
+from drafter.models import Chunk, Document
+
+# Changing how text is chunked changes what is stored: bump store.PIPELINE_VERSION too.
 CHUNK_MIN, CHUNK_MAX, OVERLAP_MAX = 300, 500, 100
 # The numerals of 一、 and (二) headings; cleaning finds run-together headings with them too.
 CN_NUM = "一二三四五六七八九十"
@@ -128,3 +132,23 @@ def _drop_document_title(found: list[tuple[tuple[str, ...], str]]) -> list[tuple
     if len(roots) != 1 or not all(path for path, _ in found) or not found[0][1].startswith("# "):
         return found
     return [(path[1:], body) for path, body in found]
+
+
+def passages(doc: Document) -> list[tuple[str, str]]:
+    """A document's (heading path, passage) chunks in its own script; suspicious sentences are never indexed."""
+    return chunk_sections(without_suspicious(doc.text))
+
+
+def chunk_document(doc: Document) -> list[Chunk]:
+    """Structure-aware chunks; the text is Simplified (as indexed), headings form a path."""
+    return [
+        Chunk(id=f"{doc.id}:{i:03d}", doc_id=doc.id, text=to_simplified(body), title=doc.title,
+              kind=doc.kind, period=doc.period, heading=to_simplified(heading))
+        for i, (heading, body) in enumerate(passages(doc))
+    ]
+
+
+def index_text(chunk: Chunk) -> str:
+    """What the embedder sees: the passage with its title and heading, which carry topic words."""
+    context = " > ".join(p for p in (chunk.title, chunk.heading) if p)
+    return f"{context}\n{chunk.text}" if context else chunk.text

@@ -1,0 +1,165 @@
+"""Site chrome in web copies, decided line by line from general evidence rather than one site's phrases.
+
+Evidence: the vocabulary of site UI (下载, VIP, 举报, 扫码…) against that of reports (GMV, 同比, 渠道…);
+structure (breadcrumbs, counters, bylines and dates, URLs, file names, collection headers, menus, writing
+tips addressed to the reader); position (lines before the first and after the last stretch of report prose
+need less evidence); repetition of the title. Strong evidence removes a line anywhere; weak evidence only
+around the report, never between two stretches of its prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CJK = r"\u4e00-\u9fff"
+# Words of reports: a line holding them is taken as content unless the chrome evidence is strong.
+REPORT_WORDS = re.compile(
+    r"GMV|ROI|KPI|同比|环比|运营|渠道|目标|销售|销量|营收|收入|利润|成本|毛利|增长|下降|提升|用户|客户|顾客|复购|"
+    r"转化|流量|店铺|商品|品类|订单|下单|客单|库存|供应链|物流|推广|营销|投放|大促|双十一|双11|618|直播|私域|"
+    r"粉丝|团队|市场|品牌|预算|计划|总结|规划|方案|复盘|汇报|述职|业绩|季度|年度|全年|指标|电商|天猫|京东|抖音|"
+    r"拼多多|淘宝|新媒体|内容|活动|工作|经营|业务|公司|部门|项目|客服|售后|仓储|采购|财务|绩效|策略|问题|措施",
+    re.I,
+)
+# Site UI that report prose almost never uses (2 points each) and UI words reports also use (1 point).
+_UI_STRONG = re.compile(
+    r"VIP|本文档|该文档|此文档|文档(?:编号|格式|大小|页数|简介|介绍|下载)|本站|本网站?|网友|举报|侵权|版权|扫码|"
+    r"扫一扫|二维码|小编|登录|登陆|转载|投稿|下载(?:权益|次数|券|本文|文档|地址|链接|全文)|点击(?:下载|查看|进入|阅读|"
+    r"这里|此处|链接|展开)|阅读(?:模式|全文|原文)|全文阅读|上一篇|下一篇|返回(?:首页|顶部|列表|目录)|充值|"
+    r"开通(?:会员|VIP)|会员(?:专享|免费|下载)|欢迎(?:来到|访问|光临)|立即(?:报名|下载|注册|领取|咨询|体验)|"
+    r"点(?:击)?链接|长按(?:识别|二维码)|关注(?:我们|本站|微信)|(?:广告|推广|商务)合作|APP推广|免责声明|"
+    r"相关(?:推荐|文章|阅读|文档)|猜你喜欢|热门(?:文章|推荐|文档)|收益归属|上传(?:者|人|时间|日期|用户)",
+    re.I,
+)
+_UI_SOFT = re.compile(r"下载|会员|注册|收藏|分享|评论|关注|上传|首页|位置|阅读|浏览|点击|来源|点赞|报名|链接|免费|"
+                      r"广告|合作|网站|文库|打印|复制")
+# The page talking about writing (tips, template collections), not a report talking about its business.
+_META = re.compile(
+    r"范文|模板|范例|例文|写作|撰写|作文|怎么写|如何写|写法|注意(?:以下)?事项|应注意|以下是|下面是|供(?:大家|你|您)参考|"
+    r"仅供参考|参考借鉴|希望(?:对|能)(?:你|您|大家)有所?帮助|一起来看看|欢迎阅读|本文将|读者|精选|精心(?:整理|挑选|呈现)|"
+    r"收集整理|整理了|篇范文|优秀范文|为大家|给大家"
+)
+_COUNTER = re.compile(
+    r"\d+\s*(?:人|次)?\s*(?:已)?(?:评论|浏览|阅读|收藏|点赞|分享|下载|围观|喜欢|关注|回复|回答|赞)|"
+    r"(?:评论|浏览|阅读|收藏|点赞|分享|下载|热度|人气|围观)(?:量|数|次数)?\s*[:：(（]?\s*\d+(?![\d.]*\s*[万亿%])[)）]?|"
+    r"约?\d+(?:\.\d+)?\s*(?:千字|万字|字|页|分钟|KB|MB|M|K)(?![\u4e00-\u9fff])|\d+\s*/\s*\d+",
+    re.I,
+)
+_DATETIME = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|\d{1,2}:\d{2}(?::\d{2})?")
+_LABELS = (r"文档编号|编号|上传(?:时间|日期|者|人)?|发布(?:时间|日期|者|人)?(?:于)?|更新(?:时间|日期)|时间|日期|格式|"
+           r"页数|大小|字数|编辑|责编|责任编辑|作者|来源|小编|栏目|分类|标签|关键词|贡献者|提供者|所属分类|举报|收藏|分享")
+_FIELD = re.compile(f"(?:^|(?<=[\\s|•·/]))(?:{_LABELS})\\s*[:：]?\\s*[^\\s|•·]{{0,16}}")
+_BREADCRUMB = re.compile(r"(?:您|你)?(?:的|现在的)?(?:当前|所在)?位置(?:是)?\s*[:：]|首页\s*(?:>|›|»|/|->|＞|→)|"
+                         r"(?:>|›|»|＞).{1,14}(?:>|›|»|＞)")
+_URL = re.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|cn|net|org|pm|cc|io|top)(?:/\S*)?", re.I)
+_FILE_NAME = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|rar|zip)(?:VIP)?(?![A-Za-z])", re.I)
+_COLLECTION = re.compile(
+    f"[(（]\\s*(?:精选|通用|优选|热门)?\\s*\\d+\\s*篇\\s*[)）]|范文\\s*[(（]?\\s*\\d*\\s*篇?[)）]?|"
+    f"^(?:篇\\s*[一二三四五六七八九十\\d]+|第\\s*[一二三四五六七八九十\\d]+\\s*篇)(?:\\s*[:：]|$)|"
+    f"[{_CJK}]篇\\s*[一二三四五六七八九十\\d]+\\s*$"
+)
+_SITE_NAME = re.compile(f"^[{_CJK}A-Za-z]{{2,10}}(?:网|网站|文库|范文网|之家|学习网)$")
+_NAV = re.compile(r"^(?:首页|主页|网站首页|回到首页|Home)$", re.I)
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*[、.]|[•·\-*●■◆▪]\s*)")
+_BULLET = re.compile(r"^\s*[•·\-*●■◆▪]\s*")
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+_WIDE_GAP = re.compile(r"\S\s{4,}\S")
+
+
+def _cjk(text: str) -> int:
+    return len(re.findall(f"[{_CJK}]", text))
+
+
+def _residue(s: str) -> int:
+    """Chinese characters left once counters, dates, labelled fields and separators are taken out."""
+    s = _DATETIME.sub(" ", s)
+    s = _FIELD.sub(" ", s)
+    s = _COUNTER.sub(" ", s)
+    return _cjk(s)
+
+
+def strong_reason(s: str) -> str | None:
+    """Why a line is site chrome wherever it stands, or None: the evidence is unambiguous."""
+    if not s or len(s) > 400:  # a run-together page of report text, whatever words it holds
+        return None
+    short = len(s) <= 60 and not _SENTENCE_END.search(s)
+    if _BREADCRUMB.search(s) and (short or _cjk(s) <= 40):
+        return "breadcrumb"
+    if _URL.search(s) and (_UI_STRONG.search(s) or _cjk(_URL.sub("", s)) <= 10):
+        return "link"
+    if _FILE_NAME.search(s) and len(s) <= 80 and not _SENTENCE_END.search(s):
+        return "file_name"
+    if _COLLECTION.search(s) and len(s) <= 50 and not _SENTENCE_END.search(s):
+        return "collection_header"
+    if (_COUNTER.search(s) or _DATETIME.search(s) or _FIELD.search(s)) and len(s) <= 80 and _residue(s) <= 3:
+        return "byline_counters"
+    ui = 2 * len(set(_UI_STRONG.findall(s))) + len(set(_UI_SOFT.findall(s)))
+    report = len(set(REPORT_WORDS.findall(s)))
+    if _UI_STRONG.search(s) and (short and len(s) <= 30 or ui - report >= 2 and len(s) <= 150):
+        return "site_ui"
+    meta = len(set(_META.findall(s)))
+    if meta >= 3 or meta == 2 and (len(s) <= 60 or not REPORT_WORDS.search(s)):
+        return "writing_tips"
+    return None
+
+
+def weak_reason(s: str) -> str | None:
+    """Chrome only where no report prose surrounds it (before the first or after the last stretch)."""
+    if _UI_STRONG.search(s):
+        return "site_ui"
+    if REPORT_WORDS.search(s) and not _WIDE_GAP.search(s):
+        return None
+    if _UI_SOFT.search(s) and len(s) <= 20:
+        return "site_ui"
+    if _META.search(s):
+        return "writing_tips"
+    if _SITE_NAME.match(s):
+        return "site_name"
+    parts = s.split()
+    if _WIDE_GAP.search(s) and len(parts) <= 4 and all(len(p) <= 6 and not re.search(r"\d", p) for p in parts):
+        return "menu"
+    return None
+
+
+def _is_prose(s: str) -> bool:
+    """A stretch of report prose: a real sentence or table row, not short, no chrome evidence at all."""
+    return _cjk(s) >= 20 and bool(re.search(r"[。！？；，,!?、|]", s)) and not _META.search(s)
+
+
+def _menu_runs(simple: list[str], reasons: list[str | None]) -> None:
+    """Numbered or bulleted runs of short items that include 首页 are a site menu."""
+    i = 0
+    while i < len(simple):
+        j = i
+        while j < len(simple) and simple[j] and _LIST_ITEM.match(simple[j]) and len(simple[j]) <= 14:
+            j += 1
+        items = [_LIST_ITEM.sub("", s).strip() for s in simple[i:j]]
+        if j - i >= 2 and any(_NAV.match(x) for x in items):
+            for k in range(i, j):
+                reasons[k] = reasons[k] or "menu"
+        i = max(j, i + 1)
+
+
+def _spread(bare: list[str], simple: list[str], reasons: list[str | None]) -> None:
+    """A chrome line ending in a colon heads a list of the same (tips, notices): its items go too."""
+    block = False
+    for i, s in enumerate(bare):
+        if block and s and _LIST_ITEM.match(simple[i]):
+            reasons[i] = reasons[i] or "site_notice"
+            continue
+        block = reasons[i] is not None and bool(re.search(r"[:：]\s*$", s))
+
+
+def find_chrome(simple: list[str]) -> list[str | None]:
+    """The reason each line (in Simplified script) is site chrome, or None to keep it."""
+    simple = [s.strip() for s in simple]
+    bare = [_BULLET.sub("", s).strip() for s in simple]
+    reasons: list[str | None] = [strong_reason(s) for s in bare]
+    _menu_runs(simple, reasons)
+    _spread(bare, simple, reasons)
+    prose = [i for i, s in enumerate(bare) if reasons[i] is None and _is_prose(s)]
+    first, last = (prose[0], prose[-1]) if prose else (len(bare), -1)
+    for i, s in enumerate(bare):
+        if reasons[i] is None and s and (i < first or i > last):
+            reasons[i] = weak_reason(s)
+    _spread(bare, simple, reasons)
+    return reasons

@@ -1,0 +1,161 @@
+"""What a report is: its title, kind (summary, plan, review, other) and period, read from its text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from drafter.errors import UserError
+
+KINDS = ("summary", "plan", "review", "other")
+# The report kinds of DESIGN.md, accepted wherever a corpus kind is expected.
+KIND_ALIASES = {"annual-summary": "summary", "annual-plan": "plan", "quarterly-review": "review"}
+PERIOD_RE = re.compile(r"^20\d\d(Q[1-4]|H[12]|-(0[1-9]|1[0-2]))?$")
+
+
+def check_kind(kind: str | None) -> str | None:
+    """Normalise a kind given by a user; UserError when unknown."""
+    if kind is None:
+        return None
+    kind = KIND_ALIASES.get(kind.strip().lower(), kind.strip().lower())
+    if kind not in KINDS:
+        raise UserError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+    return kind
+
+
+def check_period(period: str | None) -> str | None:
+    """Normalise a period given by a user (2025, 2025Q3, 2025H1, 2025-07); UserError when malformed."""
+    if period is None:
+        return None
+    period = period.strip().upper().replace("年", "")
+    if not PERIOD_RE.match(period):
+        raise UserError(f"bad period {period!r}: write it as 2025, 2025Q3, 2025H1 or 2025-07")
+    return period
+
+
+# --- kind and period -------------------------------------------------------------------------------
+
+_KIND_WORDS = [
+    ("plan", re.compile(r"计划|规划|方案|预算")),
+    ("summary", re.compile(r"总结|年报|年终")),
+    ("review", re.compile(r"汇报|复盘|述职|季报|月报|周报|回顾|报告")),
+]
+_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_PERIODS = [
+    (re.compile(r"(20\d\d)\s*年?\s*(?:第\s*([一二三四1-4])\s*季度|Q([1-4]))", re.I),
+     lambda m: f"{m.group(1)}Q{_QUARTER[m.group(2) or m.group(3)]}"),
+    (re.compile(r"(20\d\d)\s*年?\s*(上半年|下半年|H[12])", re.I),
+     lambda m: f"{m.group(1)}H{1 if m.group(2) in ('上半年', 'H1', 'h1') else 2}"),
+    (re.compile(r"(20\d\d)\s*年\s*(1[0-2]|0?[1-9])\s*月(?!\s*[0-9]{1,2}\s*日)"),
+     lambda m: f"{m.group(1)}-{int(m.group(2)):02d}"),
+    (re.compile(r"(20\d\d)\s*(?:年|年度|财年)"), lambda m: m.group(1)),
+]
+
+
+# --- title ------------------------------------------------------------------------------------------
+
+_SUFFIX = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|html?)(?:VIP)?\s*$", re.I)
+_MARKERS = re.compile(
+    r"[(（]\s*(?:精选|通用|优选|热门)?\s*\d+\s*篇\s*[)）]|范文\s*(?:[(（]\s*\d*\s*篇?\s*[)）])?|大全|"
+    r"^\s*(?:篇\s*[一二三四五六七八九十\d]+|第\s*[一二三四五六七八九十\d]+\s*篇)\s*[:：、]?|"
+    r"(?<=[\u4e00-\u9fff])篇\s*[一二三四五六七八九十\d]+\s*$|_第\d+[页頁]$|[\"“”/]+\s*$"
+)
+_SITE_PART = re.compile(r"网$|网站$|文库$|之家$|官网$|论坛$|社区$|博客$|\.com|\.cn|[Ww]ww")
+_TITLE_WORDS = re.compile(r"总结|计划|规划|方案|复盘|汇报|报告|述职|回顾|运营|年度|季度|工作")
+
+
+def clean_title(title: str) -> str:
+    """The report's title from a page's: no file suffix, collection markers, breadcrumbs or site names."""
+    title = title.strip().lstrip("#").strip()
+    title = re.split(r"\s*(?:>|›|»|＞)\s*", title)[-1]  # a breadcrumb ends with the page
+    parts = [p.strip() for p in re.split(r"\s*(?:[_|｜]|\s[-–—]\s)\s*", title) if p.strip()]
+    parts = [p for p in parts if not _SITE_PART.search(p)] or parts
+    if len(parts) > 1:  # the part that reads as a report title, else the first
+        title = next((p for p in parts if _TITLE_WORDS.search(p)), parts[0])
+    for _ in range(3):
+        title = _MARKERS.sub("", _SUFFIX.sub("", title)).strip()
+    return title.strip("《》\"“” ").strip()
+
+
+def _title_like(line: str) -> bool:
+    from drafter.corpus.chunk import _heading
+
+    line = line.strip()
+    return (2 <= len(line) <= 40 and not re.search(r"[。；！？]", line) and not re.search(r"[:：]$", line)
+            and (line.startswith("# ") or _heading(line) is None))
+
+
+def title_from(text: str, hints: dict, meta_title: str, path: Path) -> str:
+    """The report's title: a title the layout gave, else the first line that reads as one, else a hint."""
+    if hints.get("title"):
+        return clean_title(hints["title"])
+    if m := re.search(r"(?m)^#\s+(.+)$", text):
+        return clean_title(m.group(1))
+    if meta_title and clean_title(meta_title):
+        return clean_title(meta_title)
+    first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+    if _title_like(first) and clean_title(first):
+        return clean_title(first)
+    if hints.get("title_candidates"):
+        return hints["title_candidates"][0]
+    return clean_title(path.stem) or path.stem
+
+
+# --- kind and period -------------------------------------------------------------------------------
+
+_KIND_WORDS = [
+    ("plan", re.compile(r"计划|规划|方案|预算")),
+    ("summary", re.compile(r"总结|年报|年终")),
+    ("review", re.compile(r"汇报|复盘|述职|季报|月报|周报|回顾|报告")),
+]
+# A campaign written about (双十一, 618) is a review when no other kind word says otherwise.
+_CAMPAIGN = re.compile(r"双十一|双11|双十二|双12|618|年货节|大促|拆解")
+_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_PERIODS = [
+    (re.compile(r"(20\d\d)\s*年?\s*(?:第\s*([一二三四1-4])\s*季度|Q([1-4]))", re.I),
+     lambda m: f"{m.group(1)}Q{_QUARTER[m.group(2) or m.group(3)]}"),
+    (re.compile(r"(20\d\d)\s*年?\s*(上半年|下半年|H[12])", re.I),
+     lambda m: f"{m.group(1)}H{1 if m.group(2) in ('上半年', 'H1', 'h1') else 2}"),
+    (re.compile(r"(20\d\d)\s*年\s*(1[0-2]|0?[1-9])\s*月(?!\s*[0-9]{1,2}\s*日)"),
+     lambda m: f"{m.group(1)}-{int(m.group(2)):02d}"),
+    (re.compile(r"(20\d\d)\s*(?:年|年度|财年)"), lambda m: m.group(1)),
+]
+# In a title a bare year names the period too: "2022,一个小卖家的年终总结", "工作总结(2018)".
+_TITLE_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d|\s*[-./]\s*\d)")
+
+
+def _opening_headings(text: str) -> str:
+    """The short lines that open a text (its title and first headings), not its prose."""
+    lines = [ln.strip() for ln in text[:300].split("\n") if ln.strip()]
+    return "\n".join(ln for ln in lines[:5] if len(ln) <= 40 and not re.search(r"[。；！？]", ln))
+
+
+def infer_kind(title: str, text: str) -> str:
+    """summary | plan | review | other, from the title first, then the text's opening headings."""
+    for source in (title, _opening_headings(text)):
+        hits = [(m.start(), kind) for kind, p in _KIND_WORDS if (m := p.search(source))]
+        if hits:
+            kind = min(hits)[1]
+            # A quarterly or half-year 总结 is a review in this team's vocabulary; a monthly or weekly one
+            # stays a summary, of that month or week.
+            if kind == "summary" and re.search(r"季度|Q[1-4]|上半年|下半年", source):
+                return "review"
+            return kind
+        if _CAMPAIGN.search(source):
+            return "review"
+    return "other"
+
+
+def infer_period(title: str, text: str, kind: str, date_hint: str = "") -> str:
+    """2024, 2025Q3, 2025H1 or 2025-07 from the title, else the opening text, else a cover date."""
+    for source in (title, text[:300]):
+        for pattern, fmt in _PERIODS:
+            if m := pattern.search(source):
+                return fmt(m)
+        if source is title and (m := _TITLE_YEAR.search(title)):
+            return m.group(1)
+    if m := re.match(r"(20\d\d)\D+(\d{1,2})", date_hint):
+        year, month = int(m.group(1)), int(m.group(2))
+        # A plan presented late in a year is the plan for the next year.
+        return str(year + 1 if kind == "plan" and month >= 9 else year)
+    return ""
