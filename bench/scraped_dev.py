@@ -124,13 +124,15 @@ def main() -> None:
                 print(f"{'':20}   chrome left: {line[:70]}")
             for line in r["content_lost"]:
                 print(f"{'':20}   CONTENT LOST: {line[:70]}")
-    pct = lambda a, b: 100 * a / b if b else 100.0  # noqa: E731
-    print(f"overall: boilerplate removed {total['chrome_removed']}/{total['chrome_lines']} "
-          f"({pct(total['chrome_removed'], total['chrome_lines']):.1f}%), content kept "
-          f"{total['content_kept']}/{total['content_lines']} ({pct(total['content_kept'], total['content_lines']):.1f}%), "
-          f"chrome-only chunks {total['chrome_only_chunks']}/{total['chunks']}, chunks under a chrome heading "
-          f"{total['chrome_heading_chunks']}; titles {total['title_ok']}/{len(ok)}, kinds {total['kind_ok']}/{len(ok)}, "
-          f"periods {total['period_ok']}/{len(ok)}" + (f"; {total['failed']} failed" if total["failed"] else ""))
+    def pct(a: int, b: int) -> str:
+        return f"{a}/{b} ({100 * a / b if b else 100.0:.1f}%)"
+
+    n = len(ok)
+    print(f"overall: boilerplate removed {pct(total['chrome_removed'], total['chrome_lines'])}, content kept "
+          f"{pct(total['content_kept'], total['content_lines'])}, chrome-only chunks "
+          f"{total['chrome_only_chunks']}/{total['chunks']}, chunks under a chrome heading "
+          f"{total['chrome_heading_chunks']}; titles {total['title_ok']}/{n}, kinds {total['kind_ok']}/{n}, "
+          f"periods {total['period_ok']}/{n}" + (f"; {total['failed']} failed" if total["failed"] else ""))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps({"files": rows, "overall": total}, ensure_ascii=False, indent=2),
                                        encoding="utf-8")

@@ -27,11 +27,22 @@ REMOVED_LABELS = {
     "site_notice": "site notices",
     "related_docs": "related-document links",
     "comment_box": "comment-box lines",
+    "breadcrumb": "breadcrumbs",
+    "link": "links and promotions",
+    "file_name": "file-name lines",
+    "collection_header": "collection headers",
+    "byline_counters": "bylines, dates and counters",
+    "site_ui": "site-UI lines",
+    "writing_tips": "writing tips",
+    "site_name": "site names",
+    "menu": "menu lines",
+    "repeated_title": "repeated titles",
     "slide_cover": "slide covers",
     "table_of_contents": "tables of contents",
     "slide_numbers": "slide numbers",
     "pinyin_artefacts": "pinyin artefacts like 務(wù)",
     "traditional_converted": "Traditional chars indexed as Simplified",
+    "suspicious": "suspicious passages (kept, never indexed)",
 }
 
 
@@ -45,6 +56,8 @@ def add(
     kind: KindOpt = None,
     period: PeriodOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="Title (default: inferred).")] = None,
+    keep_boilerplate: Annotated[bool, typer.Option(
+        "--keep-boilerplate", help="Keep every line: drop no site chrome (see `corpus show ID --removed`).")] = False,
     directory: DirOpt = Path("."),
 ) -> None:
     """Add reports; unchanged files are skipped, changed files replace their old chunks."""
@@ -63,7 +76,8 @@ def add(
         def progress(done: int, total: int, result) -> None:
             bar.update(task, completed=done, total=total, description=Path(result.path).name[:40])
 
-        report = add_paths(config, paths, kind=kind, period=period, title=title, progress=progress)
+        report = add_paths(config, paths, kind=kind, period=period, title=title, keep_boilerplate=keep_boilerplate,
+                           progress=progress)
     for f in report.files:
         if f.status == "failed":
             continue
@@ -111,10 +125,13 @@ def list_(as_json: JsonOpt = False, directory: DirOpt = Path(".")) -> None:
 def show(
     doc_id: Annotated[str, typer.Argument(help="Document id (a unique prefix is enough).")],
     chunks: Annotated[bool, typer.Option("--chunks", help="Show the chunks instead of the text.")] = False,
+    removed: Annotated[bool, typer.Option("--removed", help="List the lines cleaning removed, with why.")] = False,
     as_json: JsonOpt = False,
     directory: DirOpt = Path("."),
 ) -> None:
-    """Show a document: metadata, what cleaning removed, and its text (or its chunks)."""
+    """Show a document: metadata, what cleaning removed, and its text (or its chunks, or the removed lines)."""
+    from rich.markup import escape
+
     from drafter.corpus import get_document
 
     record = get_document(load(directory), doc_id)
@@ -126,7 +143,15 @@ def show(
                   f"period={record.get('period') or '?'} chunks={record.get('chunks')}")
     console.print(f"source: {record.get('source')}  added: {record.get('added', '')}")
     console.print(f"cleaned: {_removed_text(record.get('removed') or {})}\n")
-    if chunks:
+    for sentence in record.get("suspicious", []):
+        # Shown, so a user sees what was left out of every passage a draft may quote.
+        console.print(f"[red]suspicious (addresses a reader or model; never quoted):[/] {escape(sentence)}")
+    if removed:
+        if not record.get("removed_lines"):
+            console.print("no line was removed")
+        for reason, line in record.get("removed_lines", []):
+            console.print(f"[dim]{REMOVED_LABELS.get(reason, reason):28}[/] {escape(line)}")
+    elif chunks:
         for c in record["chunk_list"]:
             console.print(f"[bold]── {c['id']}  {c['heading'] or '(no heading)'}[/]")
             console.print(c["text"], markup=False)

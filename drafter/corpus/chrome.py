@@ -26,7 +26,7 @@ _UI_STRONG = re.compile(
     r"扫一扫|二维码|小编|登录|登陆|转载|投稿|下载(?:权益|次数|券|本文|文档|地址|链接|全文)|点击(?:下载|查看|进入|阅读|"
     r"这里|此处|链接|展开)|阅读(?:模式|全文|原文)|全文阅读|上一篇|下一篇|返回(?:首页|顶部|列表|目录)|充值|"
     r"开通(?:会员|VIP)|会员(?:专享|免费|下载)|欢迎(?:来到|访问|光临)|立即(?:报名|下载|注册|领取|咨询|体验)|"
-    r"点(?:击)?链接|长按(?:识别|二维码)|关注(?:我们|本站|微信)|(?:广告|推广|商务)合作|APP推广|免责声明|"
+    r"点(?:击)?链接|长按(?:识别|二维码)|关注(?:我们|本站|微信)|(?:广告|推广|商务)合作|APP推广|免责声明|未经(?:许可|授权|允许|同意)|"
     r"相关(?:推荐|文章|阅读|文档)|猜你喜欢|热门(?:文章|推荐|文档)|收益归属|上传(?:者|人|时间|日期|用户)",
     re.I,
 )
@@ -59,7 +59,8 @@ _COLLECTION = re.compile(
 )
 _SITE_NAME = re.compile(f"^[{_CJK}A-Za-z]{{2,10}}(?:网|网站|文库|范文网|之家|学习网)$")
 _NAV = re.compile(r"^(?:首页|主页|网站首页|回到首页|Home)$", re.I)
-_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}\s*[.、．)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*[、.]|[•·\-*●■◆▪]\s*)")
+_LIST_ITEM = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.、．)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*[、.]|[•·\-*●■◆▪]\s*)")
 _BULLET = re.compile(r"^\s*[•·\-*●■◆▪]\s*")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _WIDE_GAP = re.compile(r"\S\s{4,}\S")
@@ -92,6 +93,9 @@ def strong_reason(s: str) -> str | None:
         return "collection_header"
     if (_COUNTER.search(s) or _DATETIME.search(s) or _FIELD.search(s)) and len(s) <= 80 and _residue(s) <= 3:
         return "byline_counters"
+    parts = [p for p in re.split(r"\s{2,}|\s*[|｜·•]\s*", s) if p]
+    if len(parts) >= 3 and any(_NAV.match(p) for p in parts) and all(len(p) <= 6 for p in parts):
+        return "menu"
     ui = 2 * len(set(_UI_STRONG.findall(s))) + len(set(_UI_SOFT.findall(s)))
     report = len(set(REPORT_WORDS.findall(s)))
     if _UI_STRONG.search(s) and (short and len(s) <= 30 or ui - report >= 2 and len(s) <= 150):
@@ -115,14 +119,15 @@ def weak_reason(s: str) -> str | None:
     if _SITE_NAME.match(s):
         return "site_name"
     parts = s.split()
-    if _WIDE_GAP.search(s) and len(parts) <= 4 and all(len(p) <= 6 and not re.search(r"\d", p) for p in parts):
+    if _WIDE_GAP.search(s) and len(parts) <= 6 and all(len(p) <= 6 and not re.search(r"\d", p) for p in parts):
         return "menu"
     return None
 
 
 def _is_prose(s: str) -> bool:
     """A stretch of report prose: a real sentence or table row, not short, no chrome evidence at all."""
-    return _cjk(s) >= 20 and bool(re.search(r"[。！？；，,!?、|]", s)) and not _META.search(s)
+    return (_cjk(s) >= 20 and bool(re.search(r"[。！？；，,!?、|]", s)) and not _META.search(s)
+            and not _UI_STRONG.search(s))
 
 
 def _menu_runs(simple: list[str], reasons: list[str | None]) -> None:

@@ -122,6 +122,7 @@ _PERIODS = [
 ]
 # In a title a bare year names the period too: "2022,一个小卖家的年终总结", "工作总结(2018)".
 _TITLE_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d|\s*[-./]\s*\d)")
+_TITLE_MONTH = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月(?:份)?(?!\s*\d{1,2}\s*日)")
 
 
 def _opening_headings(text: str) -> str:
@@ -153,7 +154,8 @@ def infer_period(title: str, text: str, kind: str, date_hint: str = "") -> str:
             if m := pattern.search(source):
                 return fmt(m)
         if source is title and (m := _TITLE_YEAR.search(title)):
-            return m.group(1)
+            month = _TITLE_MONTH.search(title)  # 11月直播运营月度总结(2024): that month of that year
+            return f"{m.group(1)}-{int(month.group(1)):02d}" if month else m.group(1)
     if m := re.match(r"(20\d\d)\D+(\d{1,2})", date_hint):
         year, month = int(m.group(1)), int(m.group(2))
         # A plan presented late in a year is the plan for the next year.

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from drafter.corpus.suspicious import suspicious_sentences, without_suspicious
 from drafter.display import display
 from drafter.metrics.periods import Period
 from drafter.models import Chunk, Fact, Section, fact_id, text_hash
@@ -171,9 +172,11 @@ class FactBook:
 def quote_sentence(chunk: Chunk, keywords: str = "") -> str:
     """The sentence of an excerpt that best fits the keywords, for citing in prose."""
     prose = "。".join(line for line in chunk.text.split("\n") if line.strip() and not line.lstrip().startswith("|"))
-    sentences = [s.strip() for s in _SENTENCE.findall(prose) if len(s.strip()) > 12]
+    # A passage addressing a reader or model is never a past report's words (a store built before such
+    # passages were left out of the index may still hold one).
+    sentences = [s.strip() for s in _SENTENCE.findall(prose) if len(s.strip()) > 12 and not suspicious_sentences(s)]
     if not sentences:
-        return chunk.text.strip()[:80]
+        return without_suspicious(chunk.text).strip()[:80]
     words = [w for w in keywords.split() if w]
     # Prefer short, figure-free sentences: figures belong to the facts, quotes carry the judgement.
     best = max(sentences, key=lambda s: sum(w in s for w in words) - 2 * (len(s) > 80) - 2 * bool(_DIGIT.search(s)))
