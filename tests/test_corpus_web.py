@@ -154,3 +154,26 @@ def test_corpus_does_not_import_retrieve():
     code = "import sys, drafter.corpus; print('drafter.retrieve' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_html_page_keeps_the_article_only(tmp_path):
+    page = ("<html><head><title>2023年店铺运营总结_工作总结_优文范文网</title></head><body>"
+            "<div class='nav'><a href='/'>首页</a> <a href='/zj'>工作总结</a></div>"
+            "<div class='crumb'>您的位置：<a>首页</a> &gt; <a>工作总结</a></div>"
+            "<div class='article'><h1>2023年店铺运营总结</h1>"
+            "<div class='info'>作者：佚名 时间：2024-01-02 阅读：2311</div>"
+            "<div class='content'><p>2023年店铺全年成交额为1860万元，同比增长21.4%，连衣裙贡献了近四成的销售额。</p>"
+            "<h2>一、渠道</h2><p>天猫旗舰店依然是主要阵地，占全年成交的62%；抖音店铺从三月开始自播。</p>"
+            "<table><tr><th>渠道</th><th>GMV</th></tr><tr><td>天猫</td><td>1153万</td></tr></table>"
+            "<p>明年将重点优化尺码表和详情页，力争把退货率降到25%以内。</p></div></div>"
+            "<div class='related'><h3>相关推荐</h3><ul><li><a>2023年销售总结</a></li></ul></div>"
+            "<div class='footer'>Copyright © 2024 优文范文网 版权所有</div></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    doc = load_document(path)
+    assert (doc.title, doc.kind, doc.period) == ("2023年店铺运营总结", "summary", "2023")
+    for chrome in ("您的位置", "作者：佚名", "相关推荐", "版权所有", "优文范文网"):
+        assert chrome not in doc.text
+    for content in ("同比增长21.4%", "天猫 | 1153万", "退货率降到25%以内"):
+        assert content in doc.text
+    assert any(c.heading == "一、渠道" for c in chunk_document(doc))

@@ -121,10 +121,38 @@ def read_raw(path: Path) -> tuple[str, str]:
                         f"real type, or save the report as .txt (UTF-8) or .docx and add that")
     text = decode_bytes(data, str(path))
     if suffix in {".html", ".htm"}:
-        parser = _HTMLText()
-        parser.feed(text)
-        return "".join(parser.parts), parser.title
+        return _read_html(text)
     return text, ""
+
+
+def _cjk_count(text: str) -> int:
+    return len(re.findall(r"[\u4e00-\u9fff]", text))
+
+
+def _read_html(html: str) -> tuple[str, str]:
+    """A page's article as Markdown, by trafilatura (navigation, related links, comments and footer left out).
+
+    trafilatura is a maintained extractor that scores a page's blocks by text density and markup, for any
+    site; our own parser (visible text of every block) stands in when it finds no article or too little.
+    """
+    import trafilatura
+
+    from drafter.corpus.classify import clean_title
+
+    parser = _HTMLText()
+    parser.feed(html)
+    fallback = "".join(parser.parts)
+    body = trafilatura.extract(html, output_format="markdown", include_tables=True, include_comments=False,
+                               favor_recall=True, deduplicate=False) or ""
+    meta = trafilatura.extract_metadata(html)
+    title = clean_title((meta.title if meta else "") or parser.title)
+    if _cjk_count(body) < 0.4 * _cjk_count(fallback):
+        return fallback, parser.title
+    body = re.sub(r"(?m)^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*$", "", body)  # Markdown table rules
+    opening = [line.strip("# ") for line in body.split("\n") if line.strip()][:3]
+    if title and title not in opening:
+        body = f"# {title}\n\n{body}"  # trafilatura keeps the article's title out of its text
+    return body, title
 
 
 def _binary_kind(data: bytes) -> str:
