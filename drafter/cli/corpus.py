@@ -37,6 +37,8 @@ REMOVED_LABELS = {
     "site_name": "site names",
     "menu": "menu lines",
     "repeated_title": "repeated titles",
+    "tags_links": "tag and link lines",
+    "footer": "page-footer lines (comments, related links)",
     "slide_cover": "slide covers",
     "table_of_contents": "tables of contents",
     "slide_numbers": "slide numbers",

@@ -27,6 +27,7 @@ _UI_STRONG = re.compile(
     r"这里|此处|链接|展开)|阅读(?:模式|全文|原文)|全文阅读|上一篇|下一篇|返回(?:首页|顶部|列表|目录)|充值|"
     r"开通(?:会员|VIP)|会员(?:专享|免费|下载)|欢迎(?:来到|访问|光临)|立即(?:报名|下载|注册|领取|咨询|体验)|"
     r"点(?:击)?链接|长按(?:识别|二维码)|关注(?:我们|本站|微信)|(?:广告|推广|商务)合作|APP推广|免责声明|未经(?:许可|授权|允许|同意)|"
+    r"ICP备|Copyright|©|网站地图|关于我们|联系我们|本文链接|原文链接|打开APP|APP内打开|展开全文|免费下载|人已下载|"
     r"相关(?:推荐|文章|阅读|文档)|猜你喜欢|热门(?:文章|推荐|文档)|收益归属|上传(?:者|人|时间|日期|用户)",
     re.I,
 )
@@ -57,13 +58,21 @@ _COLLECTION = re.compile(
     f"^(?:篇\\s*[一二三四五六七八九十\\d]+|第\\s*[一二三四五六七八九十\\d]+\\s*篇)(?:\\s*[:：]|$)|"
     f"[{_CJK}]篇\\s*[一二三四五六七八九十\\d]+\\s*$"
 )
-_SITE_NAME = re.compile(f"^[{_CJK}A-Za-z]{{2,10}}(?:网|网站|文库|范文网|之家|学习网)$")
+_SITE_NAME = re.compile(f"^[{_CJK}A-Za-z]{{2,10}}(?:网|网站|文库|之家|社区|论坛|博客|官网)$")
 _NAV = re.compile(r"^(?:首页|主页|网站首页|回到首页|Home)$", re.I)
 _LIST_ITEM = re.compile(
     r"^\s*(?:\d{1,2}\s*[.、．)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*[、.]|[•·\-*●■◆▪]\s*)")
 _BULLET = re.compile(r"^\s*[•·\-*●■◆▪]\s*")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _WIDE_GAP = re.compile(r"\S\s{4,}\S")
+# Where a page's own footer begins: comments, related links. What follows is the site's, not the report's.
+_FOOTER_HEAD = re.compile(
+    r"^(?:全部|网友|精彩|热门|最新)?评论(?:区|列表)?\s*(?:[(（]\d+[)）]|\d+)?$|^(?:发表|我要|写)评论|"
+    r"^相关(?:推荐|文章|阅读|文档|资源|范文|内容)|^(?:推荐|延伸|扩展|热门)阅读|^猜你喜欢|^热门(?:文章|推荐|文档|标签)|"
+    r"^(?:更多|最新)(?:文章|文档|范文|推荐)"
+)
+_TAGS = re.compile(r"^(?:标签|关键词|关键字|Tags?|热门标签|相关搜索|热门搜索|本文链接|原文链接|文章来源|责任编辑)\s*[:：]", re.I)
+_REPORT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]+[章部节]|#)")
 
 
 def _cjk(text: str) -> int:
@@ -83,6 +92,8 @@ def strong_reason(s: str) -> str | None:
     if not s or len(s) > 400:  # a run-together page of report text, whatever words it holds
         return None
     short = len(s) <= 60 and not _SENTENCE_END.search(s)
+    if _TAGS.match(s) and len(s) <= 80:
+        return "tags_links"
     if _BREADCRUMB.search(s) and (short or _cjk(s) <= 40):
         return "breadcrumb"
     if _URL.search(s) and (_UI_STRONG.search(s) or _cjk(_URL.sub("", s)) <= 10):
@@ -110,14 +121,14 @@ def weak_reason(s: str) -> str | None:
     """Chrome only where no report prose surrounds it (before the first or after the last stretch)."""
     if _UI_STRONG.search(s):
         return "site_ui"
+    if len(s) <= 30 and any(_SITE_NAME.match(p.strip()) for p in re.split(r"\s[-–—|]\s|[|｜_]", s)):
+        return "site_name"  # 运营人社区 - 让运营更简单
     if REPORT_WORDS.search(s) and not _WIDE_GAP.search(s):
         return None
-    if _UI_SOFT.search(s) and len(s) <= 20:
+    if _UI_SOFT.search(s) and len(s) <= 20 and not _LIST_ITEM.match(s):
         return "site_ui"
     if _META.search(s):
         return "writing_tips"
-    if _SITE_NAME.match(s):
-        return "site_name"
     parts = s.split()
     if _WIDE_GAP.search(s) and len(parts) <= 6 and all(len(p) <= 6 and not re.search(r"\d", p) for p in parts):
         return "menu"
@@ -167,4 +178,20 @@ def find_chrome(simple: list[str]) -> list[str | None]:
         if reasons[i] is None and s and (i < first or i > last):
             reasons[i] = weak_reason(s)
     _spread(bare, simple, reasons)
+    _footer(bare, reasons, first)
     return reasons
+
+
+def _footer(bare: list[str], reasons: list[str | None], first: int) -> None:
+    """After the report, a comments or related-links heading starts the page's footer: all of it goes,
+    unless a numbered report heading shows the report resumes."""
+    start = next((i for i, s in enumerate(bare) if i > first and len(s) <= 20 and _FOOTER_HEAD.match(s)
+                  and not REPORT_WORDS.search(s)), None)
+    if start is None:
+        return
+    reasons[start] = reasons[start] or "footer"
+    for i in range(start + 1, len(bare)):
+        if _REPORT_HEADING.match(bare[i]):
+            return
+        if bare[i]:
+            reasons[i] = reasons[i] or "footer"
