@@ -181,3 +181,11 @@ def test_html_page_keeps_the_article_only(tmp_path):
     for content in ("同比增长21.4%", "天猫 | 1153万", "退货率降到25%以内"):
         assert content in doc.text
     assert any(c.heading == "一、渠道" for c in chunk_document(doc))
+
+
+def test_kept_boilerplate_never_heads_a_chunk():
+    doc = load_document(COPIES / "21_docshare.txt", keep_boilerplate=True)
+    assert "该文档为VIP文档" in doc.text and doc.removed_lines == []
+    chunks = chunk_document(doc)
+    assert not any("VIP" in c.heading or "下载" in c.heading for c in chunks)
+    assert any(c.heading == "一、全年经营概况" for c in chunks)

@@ -135,8 +135,20 @@ def _drop_document_title(found: list[tuple[tuple[str, ...], str]]) -> list[tuple
 
 
 def passages(doc: Document) -> list[tuple[str, str]]:
-    """A document's (heading path, passage) chunks in its own script; suspicious sentences are never indexed."""
-    return chunk_sections(without_suspicious(doc.text))
+    """A document's (heading path, passage) chunks in its own script: suspicious sentences are never indexed,
+    a chrome line is never part of a heading path, and a passage of nothing but chrome is never kept (this
+    holds for a document added with --keep-boilerplate too, whose text keeps every line)."""
+    from drafter.corpus.chrome import strong_reason
+
+    def chrome(line: str) -> bool:
+        return strong_reason(to_simplified(line.strip())) is not None
+
+    out = []
+    for heading, body in chunk_sections(without_suspicious(doc.text)):
+        if all(chrome(line) for line in body.split("\n") if line.strip()):
+            continue
+        out.append((" > ".join(part for part in heading.split(" > ") if part and not chrome(part)), body))
+    return out
 
 
 def chunk_document(doc: Document) -> list[Chunk]:
