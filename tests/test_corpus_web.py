@@ -72,8 +72,20 @@ def test_report_lines_that_look_like_site_ui_stay():
         "全年服务了1200位企业客户，客户满意度达到96%。",
         "618大促期间共计收到评论2.3万条，好评率97%。",
         "第二层：借助公众号",
+        "曝光 > 点击 > 加购 > 支付",
+        "展示位置：首页轮播和搜索结果页",
     ]
     assert find_chrome(lines) == [None] * len(lines)
+
+
+def test_notice_lists_and_template_introductions_go_as_a_whole():
+    lines = ["年终总结是对一年工作的全面回顾，那么电商运营年终总结该怎么写呢？", "2024年电商运营工作总结",
+             "2024年店铺全年实现销售额3200万元，同比增长18%，新客占比提升到42%，运营效率明显改善。",
+             "1、该文档为VIP文档，如果想要下载，成为VIP后，下载本文档将扣除1次下载权益。", "2、本文档仅供学习参考",
+             "3、如有问题请联系客服", "4、全年退货率降至8.5%"]
+    reasons = find_chrome(lines)
+    assert reasons[0] == "writing_tips" and reasons[1] is None and reasons[2] is None
+    assert reasons[3:6] == ["site_ui", "site_ui", "site_notice"] and reasons[6] is None
 
 
 def test_chrome_lines_of_sites_not_seen_before():
@@ -189,3 +201,9 @@ def test_kept_boilerplate_never_heads_a_chunk():
     chunks = chunk_document(doc)
     assert not any("VIP" in c.heading or "下载" in c.heading for c in chunks)
     assert any(c.heading == "一、全年经营概况" for c in chunks)
+
+
+def test_a_run_together_page_is_never_chrome():
+    # A flattened slide deck or copy: one line of report text, whatever site or template words it holds.
+    line = "运营工作总结模板" + "本年度店铺围绕私域复购与直播自播两条主线推进，下载量和会员数均创新高。" * 15
+    assert find_chrome([line]) == [None]

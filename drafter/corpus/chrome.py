@@ -27,7 +27,7 @@ _UI_STRONG = re.compile(
     r"这里|此处|链接|展开)|阅读(?:模式|全文|原文)|全文阅读|上一篇|下一篇|返回(?:首页|顶部|列表|目录)|充值|"
     r"开通(?:会员|VIP)|会员(?:专享|免费|下载)|欢迎(?:来到|访问|光临)|立即(?:报名|下载|注册|领取|咨询|体验)|"
     r"点(?:击)?链接|长按(?:识别|二维码)|关注(?:我们|本站|微信)|(?:广告|推广|商务)合作|APP推广|免责声明|未经(?:许可|授权|允许|同意)|"
-    r"ICP备|Copyright|©|网站地图|关于我们|联系我们|本文链接|原文链接|打开APP|APP内打开|展开全文|免费下载|人已下载|"
+    r"ICP备|Copyright|©|网站地图|关于我们|联系我们|本文链接|原文链接|打开APP|APP内打开|分享到|分享至|展开全文|免费下载|人已下载|"
     r"相关(?:推荐|文章|阅读|文档)|猜你喜欢|热门(?:文章|推荐|文档)|收益归属|上传(?:者|人|时间|日期|用户)",
     re.I,
 )
@@ -51,8 +51,12 @@ _DATETIME = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d
 _LABELS = (r"文档编号|编号|上传(?:时间|日期|者|人)?|发布(?:时间|日期|者|人)?(?:于)?|更新(?:时间|日期)|时间|日期|格式|"
            r"页数|大小|字数|编辑|责编|责任编辑|作者|来源|小编|栏目|分类|标签|关键词|贡献者|提供者|所属分类|举报|收藏|分享")
 _FIELD = re.compile(f"(?:^|(?<=[\\s|•·/]))(?:{_LABELS})\\s*[:：]?\\s*[^\\s|•·]{{0,16}}")
-_BREADCRUMB = re.compile(r"(?:您|你)?(?:的|现在的)?(?:当前|所在)?位置(?:是)?\s*[:：]|首页\s*(?:>|›|»|/|->|＞|→)|"
-                         r"(?:>|›|»|＞).{1,14}(?:>|›|»|＞)")
+_BREADCRUMB = re.compile(r"(?:您|你)(?:的|现在的)?(?:当前|所在)?位置(?:是)?\s*[:：]|(?:当前|所在)位置(?:是)?\s*[:：]|"
+                         r"(?:首页|主页|Home)\s*(?:>|›|»|/|->|＞|→)", re.I)
+# A path without 首页 may be a breadcrumb or a report's funnel (曝光 > 点击 > 支付): only around the report.
+_PATH = re.compile(r"(?:>|›|»|＞).{1,14}(?:>|›|»|＞)")
+# Writing-tips words that a report's own opening may use too (以下是本年度的工作总结).
+_META_SHARED = {"以下是", "下面是"}
 _URL = re.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|cn|net|org|pm|cc|io|top)(?:/\S*)?", re.I)
 _FILE_NAME = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|rar|zip)(?:VIP)?(?![A-Za-z])", re.I)
 _COLLECTION = re.compile(
@@ -120,16 +124,26 @@ def strong_reason(s: str) -> str | None:
     return None
 
 
-def weak_reason(s: str) -> str | None:
-    """Chrome only where no report prose surrounds it (before the first or after the last stretch)."""
+def weak_reason(s: str, head: bool = True) -> str | None:
+    """Chrome only where no report prose surrounds it (before the first or after the last stretch).
+
+    After the report (head=False) a copy cut short may end in short report lines: there only site
+    words, writing tips, site names and menus count, not short lines with a UI word or a path.
+    """
+    if len(s) > 400:  # a run-together page of report text
+        return None
     if _UI_STRONG.search(s):
         return "site_ui"
+    if head and set(_META.findall(s)) - _META_SHARED:
+        return "writing_tips"  # a template site's introduction, though it names the report's subject
     if len(s) <= 30 and any(_SITE_NAME.match(p.strip()) for p in re.split(r"\s[-–—|]\s|[|｜_]", s)):
         return "site_name"  # 运营人社区 - 让运营更简单
     if REPORT_WORDS.search(s) and not _WIDE_GAP.search(s):
         return None
-    if _UI_SOFT.search(s) and len(s) <= 20 and not _LIST_ITEM.match(s):
+    if head and _UI_SOFT.search(s) and len(s) <= 20 and not _LIST_ITEM.match(s):
         return "site_ui"
+    if head and _PATH.search(s) and len(s) <= 60 and not _SENTENCE_END.search(s):
+        return "breadcrumb"
     if _META.search(s):
         return "writing_tips"
     parts = s.split()
@@ -140,7 +154,11 @@ def weak_reason(s: str) -> str | None:
 
 def _is_prose(s: str) -> bool:
     """A stretch of report prose: a real sentence or table row, not short, no chrome evidence at all."""
-    return (_cjk(s) >= 20 and bool(re.search(r"[。！？；，,!?、|]", s)) and not _META.search(s)
+    cjk = _cjk(s)
+    if cjk > 400:
+        return True  # a run-together page of report text, whatever words it holds
+    return ((cjk >= 20 or cjk >= 12 and len(s) >= 24) and bool(re.search(r"[。！？；，,!?、|]", s))
+            and not _META.search(s)
             and not _UI_STRONG.search(s))
 
 
@@ -168,6 +186,25 @@ def _spread(bare: list[str], simple: list[str], reasons: list[str | None]) -> No
         block = reasons[i] is not None and bool(re.search(r"[:：]\s*$", s))
 
 
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|元|个百分点|倍)")
+
+
+def _notice_lists(simple: list[str], reasons: list[str | None]) -> None:
+    """A numbered list whose items are mostly site notices is a notice list: its other items go too, unless
+    they state a figure (a report's list item)."""
+    i = 0
+    while i < len(simple):
+        j = i
+        while j < len(simple) and simple[j] and _LIST_ITEM.match(simple[j]):
+            j += 1
+        chrome = sum(reasons[k] is not None for k in range(i, j))
+        if chrome >= 2 and 2 * chrome >= j - i:
+            for k in range(i, j):
+                if reasons[k] is None and not _FIGURE.search(simple[k]):
+                    reasons[k] = "site_notice"
+        i = max(j, i + 1)
+
+
 def find_chrome(simple: list[str]) -> list[str | None]:
     """The reason each line (in Simplified script) is site chrome, or None to keep it."""
     simple = [s.strip() for s in simple]
@@ -175,11 +212,12 @@ def find_chrome(simple: list[str]) -> list[str | None]:
     reasons: list[str | None] = [strong_reason(s) for s in bare]
     _menu_runs(simple, reasons)
     _spread(bare, simple, reasons)
+    _notice_lists(simple, reasons)
     prose = [i for i, s in enumerate(bare) if reasons[i] is None and _is_prose(s)]
     first, last = (prose[0], prose[-1]) if prose else (len(bare), -1)
     for i, s in enumerate(bare):
         if reasons[i] is None and s and (i < first or i > last):
-            reasons[i] = weak_reason(s)
+            reasons[i] = weak_reason(s, head=i < first)
     _spread(bare, simple, reasons)
     _footer(bare, reasons, first)
     return reasons
