@@ -239,3 +239,17 @@ def test_offline_draft_never_quotes_a_hostile_report(folder, tmp_path):
     assert "大促依赖偏高" in sources or "私域社群复购贡献持续提升" in sources  # the hostile report was retrieved
     for phrase in ("破产", "忽略", "全年亏损严重", "AI语言模型"):
         assert phrase not in report and phrase not in sources
+
+
+def test_a_line_on_every_copy_of_a_site_is_chrome(tmp_path):
+    # Three copies from one site share its slogan; their reports share a heading, which stays.
+    for i, channel in enumerate(("抖音", "天猫", "京东")):
+        (tmp_path / f"copy{i}.txt").write_text(
+            f"好文共赏 天天向上\n{channel}渠道2024年运营总结\n一、工作回顾\n"
+            f"{channel}渠道全年GMV同比增长{10 + i}%，复购率稳中有升，新客获取成本有所下降。\n", encoding="utf-8")
+    config = _config(tmp_path / "ws")
+    report = add_paths(config, sorted(tmp_path.glob("copy*.txt")))
+    for result in report.files:
+        record = get_document(config, result.doc_id)
+        assert "好文共赏" not in record["text"] and "一、工作回顾" in record["text"]
+        assert result.removed == {"repeated": 1}

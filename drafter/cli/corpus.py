@@ -38,6 +38,7 @@ REMOVED_LABELS = {
     "menu": "menu lines",
     "repeated_title": "repeated titles",
     "tags_links": "tag and link lines",
+    "repeated": "lines repeated across the files added",
     "footer": "page-footer lines (comments, related links)",
     "slide_cover": "slide covers",
     "table_of_contents": "tables of contents",

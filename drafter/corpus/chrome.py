@@ -205,11 +205,24 @@ def _notice_lists(simple: list[str], reasons: list[str | None]) -> None:
         i = max(j, i + 1)
 
 
-def find_chrome(simple: list[str]) -> list[str | None]:
-    """The reason each line (in Simplified script) is site chrome, or None to keep it."""
+def line_key(line: str) -> str:
+    """How a line is compared across documents: without whitespace (Simplified script expected)."""
+    return re.sub(r"\s+", "", line)
+
+
+def find_chrome(simple: list[str], shared: frozenset[str] = frozenset()) -> list[str | None]:
+    """The reason each line (in Simplified script) is site chrome, or None to keep it.
+
+    shared: line_key()s of lines found in several of the documents added together; such a line is chrome
+    when it holds no report word and no figure (a site's notice, slogan or menu, repeated on every copy).
+    """
     simple = [s.strip() for s in simple]
     bare = [_BULLET.sub("", s).strip() for s in simple]
     reasons: list[str | None] = [strong_reason(s) for s in bare]
+    for i, s in enumerate(bare):
+        if reasons[i] is None and s and line_key(s) in shared and not REPORT_WORDS.search(s) \
+                and not _FIGURE.search(s) and not _REPORT_HEADING.match(s):
+            reasons[i] = "repeated"
     _menu_runs(simple, reasons)
     _spread(bare, simple, reasons)
     _notice_lists(simple, reasons)

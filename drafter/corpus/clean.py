@@ -36,7 +36,7 @@ _TOC_ITEM = re.compile(r"\s*(?:PART\s*)?0([1-9])\s*([^\d\n]{2,20}?)(?=\s*(?:PART
 _SLIDE_NUMBERS = re.compile(r"(?<![0-9A-Za-z.\-:/%])(?:0[1-9]){2,}(?![\d%.])|^\s*0[1-9]\s*$", re.M)
 
 
-def _drop_lines(lines: list[str], removed: Counter, hints: dict) -> list[str]:
+def _drop_lines(lines: list[str], removed: Counter, hints: dict, shared: frozenset[str]) -> list[str]:
     """Known site phrases (one signal), then chrome decided from general evidence; every drop is recorded."""
     out: list[str] = []
     block = None
@@ -65,7 +65,7 @@ def _drop_lines(lines: list[str], removed: Counter, hints: dict) -> list[str]:
                 hints.setdefault("title", re.sub(r"_第\d+[页頁]$", "", line.strip()))
             continue
         out.append(line)
-    reasons = find_chrome([to_simplified(line) for line in out])
+    reasons = find_chrome([to_simplified(line) for line in out], shared)
     kept = []
     for line, reason in zip(out, reasons, strict=True):
         if reason is None:
@@ -182,10 +182,12 @@ def _break_runon(line: str, toc: list[tuple[str, str]], full: bool) -> str:
     return "\n".join(part.strip() for part in out if part.strip())
 
 
-def clean_text(text: str, keep_boilerplate: bool = False) -> tuple[str, dict[str, int], dict]:
+def clean_text(text: str, keep_boilerplate: bool = False,
+               shared: frozenset[str] = frozenset()) -> tuple[str, dict[str, int], dict]:
     """Clean a report: boilerplate, broken conversions, widths, run-together slides; count removals.
 
-    hints["removed_lines"] lists every dropped line with its reason; keep_boilerplate drops no line.
+    hints["removed_lines"] lists every dropped line with its reason; keep_boilerplate drops no line; shared
+    holds the lines repeated across the documents added together (see chrome.find_chrome).
     """
     removed: Counter = Counter()
     hints: dict = {}
@@ -193,7 +195,7 @@ def clean_text(text: str, keep_boilerplate: bool = False) -> tuple[str, dict[str
     text, n = repair_conversions(text)
     removed["pinyin_artefacts"] += n
     text = chinese_punctuation(text)
-    lines = text.split("\n") if keep_boilerplate else _drop_lines(text.split("\n"), removed, hints)
+    lines = text.split("\n") if keep_boilerplate else _drop_lines(text.split("\n"), removed, hints, shared)
     text = _strip_slides("\n".join(lines), removed, hints)
     text = text.lstrip()
     title = hints.get("title", "")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from drafter.corpus.chunk import chunk_document, heading_labels, index_text, passages
 from drafter.corpus.classify import check_kind, check_period
-from drafter.corpus.document import load_document
+from drafter.corpus.document import load_document, shared_lines
 from drafter.corpus.read import SUFFIXES, check_size
 from drafter.corpus.tokens import prepare_tokenizer, tokenize
 from drafter.errors import UserError
@@ -159,6 +159,7 @@ def add_paths(config, paths, kind=None, period=None, title=None, keep_boilerplat
                 result.status, result.error = "failed", f"{result.path}: not stored ({type(exc).__name__}: {exc})"
         pending.clear()
 
+    shared = frozenset() if keep_boilerplate else shared_lines(files)
     for index, path in enumerate(files, 1):
         result = FileResult(str(path), "failed")
         try:
@@ -176,7 +177,7 @@ def add_paths(config, paths, kind=None, period=None, title=None, keep_boilerplat
                 if same is twin and twin.get("source") != source:
                     result.note = f"same content as {twin['id']} ({twin.get('source')})"
             else:
-                doc = load_document(path, kind, period, title, keep_boilerplate)
+                doc = load_document(path, kind, period, title, keep_boilerplate, shared)
                 doc = doc.model_copy(update={"id": text_hash(source, 10), "source": source})
                 item = _prepare(embedder, doc, digest)
                 count = len(item[1])
