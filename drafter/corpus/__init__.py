@@ -1,9 +1,8 @@
-"""The corpus stage: read past reports in any format, clean them, chunk them, and keep them in the store.
+"""The corpus stage: read past reports in any format, clean them, chunk them, and keep them in the store."""
 
-read (files → raw text), text (decoding, script, widths), clean and chrome (boilerplate), classify (title,
-kind, period), suspicious (passages addressing a reader or model), chunk, tokens (BM25 words), document
-(one file → Document) and store (add, list, show, remove, reindex). The retrieve stage builds on this one.
-"""
+# Modules: read (files → raw text), text (decoding, script, widths), clean and chrome (boilerplate), classify
+# (title, kind, period), suspicious (passages addressing a reader or model), chunk, tokens (BM25 words),
+# document (one file → Document) and store (add, list, show, remove, reindex). retrieve builds on this stage.
 
 from drafter.corpus.chunk import chunk_document, index_text
 from drafter.corpus.classify import KINDS, check_kind, check_period

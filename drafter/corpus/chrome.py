@@ -1,11 +1,10 @@
-"""Site chrome in web copies, decided line by line from general evidence rather than one site's phrases.
+"""Site chrome in web copies, decided line by line from general evidence rather than one site's phrases."""
 
-Evidence: the vocabulary of site UI (下载, VIP, 举报, 扫码…) against that of reports (GMV, 同比, 渠道…);
-structure (breadcrumbs, counters, bylines and dates, URLs, file names, collection headers, menus, writing
-tips addressed to the reader); position (lines before the first and after the last stretch of report prose
-need less evidence); repetition of the title. Strong evidence removes a line anywhere; weak evidence only
-around the report, never between two stretches of its prose.
-"""
+# Evidence: the vocabulary of site UI (下载, VIP, 举报, 扫码…) against that of reports (GMV, 同比, 渠道…);
+# structure (breadcrumbs, counters, bylines and dates, URLs, file names, collection headers, menus, writing
+# tips addressed to the reader); position (lines before the first and after the last stretch of report prose
+# need less evidence); repetition across the copies added together. Strong evidence removes a line anywhere,
+# weak evidence only around the report, never between two stretches of its prose.
 
 from __future__ import annotations
 
@@ -71,6 +70,7 @@ _LIST_ITEM = re.compile(
 _BULLET = re.compile(r"^\s*[•·\-*●■◆▪]\s*")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
 _WIDE_GAP = re.compile(r"\S\s{4,}\S")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|元|个百分点|倍)")
 # Where a page's own footer begins: comments, related links. What follows is the site's, not the report's.
 _FOOTER_HEAD = re.compile(
     r"^(?:全部|网友|精彩|热门|最新)?评论(?:区|列表)?\s*(?:[(（]\d+[)）]|\d+)?$|^(?:发表|我要|写)评论|"
@@ -125,11 +125,9 @@ def strong_reason(s: str) -> str | None:
 
 
 def weak_reason(s: str, head: bool = True) -> str | None:
-    """Chrome only where no report prose surrounds it (before the first or after the last stretch).
-
-    After the report (head=False) a copy cut short may end in short report lines: there only site
-    words, writing tips, site names and menus count, not short lines with a UI word or a path.
-    """
+    """Why a line is chrome where no report prose surrounds it (before the first or after the last stretch)."""
+    # After the report (head=False) a copy cut short may end in short report lines: there only site words,
+    # writing tips, site names and menus count, not short lines with a UI word or a path.
     if len(s) > 400:  # a run-together page of report text
         return None
     if _UI_STRONG.search(s):
@@ -186,12 +184,8 @@ def _spread(bare: list[str], simple: list[str], reasons: list[str | None]) -> No
         block = reasons[i] is not None and bool(re.search(r"[:：]\s*$", s))
 
 
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|元|个百分点|倍)")
-
-
 def _notice_lists(simple: list[str], reasons: list[str | None]) -> None:
-    """A numbered list whose items are mostly site notices is a notice list: its other items go too, unless
-    they state a figure (a report's list item)."""
+    """A list whose items are mostly site notices is a notice list: its other items go too, save figures."""
     i = 0
     while i < len(simple):
         j = i
@@ -211,11 +205,9 @@ def line_key(line: str) -> str:
 
 
 def find_chrome(simple: list[str], shared: frozenset[str] = frozenset()) -> list[str | None]:
-    """The reason each line (in Simplified script) is site chrome, or None to keep it.
-
-    shared: line_key()s of lines found in several of the documents added together; such a line is chrome
-    when it holds no report word and no figure (a site's notice, slogan or menu, repeated on every copy).
-    """
+    """The reason each line (in Simplified script) is site chrome, or None to keep it."""
+    # shared: line_key()s of lines found on several of the copies added together; such a line is chrome when
+    # it holds no report word, figure or report heading (a site's slogan or notice, on every copy).
     simple = [s.strip() for s in simple]
     bare = [_BULLET.sub("", s).strip() for s in simple]
     reasons: list[str | None] = [strong_reason(s) for s in bare]
@@ -237,8 +229,8 @@ def find_chrome(simple: list[str], shared: frozenset[str] = frozenset()) -> list
 
 
 def _footer(bare: list[str], reasons: list[str | None], first: int) -> None:
-    """After the report, a comments or related-links heading starts the page's footer: all of it goes,
-    unless a numbered report heading shows the report resumes."""
+    """After the report, a comments or related-links heading starts the page's footer: all of it goes."""
+    # ...unless a numbered report heading further down shows the report resumes.
     start = next((i for i, s in enumerate(bare) if i > first and len(s) <= 20 and _FOOTER_HEAD.match(s)
                   and not REPORT_WORDS.search(s)), None)
     if start is None:

@@ -135,9 +135,9 @@ def _drop_document_title(found: list[tuple[tuple[str, ...], str]]) -> list[tuple
 
 
 def passages(doc: Document) -> list[tuple[str, str]]:
-    """A document's (heading path, passage) chunks in its own script: suspicious sentences are never indexed,
-    a chrome line is never part of a heading path, and a passage of nothing but chrome is never kept (this
-    holds for a document added with --keep-boilerplate too, whose text keeps every line)."""
+    """A document's (heading path, passage) chunks in its own script, as indexed."""
+    # Suspicious sentences are never indexed, a chrome line is never part of a heading path, and a passage of
+    # nothing but chrome is never kept: also for a document added with --keep-boilerplate (its text keeps all).
     from drafter.corpus.chrome import strong_reason
 
     def chrome(line: str) -> bool:

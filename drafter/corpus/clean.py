@@ -184,11 +184,9 @@ def _break_runon(line: str, toc: list[tuple[str, str]], full: bool) -> str:
 
 def clean_text(text: str, keep_boilerplate: bool = False,
                shared: frozenset[str] = frozenset()) -> tuple[str, dict[str, int], dict]:
-    """Clean a report: boilerplate, broken conversions, widths, run-together slides; count removals.
-
-    hints["removed_lines"] lists every dropped line with its reason; keep_boilerplate drops no line; shared
-    holds the lines repeated across the documents added together (see chrome.find_chrome).
-    """
+    """Clean a report: boilerplate, broken conversions, widths, run-together slides; count removals."""
+    # hints["removed_lines"] lists every dropped line with its reason; keep_boilerplate drops no line; shared
+    # holds the lines repeated across the documents added together (see chrome.find_chrome).
     removed: Counter = Counter()
     hints: dict = {}
     text, _ = normalise(text)

@@ -16,10 +16,8 @@ from drafter.models import Document, text_hash
 
 def load_document(path, kind=None, period=None, title=None, keep_boilerplate: bool = False,
                   shared: frozenset[str] = frozenset()) -> Document:
-    """Read, clean and classify one file; raises UserError naming the file when it cannot.
-
-    shared: lines repeated across the files added together (see shared_lines), a sign of site chrome.
-    """
+    """Read, clean and classify one file; raises UserError naming the file when it cannot."""
+    # shared: lines repeated across the files added together (see shared_lines), a sign of site chrome.
     path = Path(path)
     if not path.is_file():
         raise UserError(f"{path}: no such file")

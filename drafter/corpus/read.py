@@ -130,11 +130,9 @@ def _cjk_count(text: str) -> int:
 
 
 def _read_html(html: str) -> tuple[str, str]:
-    """A page's article as Markdown, by trafilatura (navigation, related links, comments and footer left out).
-
-    trafilatura is a maintained extractor that scores a page's blocks by text density and markup, for any
-    site; our own parser (visible text of every block) stands in when it finds no article or too little.
-    """
+    """A page's article as Markdown, by trafilatura (navigation, related links, comments and footer left out)."""
+    # trafilatura is a maintained extractor that scores a page's blocks by text density and markup, for any
+    # site; our own parser (visible text of every block) stands in when it finds no article or too little.
     import trafilatura
 
     from drafter.corpus.classify import clean_title

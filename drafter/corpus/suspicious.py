@@ -1,8 +1,7 @@
-"""Passages that address the reader or a model (instructions, prompts) rather than report on a business.
+"""Passages that address the reader or a model (instructions, prompts) rather than report on a business."""
 
-They are kept in the stored text and shown by `corpus show`, but left out of every indexed passage, so no
-writer is ever handed one as a past report's words.
-"""
+# They stay in the stored text and `corpus show` lists them, but no indexed passage holds one, so no writer
+# is ever handed one as a past report's words.
 
 from __future__ import annotations
 
