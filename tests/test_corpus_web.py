@@ -105,6 +105,7 @@ def test_chrome_lines_of_sites_not_seen_before():
     ("篇一：2025年社群运营工作计划", "2025年社群运营工作计划"),
     ("2023年店铺运营总结_工作总结_优文范文网", "2023年店铺运营总结"),
     ("首页 > 工作计划 > 2025年直播运营计划", "2025年直播运营计划"),
+    ("运营复盘 - 2025年第三季度", "运营复盘 - 2025年第三季度"),
 ])
 def test_titles_are_the_reports_not_the_pages(page, title):
     assert clean_title(page) == title

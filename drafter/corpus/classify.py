@@ -69,8 +69,8 @@ def clean_title(title: str) -> str:
     title = title.strip().lstrip("#").strip()
     title = re.split(r"\s*(?:>|›|»|＞)\s*", title)[-1]  # a breadcrumb ends with the page
     parts = [p.strip() for p in re.split(r"\s*(?:[_|｜]|\s[-–—]\s)\s*", title) if p.strip()]
-    parts = [p for p in parts if not _SITE_PART.search(p)] or parts
-    if len(parts) > 1:  # the part that reads as a report title, else the first
+    if any(_SITE_PART.search(p) for p in parts):  # a page title: 报告名_栏目_站名
+        parts = [p for p in parts if not _SITE_PART.search(p)] or parts
         title = next((p for p in parts if _TITLE_WORDS.search(p)), parts[0])
     for _ in range(3):
         title = _MARKERS.sub("", _SUFFIX.sub("", title)).strip()
