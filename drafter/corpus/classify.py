@@ -81,7 +81,7 @@ def _title_like(line: str) -> bool:
     from drafter.corpus.chunk import _heading
 
     line = line.strip()
-    return (2 <= len(line) <= 40 and not re.search(r"[。；！？]", line) and not re.search(r"[:：]$", line)
+    return (2 <= len(line) <= 40 and not re.search(r"[。；！]|？.", line) and not re.search(r"[:：]$", line)
             and (line.startswith("# ") or _heading(line) is None))
 
 
@@ -148,8 +148,9 @@ def infer_kind(title: str, text: str) -> str:
 
 
 def infer_period(title: str, text: str, kind: str, date_hint: str = "") -> str:
-    """2024, 2025Q3, 2025H1 or 2025-07 from the title, else the opening text, else a cover date."""
-    for source in (title, text[:300]):
+    """2024, 2025Q3, 2025H1 or 2025-07 from the title, else the opening headings, else a cover date."""
+    # Not from the opening prose: "我是2019年开的店" names a year, not the period the report covers.
+    for source in (title, _opening_headings(text)):
         for pattern, fmt in _PERIODS:
             if m := pattern.search(source):
                 return fmt(m)
