@@ -74,6 +74,8 @@ def test_report_lines_that_look_like_site_ui_stay():
         "第二层：借助公众号",
         "曝光 > 点击 > 加购 > 支付",
         "展示位置：首页轮播和搜索结果页",
+        "2024-11-01 | 双11预热 | 320万",
+        "时间 | 活动 | GMV",
     ]
     assert find_chrome(lines) == [None] * len(lines)
 
