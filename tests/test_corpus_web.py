@@ -256,3 +256,38 @@ def test_a_line_on_every_copy_of_a_site_is_chrome(tmp_path):
         record = get_document(config, result.doc_id)
         assert "好文共赏" not in record["text"] and "一、工作回顾" in record["text"]
         assert result.removed == {"repeated": 1}
+
+
+FORMAL = """云禾优品
+2024年度电商运营工作总结
+运营中心
+2025年1月
+目录
+一、年度经营回顾
+二、渠道表现
+三、用户与会员
+四、问题与不足
+一、年度经营回顾
+2024年公司实现GMV 3.2亿元，同比增长18.5%，完成年度目标的103%。
+表1 分渠道GMV
+渠道        GMV（万元）     同比
+天猫        12800           +6.2%
+抖音        8900            +62.0%
+二、渠道表现
+抖音渠道全年开播1460场，自播占比提升到55%。
+三、用户与会员
+会员总数达到86万人，会员积分兑换率18%，会员复购率41%。
+新注册用户52万，注册转化率3.1%。
+用户评论分析：好评率97.2%，差评主要集中在物流。
+四、问题与不足
+1. 大促依赖仍然偏高
+2. 新客留存不足
+3. 内容团队人手紧张
+附件：2024年分月经营数据.xlsx
+编制：运营中心  审核：张总
+2025年1月10日"""
+
+
+def test_a_report_that_is_not_a_web_copy_loses_no_line():
+    lines = FORMAL.split("\n")
+    assert [line for line, reason in zip(lines, find_chrome(lines), strict=True) if reason] == []

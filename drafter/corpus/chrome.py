@@ -46,7 +46,9 @@ _COUNTER = re.compile(
     r"约?\d+(?:\.\d+)?\s*(?:千字|万字|字|页|分钟|KB|MB|M|K)(?![\u4e00-\u9fff])|\d+\s*/\s*\d+",
     re.I,
 )
-_DATETIME = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|"
+# A site's dates: 2024-01-05, 2024/1/5 18:12, 2024年1月5日 18:12; a bare 2025年1月10日 may sign a report.
+_DATETIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|"
+                       r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}(?::\d{2})?|"
                        r"\d+\s*(?:分钟|小时|天)前|(?:昨天|前天)\s*\d{1,2}:\d{2}")
 _LABELS = (r"文档编号|编号|上传(?:时间|日期|者|人)?|发布(?:时间|日期|者|人)?|更新(?:时间|日期)|时间|日期|格式|"
            r"页数|大小|字数|编辑|责编|责任编辑|作者|来源|小编|栏目|分类|标签|关键词|贡献者|提供者|所属分类")
@@ -63,6 +65,7 @@ _PATH = re.compile(r"(?:>|›|»|＞).{1,14}(?:>|›|»|＞)")
 # Writing-tips words that a report's own opening may use too (以下是本年度的工作总结).
 _META_SHARED = {"以下是", "下面是"}
 _URL = re.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|cn|net|org|pm|cc|io|top)(?:/\S*)?", re.I)
+_ATTACHMENT = re.compile(r"^(?:附件|附表|附录|详见|见)")  # a report naming its own attachment
 _FILE_NAME = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|rar|zip)(?:VIP)?(?![A-Za-z])", re.I)
 _COLLECTION = re.compile(
     f"[(（]\\s*(?:精选|通用|优选|热门)?\\s*\\d+\\s*篇\\s*[)）]|范文\\s*[(（]?\\s*\\d*\\s*篇?[)）]?|"
@@ -114,7 +117,7 @@ def strong_reason(s: str) -> str | None:
         return "breadcrumb"
     if _URL.search(s) and (_UI_STRONG.search(s) or _cjk(_URL.sub("", s)) <= 10):
         return "link"
-    if _FILE_NAME.search(s) and len(s) <= 80 and not _SENTENCE_END.search(s):
+    if _FILE_NAME.search(s) and len(s) <= 80 and not _SENTENCE_END.search(s) and not _ATTACHMENT.match(s):
         return "file_name"
     if _COLLECTION.search(s) and len(s) <= 50 and not _SENTENCE_END.search(s):
         return "collection_header"
