@@ -76,6 +76,10 @@ def test_report_lines_that_look_like_site_ui_stay():
         "展示位置：首页轮播和搜索结果页",
         "2024-11-01 | 双11预热 | 320万",
         "时间 | 活动 | GMV",
+        "VIP客户复购率达到52%",
+        "（三）会员登录体验优化",
+        "全年下架侵权链接1200条，品牌投诉下降40%。",
+        "扫码购订单占比提升到12%",
     ]
     assert find_chrome(lines) == [None] * len(lines)
 
