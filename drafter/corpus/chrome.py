@@ -29,7 +29,8 @@ _UI_STRONG = re.compile(
     r"立即(?:报名|下载|注册|领取|咨询|体验)|点(?:击)?链接|长按(?:识别|二维码)|关注(?:我们|本站|微信)|"
     r"(?:广告|推广|商务)合作|APP推广|免责声明|未经(?:许可|授权|允许|同意)|ICP备|Copyright|©|网站地图|关于我们|联系我们|"
     r"本文链接|原文链接|打开APP|APP内打开|分享到|分享至|展开全文|免费下载|人已下载|相关(?:推荐|文章|阅读|文档)|猜你喜欢|"
-    r"热门(?:文章|推荐|文档)|收益归属|上传(?:者|人|时间|日期|用户)",
+    r"热门(?:文章|推荐|文档)|收益归属|上传(?:者|人|时间|日期|用户)|收录于(?:合集|话题)|预览时标签不可点|滑动看下一个|"
+    r"轻触阅读原文|关注该公众号|上方蓝字|写留言|^在看$",
     re.I,
 )
 _UI_SOFT = re.compile(r"下载|会员|注册|登录|登陆|收藏|分享|评论|关注|上传|首页|位置|阅读|浏览|点击|来源|点赞|报名|链接|"
@@ -57,7 +58,8 @@ _LABELS = (r"文档编号|编号|上传(?:时间|日期|者|人)?|发布(?:时�
 # A labelled field (作者：…, 上传时间：…) or a dated verb (发布于, 编辑于); a label needs its colon, so a table
 # header such as 时间 | 活动 | GMV is not a byline.
 _FIELD = re.compile(f"(?:^|(?<=[\\s|•·・/]))(?:(?:{_LABELS})\\s*[:：]\\s*[^\\s|•·・]{{0,16}}|"
-                    f"(?:发布|编辑|更新|上传)于|IP\\s*属地\\s*[:：]?\\s*[^\\s|•·・]{{0,6}})")
+                    f"(?:发布|发表|编辑|更新|上传)于|IP\\s*属地\\s*[:：]?\\s*[^\\s|•·・]{{0,6}})")
+_BYLINE_WORD = re.compile(r"原创|转载|发表于|发布于|作者|编辑|来源|责编")
 # A line of nothing but the page's action buttons.
 _ACTIONS = re.compile(r"^(?:(?:分享|收藏|喜欢|举报|赞同|点赞|评论|回复|打赏|关注|转发|赞|写回答|关注问题)\s*\d*\s*)+$")
 _BREADCRUMB = re.compile(r"(?:您|你)(?:的|现在的)?(?:当前|所在)?位置(?:是)?\s*[:：]|(?:当前|所在)位置(?:是)?\s*[:：]|"
@@ -86,7 +88,8 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|元|个百分点|倍)")
 _FOOTER_HEAD = re.compile(
     r"^(?:全部|网友|精彩|热门|最新)?评论(?:区|列表)?\s*(?:[(（]\d+[)）]|\d+)?$|^(?:发表|我要|写)评论|"
     r"^相关(?:推荐|文章|阅读|文档|资源|范文|内容)|^(?:推荐|延伸|扩展|热门)阅读|^猜你喜欢|^热门(?:文章|推荐|文档|标签)|"
-    r"^(?:更多|最新)(?:文章|文档|范文|推荐)|^(?:更多|其他|全部)回答|^相关问题"
+    r"^(?:更多|最新)(?:文章|文档|范文|推荐)|^(?:更多|其他|全部)回答|^相关问题|^(?:往期|精彩|近期)(?:推荐|回顾|文章)|"
+    r"^[-—–=\s]*END[-—–=\s]*$"
 )
 _TAGS = re.compile(
     r"^(?:标签|关键词|关键字|Tags?|热门标签|相关搜索|热门搜索|本文链接|原文链接|文章来源|责任编辑)\s*[:：]", re.I)
@@ -125,6 +128,8 @@ def strong_reason(s: str) -> str | None:
         return "collection_header"
     if (_COUNTER.search(s) or _DATETIME.search(s) or _FIELD.search(s)) and len(s) <= 80 and _residue(s) <= 3:
         return "byline_counters"
+    if _DATETIME.search(s) and _BYLINE_WORD.search(s) and short and not _FIGURE.search(s):
+        return "byline_counters"  # 原创 作者名 公众号名 2024-01-03 08:00 发表于上海
     parts = [p for p in re.split(r"\s{2,}|\s*[|｜·•]\s*", s) if p]
     if len(parts) >= 3 and any(_NAV.match(p) for p in parts) and all(len(p) <= 6 for p in parts):
         return "menu"
