@@ -80,6 +80,8 @@ def test_report_lines_that_look_like_site_ui_stay():
         "（三）会员登录体验优化",
         "全年下架侵权链接1200条，品牌投诉下降40%。",
         "扫码购订单占比提升到12%",
+        "相关资源投入",
+        "下一步将加大内容投入，优化选品结构，提升私域社群的活跃度和转化效率。",
     ]
     assert find_chrome(lines) == [None] * len(lines)
 
