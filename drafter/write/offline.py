@@ -22,6 +22,10 @@ _DIGIT = re.compile(r"[0-9０-９]")
 _ENUMERATOR = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+是|\d+[.、])\s*")
 _KEEP_LINES = re.compile(r"^(\||#|>|\d+\.\s|[-*]\s)")
 _ITEM = re.compile(r"^（[一二三四五六七八九十]+）")
+# Stands in for a fact the data does not give (a first year has no 同比); drop_unstated removes what it touches.
+UNSTATED = "\u2063缺\u2063"
+_CLAUSE = re.compile(r"[^，,：:。！？；]*[，,：:]?")
+_YEAR = re.compile(r"[0-9]{4}年")
 
 
 def tidy(text: str) -> str:
@@ -113,7 +117,7 @@ class FactBook:
         """The written form of a fact, recorded as stated."""
         found = self.fact(metric, measure, dim, prev, plan, year)
         if found is None:
-            raise KeyError(fact_id(metric, measure, self._when(prev, plan, year).label, dim))
+            return UNSTATED
         self.used.append(found.id)
         return display(found)
 
@@ -128,7 +132,7 @@ class FactBook:
         """A direction verb plus the magnitude: 增长23.2% or 下降1.3个百分点."""
         found = self.fact(metric, measure, dim, prev)
         if found is None:
-            raise KeyError(f"{metric}.{measure} {dim}")
+            return UNSTATED
         verbs = UP_VERBS if found.value >= 0 else DOWN_VERBS
         return f"{self.pick(*verbs)}{self.val(metric, measure, dim, prev)}"
 
@@ -167,6 +171,30 @@ class FactBook:
         self._picks += 1
         index = int(text_hash(f"{self.salt}:{self._picks}", 8), 16) % len(options)
         return options[index]
+
+
+def drop_unstated(text: str) -> str:
+    """Leave out what a template wrote around a missing fact: its table cell becomes —, its clause goes, and a
+    sentence left without a figure of its own goes too."""
+    if UNSTATED not in text:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        if line.lstrip().startswith("|"):
+            lines.append(re.sub(rf"[^|]*{UNSTATED}[^|]*", " — ", line))
+            continue
+        kept = []
+        for sentence in re.findall(r"[^。！？；]+[。！？；]?", line):
+            if UNSTATED not in sentence:
+                kept.append(sentence)
+                continue
+            end = sentence[-1] if sentence[-1] in "。！？；" else "。"
+            rest = "".join(c for c in _CLAUSE.findall(sentence.rstrip("。！？；")) if UNSTATED not in c)
+            rest = rest.rstrip("，,：:、")
+            if _DIGIT.search(_YEAR.sub("", rest)):
+                kept.append(rest + end)
+        lines.append("".join(kept))
+    return "\n".join(lines)
 
 
 def quote_sentence(chunk: Chunk, keywords: str = "") -> str:
@@ -208,7 +236,7 @@ class OfflineWriter:
             period=book.period, prev=book.period.previous_year(), plan=book.plan, note=context.note,
             quote=quote_sentence,
         )
-        text = tidy(text)
+        text = tidy(drop_unstated(text))
         return Section(
             id=context.spec.id, title=context.spec.title, text=text, fact_ids=sorted(set(book.used)),
             sources=context.sources, writer=self.name, seconds=time.perf_counter() - started,
