@@ -72,10 +72,16 @@ def prompt_hashes(kind: str) -> dict[str, str]:
 def check_overwrite(folder: Path, force: bool) -> None:
     """Refuse to replace a report a person has edited, unless forced."""
     from drafter.render import parse_sections
+    from drafter.render.exports import DOCX_STATE, word_edited
 
     report = folder / "report.md"
+    if force:
+        (folder / DOCX_STATE).unlink(missing_ok=True)  # the new draft's report.docx replaces the edited one
     if force or not report.exists():
         return
+    if word_edited(folder):
+        raise UserError(f"{folder / 'report.docx'} has edits made in Word; `drafter pull {folder}` takes them into "
+                        f"report.md, or pass --force to overwrite the whole draft")
     edited = [s.id for s in parse_sections(report.read_text(encoding="utf-8")) if s.edited]
     if edited:
         raise UserError(f"{report} has hand edits in section(s) {', '.join(edited)}; use `drafter regen` for one "

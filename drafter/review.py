@@ -279,10 +279,13 @@ def accept_draft(config: Config, folder: Path, force: bool = False) -> AcceptRes
     """Verify, refuse while figures are wrong (unless forced), then file final.md in the corpus."""
     from drafter.corpus import add_paths
     from drafter.outline import load_outline
-    from drafter.render.exports import report_title
+    from drafter.render.exports import report_title, word_edited
 
     folder = Path(folder)
     report = draft_paths(folder)
+    if word_edited(folder):
+        raise UserError(f"{folder / 'report.docx'} has edits made in Word that report.md does not have; run "
+                        f"`drafter pull {folder}` first (it takes them in and verifies), then accept")
     with FolderLock(folder):
         findings, counts = verify_folder(config, folder)
         blocking = [f for f in findings if f.verdict in ("mismatch", "claim_error")]
@@ -312,3 +315,21 @@ def accept_draft(config: Config, folder: Path, force: bool = False) -> AcceptRes
         atomic_write_text(folder / "run.json", _dump(run))
         return AcceptResult(True, findings, counts, blocking, final, result.doc_id, corpus_kind, period or "",
                             result.status)
+
+
+def accept_docx(config: Config, path: Path, facts_csv: Path | None = None, period: str | None = None,
+                force: bool = False) -> AcceptResult:
+    """Verify a finished Word report, refuse while figures are wrong (unless forced), then file it in the corpus."""
+    from drafter.corpus import add_paths
+    from drafter.verify_file import check_report
+
+    checked = check_report(config, path, facts_csv, period)
+    blocking = [f for f in checked.findings if f.verdict in ("mismatch", "claim_error")]
+    if blocking and not force:
+        return AcceptResult(False, checked.findings, checked.counts, blocking)
+    added = add_paths(config, [checked.path])
+    result = added.files[0] if added.files else None
+    if result is None or result.error:
+        raise UserError(f"could not add {checked.path} to the corpus: {result.error if result else 'no file'}")
+    return AcceptResult(True, checked.findings, checked.counts, blocking, checked.path, result.doc_id, result.kind,
+                        result.period, result.status)

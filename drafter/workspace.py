@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from drafter.config import Config, load_config
-from drafter.errors import UserError
 
 VERDICT_STYLE = {"verified": "green", "mismatch": "bold red", "unsupported": "yellow", "claim_error": "bold red"}
 
@@ -107,52 +106,6 @@ def report_failures(console, failed: list[tuple[str, str]], kept: str, others: b
         console.print("the other sections are kept", highlight=False)
 
 
-def run_verify(config: Config, path: Path, facts_csv: Path | None, period: str | None, as_json: bool,
-               strict: bool, console) -> int:
-    """Verify a report or draft folder; print findings; return the exit code."""
-    from drafter.draft import verification_payload
-    from drafter.models import Chunk, Fact
-    from drafter.verify import format_findings, load_facts_csv, summarize, verify_markdown
-
-    path = Path(path)
-    folder = path if path.is_dir() else None
-    report = folder / "report.md" if folder else path
-    if not report.exists():
-        raise UserError(f"{report} does not exist; give a report's .md file or a draft folder")
-    facts, sources = [], []
-    if facts_csv:
-        facts = load_facts_csv(facts_csv)
-    elif folder and (folder / "facts.json").exists():
-        facts = [Fact(**f) for f in json.loads((folder / "facts.json").read_text(encoding="utf-8"))]
-    if folder and (folder / "sources.json").exists():
-        raw = json.loads((folder / "sources.json").read_text(encoding="utf-8"))
-        sources = [Chunk(**c) for chunks in raw.values() for c in chunks]
-    plan = None
-    if period is None and folder and (folder / "run.json").exists():
-        from drafter.review import verify_periods
-
-        period, plan = verify_periods(json.loads((folder / "run.json").read_text(encoding="utf-8")))
-    try:
-        text = report.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        text = report.read_bytes().decode("gb18030", errors="replace")
-    findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases, plan=plan)
-    counts = summarize(findings)
-    if folder:
-        from drafter.review import save_verification
-
-        save_verification(folder, findings, counts)
-    if as_json:
-        sys.stdout.write(json.dumps(verification_payload(findings, counts), ensure_ascii=False, indent=2) + "\n")
-    else:
-        for line in format_findings(findings, report.name):
-            console.print(line, highlight=False, markup=False)
-        console.print(", ".join(f"{k}: {v}" for k, v in counts.items()), highlight=False)
-    if counts.get("mismatch") or counts.get("claim_error"):
-        return 1
-    return 1 if strict and counts.get("unsupported") else 0
-
-
 def _print_findings(findings, console, name: str = "report.md", only_problems: bool = True) -> None:
     for finding in findings:
         if finding.verdict != "verified" or not only_problems:
@@ -194,23 +147,29 @@ def run_regen(config: Config, folder: Path, section: str, note: str, force: bool
     return {"mismatch": len(bad)}
 
 
-def run_accept(config: Config, folder: Path, force: bool, as_json: bool, console) -> int:
-    """Verify a draft and file it in the corpus; exit code 1 while mismatches or claim errors remain."""
-    from drafter.review import accept_draft
+def run_accept(config: Config, folder: Path, force: bool, as_json: bool, console, facts_csv: Path | None = None,
+               period: str | None = None) -> int:
+    """Verify a draft (or a finished .docx) and file it in the corpus; exit code 1 while mismatches remain."""
+    from drafter.review import accept_docx, accept_draft
 
+    word = Path(folder).is_file()
     with console.status("verifying and filing the report…"):
-        result = accept_draft(config, folder, force=force)
+        if word:
+            result = accept_docx(config, folder, facts_csv, period, force=force)
+        else:
+            result = accept_draft(config, folder, force=force)
     if as_json:
         payload = {"accepted": result.accepted, "counts": result.counts, "doc_id": result.doc_id,
                    "kind": result.kind, "period": result.period, "final": str(result.final or ""),
                    "blocking": [f.model_dump() for f in result.blocking]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return 0 if result.accepted else 1
-    _print_findings(result.blocking, console)
+    _print_findings(result.blocking, console, Path(folder).name if word else "report.md")
     if not result.accepted:
+        where = (f"in Word (`drafter verify {folder} --annotate` marks them)" if word
+                 else "in report.md (see review.html)")
         console.print(f"[bold red]not accepted[/]: {len(result.blocking)} figure(s) or claim(s) disagree with the "
-                      f"facts; fix them in report.md (see review.html), or pass --force to accept anyway",
-                      highlight=False)
+                      f"facts; fix them {where}, or pass --force to accept anyway", highlight=False)
         return 1
     if result.blocking:
         console.print(f"[yellow]accepted with {len(result.blocking)} unresolved problem(s) (--force)[/]")

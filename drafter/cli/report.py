@@ -41,17 +41,21 @@ def write(
 
 @app.command()
 def verify(
-    path: Path = typer.Argument(..., help="A report's Markdown file or a draft folder."),
+    path: Path = typer.Argument(..., help="A report (.md, .txt or Word .docx) or a draft folder."),
     facts: Path = typer.Option(None, "--facts", help="Facts table CSV (as `drafter metrics --format csv` writes)."),
-    period: str = typer.Option(None, "--period", help="The report's period (default: latest in the facts)."),
+    period: str = typer.Option(None, "--period", help="The report's period (default: its draft's, or its title's)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     strict: bool = typer.Option(False, "--strict", help="Treat unsupported figures as errors."),
+    annotate: bool = typer.Option(False, "--annotate", help="For a .docx: write <name>.checked.docx with a comment "
+                                  "(批注) on every problem figure."),
     folder: Path = DirOption,
 ) -> None:
-    """Check every figure in a report against the facts, like a linter."""
-    from drafter.workspace import run_verify
+    """Check every figure in a report against the facts, like a linter.
 
-    raise typer.Exit(run_verify(load(folder), path, facts, period, as_json, strict, console()))
+    Without --facts, a report is checked against its draft folder's facts.json, else the working folder's data."""
+    from drafter.verify_file import run_verify
+
+    raise typer.Exit(run_verify(load(folder), path, facts, period, as_json, strict, annotate, console()))
 
 
 @app.command()
@@ -74,12 +78,14 @@ def regen(
 
 @app.command()
 def accept(
-    draft: Path = typer.Argument(..., help="A draft folder made by `drafter write`."),
+    draft: Path = typer.Argument(..., help="A draft folder made by `drafter write`, or a finished Word report."),
     force: bool = typer.Option(False, "--force", help="Accept even while figures disagree with the facts."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    facts: Path = typer.Option(None, "--facts", help="For a .docx: the facts table CSV to verify it against."),
+    period: str = typer.Option(None, "--period", help="For a .docx: its period (default: its title's)."),
     folder: Path = DirOption,
 ) -> None:
     """Verify the final report and add it to the corpus, so next period's draft can cite it."""
     from drafter.workspace import run_accept
 
-    raise typer.Exit(run_accept(load(folder), draft, force, as_json, console()))
+    raise typer.Exit(run_accept(load(folder), draft, force, as_json, console(), facts, period))

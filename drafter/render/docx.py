@@ -8,6 +8,7 @@ from pathlib import Path
 from drafter.files import atomic_write_bytes
 from drafter.render.blocks import Block, bold_runs, parse_blocks
 from drafter.render.charts import CHART_SECTIONS, CHART_TITLES
+from drafter.render.docx_read import bookmark_name
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "微软雅黑", "Times New Roman"
 
@@ -81,6 +82,21 @@ def _chart(document, name: str, path: Path, number: int, caption_of=str) -> None
     _runs(caption, caption_of(f"图{number}  {CHART_TITLES.get(name, name)}"))
 
 
+def _bookmark(paragraph, name: str, number: int) -> None:
+    """A point bookmark before the heading's text: it survives retyping the heading in Word or LibreOffice."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(number))
+    p = paragraph._p
+    at = 1 if p.pPr is not None else 0
+    p.insert(at, end)
+    p.insert(at, start)
+
+
 def _is_preface(block: Block) -> bool:
     return block.kind == "quote" and block.text.startswith("本稿由 drafter")
 
@@ -128,6 +144,9 @@ def build_docx(markdown: str, charts: dict[str, Path], caption_of=str) -> bytes:
                 current = heading_ids.get(block.line, "")
             document.add_heading("", min(block.level - 1, 3))
             _runs(document.paragraphs[-1], block.text, font=HEADING_FONT)
+            if block.level == 2 and current:
+                # pull maps the heading back to its section marker in report.md
+                _bookmark(document.paragraphs[-1], bookmark_name(current), section_ids.index(current) + 1)
         elif _is_preface(block):
             continue  # drafter's note to the reviewer is not part of the report handed in
         elif block.kind == "table":

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 SCRIPTS = ("simplified", "traditional")
+DOCX_STATE = ".report.docx.json"  # report.docx's hash as drafter last wrote or pulled it
 
 
 def check_script(script: str | None) -> str:
@@ -53,6 +54,31 @@ def exports_wanted(folder: Path) -> bool:
     return _load(Path(folder) / "run.json", {}).get("exports", True) is not False
 
 
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def word_edited(folder: Path) -> bool:
+    """Whether report.docx was changed (in Word, WPS…) since drafter last wrote or pulled it."""
+    path = Path(folder) / "report.docx"
+    if not path.exists():
+        return False
+    state = _load(Path(folder) / DOCX_STATE, {})
+    return bool(state) and _sha(path) not in (state.get("written"), state.get("pulled"))
+
+
+def record_docx(folder: Path, key: str = "written") -> None:
+    """Remember report.docx as drafter wrote it (or as a pull took it in), so later Word edits show."""
+    from drafter.files import atomic_write_text
+
+    folder = Path(folder)
+    state = {} if key == "written" else _load(folder / DOCX_STATE, {})
+    state[key] = _sha(folder / "report.docx")
+    atomic_write_text(folder / DOCX_STATE, json.dumps(state) + "\n")
+
+
 def write_exports(folder: Path) -> dict[str, Path]:
     """Regenerate charts, report.docx and review.html from the folder's report.md and JSON files."""
     from drafter.models import Fact, text_hash
@@ -74,7 +100,9 @@ def write_exports(folder: Path) -> dict[str, Path]:
                                script=script)
     written = {f"charts/{name}.png": path for name, path in charts.items()}
     caption = to_traditional if script == "traditional" else str
-    written["report.docx"] = write_docx(folder / "report.docx", markdown, charts, caption)
+    if not word_edited(folder):  # never overwrite edits made in Word that report.md lacks (pull takes them in)
+        written["report.docx"] = write_docx(folder / "report.docx", markdown, charts, caption)
+        record_docx(folder)
     written["review.html"] = write_review(folder / "review.html", markdown, verification, facts, sources,
                                           report_title(markdown), charts, caption,
                                           "zh-Hant" if script == "traditional" else "zh-CN")

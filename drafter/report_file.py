@@ -1,0 +1,156 @@
+"""A report given on the command line: what kind of file it is, its text, and the facts to check it against."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafter.config import Config
+from drafter.errors import UserError
+from drafter.models import Chunk, Fact
+
+ACCEPTED = "a report's Markdown (.md, .txt) or Word (.docx) file, or a draft folder"
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF file"), (b"\xd0\xcf\x11\xe0", "a legacy Office file (.doc, .xls or .ppt)"),
+    (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"BM", "a bitmap image"), (b"RIFF", "a media file"), (b"\x7fELF", "a program"),
+)
+_ZIPPED = (("xl/", "an Excel workbook"), ("ppt/", "a PowerPoint file"), ("content.xml", "an OpenDocument file"))
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_QUARTER = re.compile(r"(20\d\d)\s*年\s*(?:第\s*)?([一二三四1-4])\s*季度")
+_HALF = re.compile(r"(20\d\d)\s*年\s*([上下])\s*半年")
+
+
+def _not_a_report(path: Path, what: str, hint: str = "") -> UserError:
+    return UserError(f"{path} is {what}, not a report; verify reads {ACCEPTED}{hint}")
+
+
+def report_format(path: Path) -> str:
+    """'docx' or 'markdown' by the file's content; UserError (exit 2) for images, archives, binaries, .doc."""
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path} does not exist; give {ACCEPTED}")
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(path).namelist()
+        except zipfile.BadZipFile:
+            raise _not_a_report(path, "a damaged zip archive") from None
+        if "word/document.xml" in names:
+            return "docx"
+        what = next((w for prefix, w in _ZIPPED if any(n.startswith(prefix) for n in names)), "a zip archive")
+        raise _not_a_report(path, what)
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            hint = "; save it as .docx (Word/WPS: 另存为 .docx)" if "legacy" in what else ""
+            raise _not_a_report(path, what, hint)
+    if b"\0" in head:
+        raise _not_a_report(path, "a binary file")
+    if path.suffix.lower() == ".docx":
+        raise _not_a_report(path, "not a Word package (a .docx is a zip)", "; save it again as .docx")
+    return "markdown"
+
+
+def read_text(path: Path) -> str:
+    """A Markdown or text report as UTF-8, else GBK."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def period_in(text: str) -> str | None:
+    """The period a report's title (else its first lines) names: 2025, 2025Q3 or 2025H1."""
+    head = next((line for line in text.split("\n") if line.startswith("# ")), "") or text[:400]
+    quarter, half, year = _QUARTER.search(head), _HALF.search(head), _YEAR.search(head)
+    if quarter:
+        return f"{quarter[1]}Q{'一二三四1234'.index(quarter[2]) % 4 + 1}"
+    if half:
+        return f"{half[1]}H{'上下'.index(half[2]) + 1}"
+    return year[1] if year else None
+
+
+@dataclass
+class FactsBasis:
+    """The facts a report is checked against, and where they came from."""
+
+    facts: list[Fact]
+    sources: list[Chunk] = field(default_factory=list)
+    period: str | None = None
+    plan: str | None = None
+    origin: str = ""  # said to the user when the facts are not the report's own draft folder's
+    folder: Path | None = None  # the draft folder, when the report is its report.md
+
+
+def _load(path: Path, default):
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else default
+
+
+def _draft_basis(folder: Path, period: str | None) -> FactsBasis:
+    from drafter.review import verify_periods
+
+    facts = [Fact(**f) for f in _load(folder / "facts.json", [])]
+    sources = [Chunk(**c) for chunks in _load(folder / "sources.json", {}).values() for c in chunks]
+    plan = None
+    if period is None:
+        period, plan = verify_periods(_load(folder / "run.json", {}))
+    return FactsBasis(facts, sources, period, plan)
+
+
+def _data_basis(config: Config, text: str, period: str | None) -> FactsBasis:
+    from drafter.metrics import compute_facts
+    from drafter.metrics.periods import parse_period
+
+    named = period or period_in(text)
+    if not named:
+        raise UserError(f"the report's title names no period; give --period (e.g. 2025 or 2025Q3) to check it "
+                        f"against {config.data_dir}")
+    wanted = parse_period(named)
+    title = next((line for line in text.split("\n") if line.startswith("# ")), "")
+    plan = wanted if "计划" in title and wanted.grain == "year" else None
+    basis = wanted.previous_year() if plan else wanted
+    result = compute_facts(config.data_dir, basis.label, config.cache_dir, config.columns, config.promo_windows,
+                           config.engine_url)
+    facts = result.facts
+    if plan:
+        from drafter.metrics.proposals import propose_targets
+
+        facts = facts + propose_targets(facts, basis.label, plan.label)
+    origin = f"facts computed from {config.data_dir} for {basis.label}"
+    return FactsBasis(facts, [], basis.label, plan.label if plan else None, origin)
+
+
+def _has_data(folder: Path) -> bool:
+    return folder.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir())
+
+
+def report_facts(config: Config, report: Path, text: str, facts_csv: Path | None, period: str | None,
+                 in_folder: bool) -> FactsBasis:
+    """--facts if given; else the report's draft folder's facts.json; else the working folder's data; else exit 2."""
+    from drafter.verify import load_facts_csv
+
+    folder = Path(report).parent
+    own = folder / "facts.json"
+    if facts_csv:
+        basis = _draft_basis(folder, period) if own.exists() else FactsBasis([], period=period)
+        basis.facts, basis.origin = load_facts_csv(facts_csv), ""
+    elif own.exists():
+        basis = _draft_basis(folder, period)
+        if not in_folder:
+            basis.origin = f"facts from {own}"
+    elif config.engine_url or _has_data(config.data_dir):
+        basis = _data_basis(config, text, period)
+    else:
+        raise UserError(f"no facts to check {report} against: there is no facts.json beside it (it is not in a "
+                        f"draft folder) and no data in {config.data_dir}. Give --facts FACTS.csv (written by "
+                        f"`drafter metrics --period 2025 --format csv --out facts.csv`), or run in the working "
+                        f"folder (--dir) whose data the report was drafted from")
+    if in_folder:
+        basis.folder = folder
+    return basis
