@@ -123,7 +123,23 @@ def _data_basis(config: Config, text: str, period: str | None) -> FactsBasis:
 
         facts = facts + propose_targets(facts, basis.label, plan.label)
     origin = f"facts computed from {config.data_dir} for {basis.label}"
-    return FactsBasis(facts, [], basis.label, plan.label if plan else None, origin)
+    sources = _corpus_sources(config)
+    if sources:
+        origin += f"; quotations checked against the corpus's {len(sources)} reports"
+    return FactsBasis(facts, sources, basis.label, plan.label if plan else None, origin)
+
+
+def _corpus_sources(config: Config) -> list[Chunk]:
+    """The working folder's past reports, so a figure quoted from one verifies as in a draft folder."""
+    if not config.store_url and not config.store_path.exists():
+        return []
+    from drafter.backends.vectorstore import open_store
+
+    try:
+        docs = open_store(config).documents(with_text=True)
+    except Exception:  # a broken or foreign store only means quotations go unchecked against it
+        return []
+    return [Chunk(id=d["id"], doc_id=d["id"], text=d["text"], title=d.get("title", "")) for d in docs if d.get("text")]
 
 
 def _has_data(folder: Path) -> bool:

@@ -6,6 +6,7 @@ JOBS.json: [{"src": "in.docx", "dst": "out.docx", "replace": [["old text", "new 
 Prints JSON: for each job, how many places each replacement changed.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -35,7 +36,8 @@ def connect(pipe):
 
 
 def main():
-    jobs = json.load(open(sys.argv[1], encoding="utf-8"))
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        jobs = json.load(handle)
     profile = tempfile.mkdtemp(prefix="lo-profile-")
     pipe = f"drafter_test_{os.getpid()}"
     soffice = subprocess.Popen(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible",
@@ -57,10 +59,8 @@ def main():
                            (prop("FilterName", "MS Word 2007 XML"),))
             doc.close(True)
             counts.append(done)
-        try:
+        with contextlib.suppress(Exception):  # the bridge closes as soffice quits
             desktop.terminate()
-        except Exception:  # the bridge closes as soffice quits
-            pass
     finally:
         try:
             soffice.wait(timeout=30)

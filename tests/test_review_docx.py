@@ -1,0 +1,218 @@
+"""Review in Word: LibreOffice (headless) edits report.docx; verify, --annotate, pull and accept see those edits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from drafter.render import parse_sections
+
+LO_EDIT = Path(__file__).with_name("lo_edit.py")
+NOTE = "（已与财务口径核对）"
+
+
+def _sections(folder: Path) -> dict:
+    return {s.id: s for s in parse_sections((folder / "report.md").read_text(encoding="utf-8"))}
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _unique_context(markdown: str, line: int, col: int, text: str) -> str:
+    """The figure with enough of the text before it to occur once in the report."""
+    row = markdown.split("\n")[line - 1]
+    for width in range(4, col):
+        context = row[col - 1 - width:col - 1 + len(text)]
+        if markdown.count(context) == 1:
+            return context
+    raise AssertionError(f"no unique context for {text!r}")
+
+
+@pytest.fixture(scope="module")
+def edited(workspace, tmp_path_factory):
+    """A draft, and its report.docx edited in LibreOffice: one figure in `channels`, one sentence in `next_steps`."""
+    root = tmp_path_factory.mktemp("word")
+    draft = root / "draft"
+    result = run_cli("write", "--period", "2025", "--out", str(draft), "--dir", str(workspace))
+    assert result.returncode == 0, result.stdout + result.stderr
+    markdown = (draft / "report.md").read_text(encoding="utf-8")
+    sections = _sections(draft)
+    channels, steps = sections["channels"], sections["next_steps"]
+    findings = json.loads((draft / "verification.json").read_text(encoding="utf-8"))["findings"]
+    figure = next(f for f in findings if f["unit"] == "万元" and f["verdict"] == "verified" and f["col"] > 1
+                  and channels.start_line < f["line"] <= channels.end_line
+                  and not markdown.split("\n")[f["line"] - 1].startswith("|"))
+    old = _unique_context(markdown, figure["line"], figure["col"], figure["text"])
+    decimals = len(figure["text"].split(".")[1]) - 2 if "." in figure["text"] else 0
+    wrong = f"{figure['value'] * 1.12:.{decimals}f}万元"
+    sentence = next(line for line in steps.body.split("\n") if len(line) > 30 and not line.startswith(("|", ">")))
+    anchor = re.sub(r"^\d+\.\s*", "", sentence)[:14]
+    assert markdown.count(anchor) == 1
+    out = draft / "edited.docx"  # beside report.md: verified with the draft's facts and excerpts
+    jobs = root / "jobs.json"
+    jobs.write_text(json.dumps([{"src": str(draft / "report.docx"), "dst": str(out),
+                                 "replace": [[old, old[:-len(figure["text"])] + wrong], [anchor, anchor + NOTE]]}]),
+                    encoding="utf-8")
+    assert shutil.which("soffice"), "LibreOffice is needed: apt-get install libreoffice-writer-nogui python3-uno"
+    done = subprocess.run(["/usr/bin/python3", str(LO_EDIT), str(jobs)], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [[1, 1]]
+    return {"draft": draft, "docx": out, "wrong": wrong, "right": figure["text"], "anchor": anchor}
+
+
+@pytest.fixture
+def copy(edited, tmp_path):
+    """A private copy of the draft whose report.docx is the one edited in LibreOffice."""
+    folder = shutil.copytree(edited["draft"], tmp_path / "draft")
+    shutil.copyfile(edited["docx"], folder / "report.docx")
+    return folder
+
+
+def test_verify_docx_finds_the_edited_figure_in_its_paragraph(edited, workspace):
+    result = run_cli("verify", str(edited["docx"]), "--dir", str(workspace))
+    assert result.returncode == 1, result.stdout + result.stderr
+    problems = [line for line in result.stdout.splitlines() if ": verified:" not in line and ":¶" in line]
+    assert len(problems) == 1 and ": mismatch:" in problems[0], problems
+    assert problems[0].startswith("edited.docx:¶") and "渠道" in problems[0]
+    assert edited["wrong"] in problems[0] and edited["right"] in problems[0]
+    paragraph, col = map(int, re.match(r"edited\.docx:¶(\d+):(\d+):", problems[0]).groups())
+    from drafter.render.docx_read import read_docx
+
+    text = read_docx(edited["docx"]).paragraphs[paragraph - 1].text
+    assert text[col - 1:].startswith(edited["wrong"])
+    assert "checked against facts from" in result.stderr and "facts.json" in result.stderr
+
+
+def test_annotate_writes_a_commented_copy_and_leaves_the_original(edited, copy):
+    import docx
+
+    source = copy / "edited.docx"
+    before = _sha(source)
+    result = run_cli("verify", str(source), "--annotate")
+    assert result.returncode == 1, result.stderr
+    assert _sha(source) == before
+    checked = docx.Document(str(copy / "edited.checked.docx"))
+    comments = list(checked.comments)
+    assert len(comments) == 1
+    assert edited["wrong"] in comments[0].text and f"应为：{edited['right']}" in comments[0].text
+    marked = "".join(r.text for p in checked.paragraphs for r in p.runs if r.font.highlight_color is not None)
+    assert marked == edited["wrong"]
+
+
+def test_pull_takes_exactly_the_word_edits_into_report_md(edited, copy):
+    before = _sections(copy)
+    result = run_cli("pull", str(copy))
+    assert result.returncode == 1, result.stdout + result.stderr  # the edited figure is wrong
+    assert "changed: channels" in result.stdout and "changed: next_steps" in result.stdout
+    after = _sections(copy)
+    assert {s for s in after if after[s].edited} == {"channels", "next_steps"}
+    for sid, section in after.items():
+        if sid not in ("channels", "next_steps"):
+            assert section.body == before[sid].body
+    assert "mismatch" in result.stdout and edited["wrong"] in after["channels"].body
+    assert edited["anchor"] + NOTE in after["next_steps"].body
+    refused = run_cli("regen", str(copy), "--section", "channels")
+    assert refused.returncode == 2 and "hand edits" in refused.stderr
+
+
+def test_pull_of_an_unedited_export_changes_nothing(edited, tmp_path):
+    folder = shutil.copytree(edited["draft"], tmp_path / "draft")
+    before = (folder / "report.md").read_bytes()
+    result = run_cli("pull", str(folder))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no section" in result.stdout
+    assert (folder / "report.md").read_bytes() == before
+
+
+def test_accept_refuses_a_word_edited_draft_until_pulled(copy):
+    refused = run_cli("accept", str(copy))
+    assert refused.returncode == 2 and "drafter pull" in refused.stderr
+    verify = run_cli("verify", str(copy))
+    assert "drafter pull" in verify.stderr
+    run_cli("pull", str(copy))
+    after = run_cli("accept", str(copy))
+    assert after.returncode == 1 and "not accepted" in after.stdout  # now it is the wrong figure that stops it
+
+
+def test_a_section_whose_bookmark_was_deleted_is_reported_not_guessed(edited, tmp_path):
+    import docx
+    from docx.oxml.ns import qn
+
+    folder = shutil.copytree(edited["draft"], tmp_path / "draft")
+    document = docx.Document(str(edited["docx"]))
+    for mark in document.element.body.iter(qn("w:bookmarkStart")):
+        if mark.get(qn("w:name")) == "drafter_channels":
+            mark.getparent().remove(mark)
+    document.save(str(folder / "report.docx"))
+    before = _sections(folder)["channels"].body
+    edited_docx = _sha(folder / "report.docx")
+    result = run_cli("pull", str(folder))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "not pulled: channels" in result.stdout and "bookmark" in result.stdout
+    assert "not pulled: heading" in result.stdout  # the Word heading without its bookmark
+    assert _sections(folder)["channels"].body == before
+    assert "changed: next_steps" in result.stdout
+    assert _sha(folder / "report.docx") == edited_docx  # the Word edits not taken in are kept
+
+
+def test_accept_a_finished_word_report(edited, folder, tmp_path):
+    report = shutil.copyfile(edited["draft"] / "report.docx", tmp_path / "云禾优品2025年度运营总结.docx")
+    result = run_cli("accept", str(report), "--dir", str(folder))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "accepted" in result.stdout
+    listed = run_cli("corpus", "list", "--dir", str(folder))
+    assert "云禾优品2025年度运营总结" in listed.stdout or "2025" in listed.stdout
+    wrong = run_cli("accept", str(edited["docx"]), "--dir", str(folder))
+    assert wrong.returncode == 1 and "not accepted" in wrong.stdout
+
+
+def _not_reports(tmp_path: Path, draft: Path) -> dict[str, str]:
+    import openpyxl
+
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("report.md", "# 报告\n")
+    book = tmp_path / "指标.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "GMV"
+    workbook.save(book)
+    old = tmp_path / "旧报告.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    blob = tmp_path / "data.bin"
+    blob.write_bytes(bytes(range(256)) * 8)
+    fake = tmp_path / "fake.docx"
+    fake.write_text("not a zip", encoding="utf-8")
+    chart = next((draft / "charts").glob("*.png"))
+    return {str(chart): "PNG image", str(archive): "zip archive", str(book): "Excel workbook",
+            str(old): "legacy Office file", str(blob): "binary file", str(fake): "not a Word package"}
+
+
+def test_inputs_that_are_not_reports_exit_2_naming_the_file(edited, workspace, tmp_path):
+    for path, what in _not_reports(tmp_path, edited["draft"]).items():
+        result = run_cli("verify", path, "--dir", str(workspace))
+        assert result.returncode == 2, (path, result.stdout, result.stderr)
+        message = " ".join(result.stderr.split())
+        assert Path(path).name in message and what in message and ".docx" in message, message
+        assert "Traceback" not in result.stderr and not result.stdout
+
+
+def test_verify_outside_its_draft_folder_finds_the_facts_or_says_how(edited, workspace, tmp_path):
+    loose = shutil.copyfile(edited["draft"] / "report.md", tmp_path / "report.md")
+    found = run_cli("verify", str(loose), "--dir", str(workspace))
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert "checked against facts computed from" in found.stderr
+    counts = found.stdout.strip().splitlines()[-1]
+    assert "unsupported: 0" in counts and "mismatch: 0" in counts
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    missing = run_cli("verify", str(loose), "--dir", str(empty))
+    assert missing.returncode == 2 and "--facts" in missing.stderr and not missing.stdout
