@@ -39,34 +39,46 @@ def _unique_context(markdown: str, line: int, col: int, text: str) -> str:
 
 @pytest.fixture(scope="module")
 def edited(workspace, tmp_path_factory):
-    """A draft, and its report.docx edited in LibreOffice: one figure in `channels`, one sentence in `next_steps`."""
+    """A draft, and its report.docx edited in LibreOffice: a figure in `channels`, a table cell in `categories`,
+    a sentence in `next_steps`."""
     root = tmp_path_factory.mktemp("word")
     draft = root / "draft"
     result = run_cli("write", "--period", "2025", "--out", str(draft), "--dir", str(workspace))
     assert result.returncode == 0, result.stdout + result.stderr
     markdown = (draft / "report.md").read_text(encoding="utf-8")
     sections = _sections(draft)
-    channels, steps = sections["channels"], sections["next_steps"]
+    channels, steps, categories = sections["channels"], sections["next_steps"], sections["categories"]
     findings = json.loads((draft / "verification.json").read_text(encoding="utf-8"))["findings"]
-    figure = next(f for f in findings if f["unit"] == "万元" and f["verdict"] == "verified" and f["col"] > 1
-                  and channels.start_line < f["line"] <= channels.end_line
-                  and not markdown.split("\n")[f["line"] - 1].startswith("|"))
+    lines = markdown.split("\n")
+    money = [f for f in findings if f["unit"] == "万元" and f["verdict"] == "verified"]
+    figure = next(f for f in money if f["col"] > 1 and channels.start_line < f["line"] <= channels.end_line
+                  and not lines[f["line"] - 1].startswith("|"))
     old = _unique_context(markdown, figure["line"], figure["col"], figure["text"])
-    decimals = len(figure["text"].split(".")[1]) - 2 if "." in figure["text"] else 0
-    wrong = f"{figure['value'] * 1.12:.{decimals}f}万元"
+    wrong = _altered(figure)
+    cell = next(f for f in money if categories.start_line < f["line"] <= categories.end_line
+                and lines[f["line"] - 1].startswith("|") and markdown.count(f["text"]) == 1)
     sentence = next(line for line in steps.body.split("\n") if len(line) > 30 and not line.startswith(("|", ">")))
     anchor = re.sub(r"^\d+\.\s*", "", sentence)[:14]
     assert markdown.count(anchor) == 1
     out = draft / "edited.docx"  # beside report.md: verified with the draft's facts and excerpts
     jobs = root / "jobs.json"
     jobs.write_text(json.dumps([{"src": str(draft / "report.docx"), "dst": str(out),
-                                 "replace": [[old, old[:-len(figure["text"])] + wrong], [anchor, anchor + NOTE]]}]),
+                                 "replace": [[old, old[:-len(figure["text"])] + wrong], [cell["text"], _altered(cell)],
+                                             [anchor, anchor + NOTE]]}]),
                     encoding="utf-8")
     assert shutil.which("soffice"), "LibreOffice is needed: apt-get install libreoffice-writer-nogui python3-uno"
     done = subprocess.run(["/usr/bin/python3", str(LO_EDIT), str(jobs)], capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == [[1, 1]]
-    return {"draft": draft, "docx": out, "wrong": wrong, "right": figure["text"], "anchor": anchor}
+    assert json.loads(done.stdout) == [[1, 1, 1]]
+    return {"draft": draft, "docx": out, "wrong": wrong, "right": figure["text"], "anchor": anchor,
+            "cell": _altered(cell), "cell_right": cell["text"]}
+
+
+def _altered(finding: dict) -> str:
+    """The figure 12% higher, written the same way (万元, as many decimals)."""
+    text = finding["text"]
+    decimals = len(text.split(".")[1]) - 2 if "." in text else 0
+    return f"{finding['value'] * 1.12:.{decimals}f}万元"
 
 
 @pytest.fixture
@@ -81,7 +93,8 @@ def test_verify_docx_finds_the_edited_figure_in_its_paragraph(edited, workspace)
     result = run_cli("verify", str(edited["docx"]), "--dir", str(workspace))
     assert result.returncode == 1, result.stdout + result.stderr
     problems = [line for line in result.stdout.splitlines() if ": verified:" not in line and ":¶" in line]
-    assert len(problems) == 1 and ": mismatch:" in problems[0], problems
+    assert len(problems) == 2 and all(": mismatch:" in p for p in problems), problems
+    assert problems[1].startswith("edited.docx:¶") and edited["cell"] in problems[1] and "品类" in problems[1]
     assert problems[0].startswith("edited.docx:¶") and "渠道" in problems[0]
     assert edited["wrong"] in problems[0] and edited["right"] in problems[0]
     paragraph, col = map(int, re.match(r"edited\.docx:¶(\d+):(\d+):", problems[0]).groups())
@@ -101,22 +114,27 @@ def test_annotate_writes_a_commented_copy_and_leaves_the_original(edited, copy):
     assert result.returncode == 1, result.stderr
     assert _sha(source) == before
     checked = docx.Document(str(copy / "edited.checked.docx"))
-    comments = list(checked.comments)
-    assert len(comments) == 1
+    comments = sorted(checked.comments, key=lambda c: edited["wrong"] not in c.text)
+    assert len(comments) == 2
     assert edited["wrong"] in comments[0].text and f"应为：{edited['right']}" in comments[0].text
-    marked = "".join(r.text for p in checked.paragraphs for r in p.runs if r.font.highlight_color is not None)
-    assert marked == edited["wrong"]
+    assert edited["cell"] in comments[1].text and f"应为：{edited['cell_right']}" in comments[1].text
+    paragraphs = [*checked.paragraphs, *(p for t in checked.tables for row in t.rows for c in row.cells
+                                        for p in c.paragraphs)]
+    marked = {"".join(r.text for r in p.runs if r.font.highlight_color is not None) for p in paragraphs} - {""}
+    assert marked == {edited["wrong"], edited["cell"]}
 
 
 def test_pull_takes_exactly_the_word_edits_into_report_md(edited, copy):
     before = _sections(copy)
     result = run_cli("pull", str(copy))
     assert result.returncode == 1, result.stdout + result.stderr  # the edited figure is wrong
-    assert "changed: channels" in result.stdout and "changed: next_steps" in result.stdout
+    changed = {"channels", "categories", "next_steps"}
+    assert all(f"changed: {sid}" in result.stdout for sid in changed)
     after = _sections(copy)
-    assert {s for s in after if after[s].edited} == {"channels", "next_steps"}
+    assert {s for s in after if after[s].edited} == changed
+    assert f"| {edited['cell']} |" in after["categories"].body  # back as a Markdown table row
     for sid, section in after.items():
-        if sid not in ("channels", "next_steps"):
+        if sid not in changed:
             assert section.body == before[sid].body
     assert "mismatch" in result.stdout and edited["wrong"] in after["channels"].body
     assert edited["anchor"] + NOTE in after["next_steps"].body
@@ -216,3 +234,21 @@ def test_verify_outside_its_draft_folder_finds_the_facts_or_says_how(edited, wor
     empty.mkdir()
     missing = run_cli("verify", str(loose), "--dir", str(empty))
     assert missing.returncode == 2 and "--facts" in missing.stderr and not missing.stdout
+
+
+def test_an_unsupported_figure_gets_a_yellow_comment_and_fails_only_strict(edited, tmp_path):
+    import docx
+    from docx.enum.text import WD_COLOR_INDEX
+
+    folder = shutil.copytree(edited["draft"], tmp_path / "draft")
+    document = docx.Document(str(folder / "report.docx"))
+    document.add_paragraph("直播间场均观看人数达到3.2万人。")
+    document.save(str(folder / "added.docx"))
+    plain = run_cli("verify", str(folder / "added.docx"), "--annotate")
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert run_cli("verify", str(folder / "added.docx"), "--strict").returncode == 1
+    comments = list(docx.Document(str(folder / "added.checked.docx")).comments)
+    assert len(comments) == 1 and "未找到依据" in comments[0].text and "3.2万人" in comments[0].text
+    last = docx.Document(str(folder / "added.checked.docx")).paragraphs[-1]
+    assert [(r.text, r.font.highlight_color) for r in last.runs if r.font.highlight_color] == [
+        ("3.2万人", WD_COLOR_INDEX.YELLOW)]
