@@ -12,7 +12,7 @@ from drafter import __version__
 from drafter.config import Config
 from drafter.errors import UserError
 from drafter.files import FolderLock, atomic_write_text
-from drafter.metrics.periods import Period, parse_period
+from drafter.metrics.periods import Period, as_period
 from drafter.models import Chunk, Draft, Finding, Section, text_hash
 from drafter.outline import Outline, SectionSpec, load_outline
 from drafter.resources import prompts_dir
@@ -181,7 +181,7 @@ def _draft_sections(writer, contexts, kind: str, fallback: str, concurrency: int
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def write_draft(config: Config, period_text: str, kind: str = "annual-summary", out: Path | None = None,
+def write_draft(config: Config, period: Period | str, kind: str = "annual-summary", out: Path | None = None,
                 force: bool = False, progress: Progress | None = None, fallback: str = "",
                 use_cache: bool = True, script: str = "simplified", exports: bool = True) -> DraftResult:
     """Run the whole pipeline for one report and save the draft folder."""
@@ -194,17 +194,17 @@ def write_draft(config: Config, period_text: str, kind: str = "annual-summary", 
     writer, model = _make_writer(config, kind, use_cache)
 
     say("computing metrics")
-    # a plan (basis = "previous") is written for period_text from the year before's actuals plus proposed targets
-    wanted = parse_period(period_text)
+    # a plan (basis = "previous") is written for `period` from the year before's actuals plus proposed targets
+    wanted = as_period(period)
     outline.check_period(wanted)
     basis = wanted.previous_year() if outline.basis == "previous" else wanted
-    metrics = compute_facts(config.data_dir, basis.label, config.cache_dir, config.columns, config.promo_windows,
+    metrics = compute_facts(config.data_dir, basis, config.cache_dir, config.columns, config.promo_windows,
                             channels=config.channels)
     plan = wanted if basis != wanted else None
     if plan is not None:
         from drafter.metrics.proposals import propose_targets
 
-        metrics.facts = metrics.facts + propose_targets(metrics.facts, basis.label, plan.label)
+        metrics.facts = metrics.facts + propose_targets(metrics.facts, basis, plan)
     folder = draft_folder(config, wanted.label, kind, out)
     with FolderLock(folder):
         check_overwrite(folder, force)

@@ -7,10 +7,14 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drafter.config import Config
 from drafter.errors import UserError
 from drafter.models import Chunk, Fact
+
+if TYPE_CHECKING:
+    from drafter.metrics.periods import Period
 
 ACCEPTED = "a report's Markdown (.md, .txt) or Word (.docx) file, or a draft folder"
 _MAGIC = (
@@ -92,36 +96,35 @@ def _load(path: Path, default):
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else default
 
 
-def _draft_basis(folder: Path, period: str | None) -> FactsBasis:
+def _draft_basis(folder: Path, period: Period | None) -> FactsBasis:
     from drafter.review import verify_periods
 
     facts = [Fact(**f) for f in _load(folder / "facts.json", [])]
     sources = [Chunk(**c) for chunks in _load(folder / "sources.json", {}).values() for c in chunks]
-    plan = None
-    if period is None:
-        period, plan = verify_periods(_load(folder / "run.json", {}))
-    return FactsBasis(facts, sources, period, plan)
+    if period is not None:
+        return FactsBasis(facts, sources, period.label)
+    return FactsBasis(facts, sources, *verify_periods(_load(folder / "run.json", {})))
 
 
-def _data_basis(config: Config, text: str, period: str | None) -> FactsBasis:
+def _data_basis(config: Config, text: str, period: Period | None) -> FactsBasis:
     from drafter.metrics import compute_facts
     from drafter.metrics.periods import parse_period
 
-    named = period or period_in(text)
-    if not named:
+    named = period_in(text)
+    if period is None and not named:
         raise UserError(f"the report's title names no period; give --period (e.g. 2025 or 2025Q3) to check it "
                         f"against {config.data_dir}")
-    wanted = parse_period(named)
+    wanted = period or parse_period(named)
     title = next((line for line in text.split("\n") if line.startswith("# ")), "")
     plan = wanted if "计划" in title and wanted.grain == "year" else None
     basis = wanted.previous_year() if plan else wanted
-    result = compute_facts(config.data_dir, basis.label, config.cache_dir, config.columns, config.promo_windows,
+    result = compute_facts(config.data_dir, basis, config.cache_dir, config.columns, config.promo_windows,
                            config.engine_url)
     facts = result.facts
     if plan:
         from drafter.metrics.proposals import propose_targets
 
-        facts = facts + propose_targets(facts, basis.label, plan.label)
+        facts = facts + propose_targets(facts, basis, plan)
     origin = f"facts computed from {config.data_dir} for {basis.label}"
     sources = _corpus_sources(config)
     if sources:
@@ -146,7 +149,7 @@ def _has_data(folder: Path) -> bool:
     return folder.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir())
 
 
-def report_facts(config: Config, report: Path, text: str, facts_csv: Path | None, period: str | None,
+def report_facts(config: Config, report: Path, text: str, facts_csv: Path | None, period: Period | None,
                  in_folder: bool) -> FactsBasis:
     """--facts if given; else the report's draft folder's facts.json; else the working folder's data; else exit 2."""
     from drafter.verify import load_facts_csv
@@ -154,7 +157,7 @@ def report_facts(config: Config, report: Path, text: str, facts_csv: Path | None
     folder = Path(report).parent
     own = folder / "facts.json"
     if facts_csv:
-        basis = _draft_basis(folder, period) if own.exists() else FactsBasis([], period=period)
+        basis = _draft_basis(folder, period) if own.exists() else FactsBasis([], period=period and period.label)
         basis.facts, basis.origin = load_facts_csv(facts_csv), ""
     elif own.exists():
         basis = _draft_basis(folder, period)

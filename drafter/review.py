@@ -317,7 +317,7 @@ def accept_draft(config: Config, folder: Path, force: bool = False) -> AcceptRes
                             result.status)
 
 
-def accept_docx(config: Config, path: Path, facts_csv: Path | None = None, period: str | None = None,
+def accept_docx(config: Config, path: Path, facts_csv: Path | None = None, period=None,
                 force: bool = False) -> AcceptResult:
     """Verify a finished Word report, refuse while figures are wrong (unless forced), then file it in the corpus."""
     from drafter.corpus import add_paths

@@ -6,10 +6,14 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drafter.config import Config
 from drafter.models import Finding
 from drafter.report_file import FactsBasis, read_text, report_facts, report_format
+
+if TYPE_CHECKING:
+    from drafter.metrics.periods import Period
 
 
 @dataclass
@@ -36,7 +40,7 @@ class Checked:
         return out
 
 
-def check_report(config: Config, path: Path, facts_csv: Path | None = None, period: str | None = None) -> Checked:
+def check_report(config: Config, path: Path, facts_csv: Path | None = None, period: Period | None = None) -> Checked:
     """Read a report (.md/.txt/.docx, or a draft folder's report.md), find its facts, verify every figure."""
     from drafter.verify import summarize, verify_markdown
 
@@ -69,7 +73,7 @@ def check_report(config: Config, path: Path, facts_csv: Path | None = None, peri
                    doc.paragraphs if doc else None)
 
 
-def run_verify(config: Config, path: Path, facts_csv: Path | None, period: str | None, as_json: bool,
+def run_verify(config: Config, path: Path, facts_csv: Path | None, period: Period | None, as_json: bool,
                strict: bool, annotate: bool, console) -> int:
     """Verify, print the findings (or JSON), write the checked copy if asked; return the exit code."""
     from drafter.draft import verification_payload

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drafter.config import Config, load_config
+
+if TYPE_CHECKING:
+    from drafter.metrics.periods import Period
 
 VERDICT_STYLE = {"verified": "green", "mismatch": "bold red", "unsupported": "yellow", "claim_error": "bold red"}
 
@@ -42,7 +46,7 @@ def _section_figures(markdown: str, findings) -> dict[str, dict[str, int]]:
     return per
 
 
-def run_write(config: Config, period: str, kind: str, out: Path | None, force: bool, console,
+def run_write(config: Config, period: Period | str, kind: str, out: Path | None, force: bool, console,
               fallback: str = "", use_cache: bool = True, script: str = "simplified", exports: bool = True) -> dict:
     """Draft a report and print where it is and a summary."""
     from rich.markup import escape
@@ -106,10 +110,10 @@ def report_failures(console, failed: list[tuple[str, str]], kept: str, others: b
         console.print("the other sections are kept", highlight=False)
 
 
-def _print_findings(findings, console, name: str = "report.md", only_problems: bool = True) -> None:
+def _print_findings(findings, console, name: str = "report.md", only_problems: bool = True, mark: str = "") -> None:
     for finding in findings:
         if finding.verdict != "verified" or not only_problems:
-            console.print(f"{name}:{finding.line}:{finding.col}: [{VERDICT_STYLE[finding.verdict]}]"
+            console.print(f"{name}:{mark}{finding.line}:{finding.col}: [{VERDICT_STYLE[finding.verdict]}]"
                           f"{finding.verdict}[/]: {finding.message}", highlight=False)
 
 
@@ -148,7 +152,7 @@ def run_regen(config: Config, folder: Path, section: str, note: str, force: bool
 
 
 def run_accept(config: Config, folder: Path, force: bool, as_json: bool, console, facts_csv: Path | None = None,
-               period: str | None = None) -> int:
+               period: Period | None = None) -> int:
     """Verify a draft (or a finished .docx) and file it in the corpus; exit code 1 while mismatches remain."""
     from drafter.review import accept_docx, accept_draft
 
@@ -164,7 +168,10 @@ def run_accept(config: Config, folder: Path, force: bool, as_json: bool, console
                    "blocking": [f.model_dump() for f in result.blocking]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return 0 if result.accepted else 1
-    _print_findings(result.blocking, console, Path(folder).name if word else "report.md")
+    if word:
+        _print_findings(result.blocking, console, Path(folder).name, mark="¶")  # Word: paragraph, column
+    else:
+        _print_findings(result.blocking, console)
     if not result.accepted:
         where = (f"in Word (`drafter verify {folder} --annotate` marks them)" if word
                  else "in report.md (see review.html)")

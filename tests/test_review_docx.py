@@ -190,7 +190,7 @@ def test_accept_a_finished_word_report(edited, folder, tmp_path):
     listed = run_cli("corpus", "list", "--dir", str(folder))
     assert "云禾优品2025年度运营总结" in listed.stdout or "2025" in listed.stdout
     wrong = run_cli("accept", str(edited["docx"]), "--dir", str(folder))
-    assert wrong.returncode == 1 and "not accepted" in wrong.stdout
+    assert wrong.returncode == 1 and "not accepted" in wrong.stdout and ".docx:¶" in wrong.stdout
 
 
 def _not_reports(tmp_path: Path, draft: Path) -> dict[str, str]:

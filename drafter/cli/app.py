@@ -14,6 +14,13 @@ app = typer.Typer(
 DirOption = typer.Option(Path("."), "--dir", help="Working folder (with drafter.toml).")
 
 
+def period_arg(text: str):
+    """--period parsed once, here at the edge, into the Period every command passes down (exit 2 if not a period)."""
+    from drafter.metrics.periods import parse_period
+
+    return parse_period(text)
+
+
 def console(stderr: bool = False, highlight: bool = True):
     """A rich console that wraps softly (Chinese has no spaces to break at)."""
     from rich.console import Console

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from drafter.cli.app import DirOption, app, load
+from drafter.cli.app import DirOption, app, load, period_arg
 from drafter.cli.app import console as make_console
 from drafter.config import Config
 from drafter.errors import UserError
 from drafter.files import atomic_write_text
 
+if TYPE_CHECKING:
+    from drafter.metrics.periods import Period
+
 
 @app.command()
 def metrics(
-    period: str = typer.Option(None, "--period", "-p", help="2025, 2025Q3, 2025H1 or 2025-07 (required)."),
+    period: object = typer.Option(None, "--period", "-p", parser=period_arg, metavar="PERIOD",
+                                  help="2025, 2025Q3, 2025H1 or 2025-07 (required)."),
     data: Path = typer.Option(None, "--data", help="Data folder (default: from drafter.toml, else ./data)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     out: Path = typer.Option(None, "--out", help="Write csv/json to this file instead of stdout."),
@@ -31,7 +36,7 @@ def metrics(
     run_metrics(load(folder), period, data, fmt, out, make_console())
 
 
-def run_metrics(config: Config, period: str, data: Path | None, fmt: str, out: Path | None, console) -> None:
+def run_metrics(config: Config, period: Period | None, data: Path | None, fmt: str, out: Path | None, console) -> None:
     """Compute facts and print them as a table, CSV or JSON."""
     from drafter.metrics import compute_facts, facts_frame
 

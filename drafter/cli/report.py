@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from drafter.cli.app import DirOption, app, console, load
+from drafter.cli.app import DirOption, app, console, load, period_arg
 from drafter.errors import UserError
 
 
@@ -18,7 +18,9 @@ def check_fallback(fallback: str) -> None:
 
 @app.command()
 def write(
-    period: str = typer.Option(..., "--period", "-p", help="2025, 2025Q3, 2025H1 or 2025-07."),
+    # object: a Period, parsed by period_arg (metrics is imported only when a command runs)
+    period: object = typer.Option(..., "--period", "-p", parser=period_arg, metavar="PERIOD",
+                                  help="2025, 2025Q3, 2025H1 or 2025-07."),
     kind: str = typer.Option("annual-summary", "--kind", "-k", help="Report kind (outline under prompts/outlines)."),
     out: Path = typer.Option(None, "--out", help="Draft folder (default drafts/<period>-<kind>)."),
     force: bool = typer.Option(False, "--force", help="Overwrite a draft that has hand edits."),
@@ -43,7 +45,8 @@ def write(
 def verify(
     path: Path = typer.Argument(..., help="A report (.md, .txt or Word .docx) or a draft folder."),
     facts: Path = typer.Option(None, "--facts", help="Facts table CSV (as `drafter metrics --format csv` writes)."),
-    period: str = typer.Option(None, "--period", help="The report's period (default: its draft's, or its title's)."),
+    period: object = typer.Option(None, "--period", parser=period_arg, metavar="PERIOD",
+                                  help="The report's period (default: its draft's, or its title's)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     strict: bool = typer.Option(False, "--strict", help="Treat unsupported figures as errors."),
     annotate: bool = typer.Option(False, "--annotate", help="For a .docx: write <name>.checked.docx with a comment "
@@ -82,7 +85,8 @@ def accept(
     force: bool = typer.Option(False, "--force", help="Accept even while figures disagree with the facts."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
     facts: Path = typer.Option(None, "--facts", help="For a .docx: the facts table CSV to verify it against."),
-    period: str = typer.Option(None, "--period", help="For a .docx: its period (default: its title's)."),
+    period: object = typer.Option(None, "--period", parser=period_arg, metavar="PERIOD",
+                                  help="For a .docx: its period (default: its title's)."),
     folder: Path = DirOption,
 ) -> None:
     """Verify the final report and add it to the corpus, so next period's draft can cite it."""

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from drafter.cli.app import DirOption, app, load
+from drafter.cli.app import DirOption, app, load, period_arg
 from drafter.cli.app import console as make_console
 from drafter.errors import UserError
+
+if TYPE_CHECKING:
+    from drafter.metrics.periods import Period
 
 QUERY = "{year}年 目标 核心目标 GMV 同比增长 复购率 客单价 退款率 渠道占比"
 
@@ -19,13 +23,13 @@ def _chunk_order(chunk) -> tuple[str, int]:
     return chunk.doc_id, int(tail) if tail.isdigit() else 0
 
 
-def targets_from_plan(config, period: str, k: int = 60):
+def targets_from_plan(config, period: Period | str, k: int = 60):
     """Search the corpus for the plan of `period` and parse its targets; (parsed plan, titles searched)."""
-    from drafter.metrics.periods import parse_period
+    from drafter.metrics.periods import as_period
     from drafter.metrics.targets import parse_plan
     from drafter.retrieve import search
 
-    label = parse_period(period).label
+    label = as_period(period).label
     chunks = search(config, QUERY.format(year=label[:4]), kind="plan", period=label, k=k)
     if not chunks:
         raise UserError(f"no plan for {label} in the corpus; add it with `drafter corpus add FILE --kind plan "
@@ -38,7 +42,8 @@ def targets_from_plan(config, period: str, k: int = 60):
 
 @app.command("targets")
 def targets_command(
-    period: str = typer.Option(..., "--period", "-p", help="The period the plan set targets for: 2025, 2025Q3 …"),
+    period: object = typer.Option(..., "--period", "-p", parser=period_arg, metavar="PERIOD",
+                                  help="The period the plan set targets for: 2025, 2025Q3 …"),
     write: bool = typer.Option(False, "--write", help="Add the new targets to the data folder's targets.csv."),
     data: Path = typer.Option(None, "--data", help="Data folder (default: from drafter.toml, else ./data)."),
     folder: Path = DirOption,
@@ -51,17 +56,17 @@ def targets_command(
 
     console = make_console()
     config = load(folder)
-    with console.status(f"searching the corpus for the {period} plan…"):
+    with console.status(f"searching the corpus for the {period.label} plan…"):
         plan, titles = targets_from_plan(config, period)
     console.print(f"plan searched: {'、'.join(f'《{t}》' for t in titles)}", highlight=False)
     if not plan.targets:
         for text, reason in plan.not_understood:
             console.print(f"not understood: {escape(text)} ({reason})", highlight=False)
-        console.print(f"[yellow]no targets found in the {period} plan[/]; add them to targets.csv by hand")
+        console.print(f"[yellow]no targets found in the {period.label} plan[/]; add them to targets.csv by hand")
         raise typer.Exit(1)
     merged = merge_targets(Path(data) if data else config.data_dir, plan.targets, write)
     differing = {t.key: old for t, old in merged.differing}
-    table = Table(title=f"targets for {period} proposed from the plan")
+    table = Table(title=f"targets for {period.label} proposed from the plan")
     for column in ("target", "measure", "value", "dimension", "status", "plan says"):
         table.add_column(column)
     for target in plan.targets:

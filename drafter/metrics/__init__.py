@@ -16,7 +16,7 @@ from drafter.metrics.derived import (
     target_facts,
     value_facts,
 )
-from drafter.metrics.periods import Period, parse_period
+from drafter.metrics.periods import Period, as_period, parse_period
 from drafter.metrics.registry import DIMENSION_LABELS, METRICS
 from drafter.models import Fact
 
@@ -35,13 +35,13 @@ class MetricsResult:
     data_summary: str = ""  # one line on the files read, for standard error
 
 
-def compute_facts(data_dir: Path, period_text: str, cache_dir: Path, columns: dict | None = None,
+def compute_facts(data_dir: Path, period: Period | str, cache_dir: Path, columns: dict | None = None,
                   promo_windows: dict | None = None, engine_url: str = "",
                   channels: dict | None = None) -> MetricsResult:
     """All facts for a period and the same period a year earlier, with derived measures."""
     from drafter.backends.engine import make_engine
 
-    period = parse_period(period_text)
+    period = as_period(period)
     engine = make_engine(engine_url)
     try:
         return _compute(engine, data_dir, period, cache_dir, columns, promo_windows, channels)

@@ -77,6 +77,11 @@ def make_period(grain: str, year: int, index: int) -> Period:
     return Period(label, grain, year, index)
 
 
+def as_period(value: Period | str) -> Period:
+    """A Period as it is; text (2025, 2025Q3…) parsed — callers pass the Period the CLI parsed once."""
+    return value if isinstance(value, Period) else parse_period(value)
+
+
 def parse_period(text: str) -> Period:
     """Parse 2025, 2025Q3, 2025H1 or 2025-07; a clear error otherwise."""
     text = str(text).strip()

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 
-from drafter.metrics.periods import parse_period
+from drafter.metrics.periods import Period, as_period
 from drafter.models import Fact, fact_id
 
 GROWTH_FLOOR = 5.0
@@ -47,10 +47,10 @@ def _round_to(value: float, step: float, how: str = "nearest") -> float:
 class _Facts:
     """Base-period facts by id."""
 
-    def __init__(self, facts: list[Fact], base: str, plan: str) -> None:
+    def __init__(self, facts: list[Fact], base: Period, plan: Period) -> None:
         self.by_id = {f.id: f for f in facts}
-        self.base, self.plan = base, plan
-        self.before = parse_period(base).previous_year().label
+        self.base, self.plan = base.label, plan.label
+        self.before = base.previous_year().label
 
     def get(self, metric: str, measure: str = "value", dim: str = "", period: str = "") -> Fact | None:
         return self.by_id.get(fact_id(metric, measure, period or self.base, dim))
@@ -160,8 +160,8 @@ def _channels(book: _Facts, facts: list[Fact]) -> list[Fact]:
     return out
 
 
-def propose_targets(facts: list[Fact], base_period: str, plan_period: str) -> list[Fact]:
+def propose_targets(facts: list[Fact], base_period: Period | str, plan_period: Period | str) -> list[Fact]:
     """Targets for `plan_period` from the actuals of `base_period` (see the module's table of rules)."""
-    book = _Facts(facts, base_period, plan_period)
+    book = _Facts(facts, as_period(base_period), as_period(plan_period))
     return [*_gmv(book), *_repurchase(book), *_aov(book), *_refund(book), *_members(book), *_roi(book),
             *_channels(book, facts)]
