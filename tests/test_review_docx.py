@@ -252,3 +252,10 @@ def test_an_unsupported_figure_gets_a_yellow_comment_and_fails_only_strict(edite
     last = docx.Document(str(folder / "added.checked.docx")).paragraphs[-1]
     assert [(r.text, r.font.highlight_color) for r in last.runs if r.font.highlight_color] == [
         ("3.2万人", WD_COLOR_INDEX.YELLOW)]
+
+
+def test_a_usage_error_is_a_message_not_a_traceback(edited):
+    charts = sorted(str(p) for p in (edited["draft"] / "charts").glob("*.png"))[:2]
+    result = run_cli("verify", *charts)
+    assert result.returncode == 2 and "unexpected extra argument" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -53,10 +53,14 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
+    except (click.ClickException, typer.exceptions.TyperException) as exc:
+        # typer raises its own copy of click's usage errors (extra arguments, bad options): shown, never a traceback
+        if hasattr(exc, "show"):
+            exc.show()
+        else:
+            print(f"error: {exc.format_message()}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, click.exceptions.Abort, typer.Abort):
         _interrupted()
     if code == 130:  # typer turns Ctrl-C into exit code 130
         _interrupted()
