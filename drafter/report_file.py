@@ -30,7 +30,7 @@ _HALF = re.compile(r"(20\d\d)\s*年\s*([上下])\s*半年")
 
 
 def _not_a_report(path: Path, what: str, hint: str = "") -> UserError:
-    return UserError(f"{path} is {what}, not a report; verify reads {ACCEPTED}{hint}")
+    return UserError(f"{path} is {what}, not a report; give {ACCEPTED}{hint}")
 
 
 def report_format(path: Path) -> str:

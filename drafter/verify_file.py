@@ -61,6 +61,10 @@ def check_report(config: Config, path: Path, facts_csv: Path | None = None, peri
         text = doc.markdown
     else:
         text = read_text(report)
+    if not text.strip():
+        from drafter.errors import UserError
+
+        raise UserError(f"{report} has no text to check; give the report itself ({'Word' if document else 'Markdown'})")
     basis = report_facts(config, report, text, facts_csv, period, in_folder)
     findings = verify_markdown(text, basis.facts, basis.sources, period=basis.period, aliases=config.aliases,
                                plan=basis.plan)

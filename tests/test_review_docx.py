@@ -219,7 +219,7 @@ def test_inputs_that_are_not_reports_exit_2_naming_the_file(edited, workspace, t
         result = run_cli("verify", path, "--dir", str(workspace))
         assert result.returncode == 2, (path, result.stdout, result.stderr)
         message = " ".join(result.stderr.split())
-        assert Path(path).name in message and what in message and ".docx" in message, message
+        assert Path(path).name in message and what in message and "Word (.docx)" in message, message
         assert "Traceback" not in result.stderr and not result.stdout
 
 
