@@ -161,7 +161,7 @@ def report_facts(config: Config, report: Path, text: str, facts_csv: Path | None
         basis.facts, basis.origin = load_facts_csv(facts_csv), ""
     elif own.exists():
         basis = _draft_basis(folder, period)
-        if not in_folder:
+        if Path(report).name != "report.md":  # a copy or a Word file beside the draft: say whose facts
             basis.origin = f"facts from {own}"
     elif config.engine_url or _has_data(config.data_dir):
         basis = _data_basis(config, text, period)
