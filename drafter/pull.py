@@ -25,6 +25,7 @@ class PullResult:
     findings: list[Finding] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     section_findings: dict[str, list[Finding]] = field(default_factory=dict)
+    edited: set[str] = field(default_factory=set)  # changed sections whose text (not only heading) now differs
 
 
 def _shape(markdown: str) -> list:
@@ -90,5 +91,7 @@ def pull_docx(config: Config, folder: Path, source: Path | None = None) -> PullR
     after = {s.id: s for s in parse_sections(report.read_text(encoding="utf-8"))}
     for section_id, _title in result.changed:
         s = after[section_id]
+        if s.edited:
+            result.edited.add(section_id)
         result.section_findings[section_id] = [f for f in result.findings if s.start_line < f.line <= s.end_line]
     return result

@@ -17,6 +17,7 @@ from drafter.render import parse_sections
 
 LO_EDIT = Path(__file__).with_name("lo_edit.py")
 NOTE = "（已与财务口径核对）"
+RETYPED = "四、用户与会员运营"
 
 
 def _sections(folder: Path) -> dict:
@@ -40,7 +41,7 @@ def _unique_context(markdown: str, line: int, col: int, text: str) -> str:
 @pytest.fixture(scope="module")
 def edited(workspace, tmp_path_factory):
     """A draft, and its report.docx edited in LibreOffice: a figure in `channels`, a table cell in `categories`,
-    a sentence in `next_steps`."""
+    a sentence in `next_steps`, and the whole heading of `users` retyped."""
     root = tmp_path_factory.mktemp("word")
     draft = root / "draft"
     result = run_cli("write", "--period", "2025", "--out", str(draft), "--dir", str(workspace))
@@ -64,12 +65,13 @@ def edited(workspace, tmp_path_factory):
     jobs = root / "jobs.json"
     jobs.write_text(json.dumps([{"src": str(draft / "report.docx"), "dst": str(out),
                                  "replace": [[old, old[:-len(figure["text"])] + wrong], [cell["text"], _altered(cell)],
-                                             [anchor, anchor + NOTE]]}]),
+                                             [anchor, anchor + NOTE], [sections["users"].title, RETYPED]]}]),
                     encoding="utf-8")
     assert shutil.which("soffice"), "LibreOffice is needed: apt-get install libreoffice-writer-nogui python3-uno"
     done = subprocess.run(["/usr/bin/python3", str(LO_EDIT), str(jobs)], capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == [[1, 1, 1]]
+    assert markdown.count(sections["users"].title) == 1
+    assert json.loads(done.stdout) == [[1, 1, 1, 1]]
     return {"draft": draft, "docx": out, "wrong": wrong, "right": figure["text"], "anchor": anchor,
             "cell": _altered(cell), "cell_right": cell["text"]}
 
@@ -130,8 +132,10 @@ def test_pull_takes_exactly_the_word_edits_into_report_md(edited, copy):
     assert result.returncode == 1, result.stdout + result.stderr  # the edited figure is wrong
     changed = {"channels", "categories", "next_steps"}
     assert all(f"changed: {sid}" in result.stdout for sid in changed)
+    assert "changed: users (四、用户与会员运营): heading renamed" in result.stdout
     after = _sections(copy)
-    assert {s for s in after if after[s].edited} == changed
+    assert {s for s in after if after[s].edited} == changed  # a new heading alone is not a hand edit of the text
+    assert after["users"].title == RETYPED and f"## {RETYPED}" in (copy / "report.md").read_text(encoding="utf-8")
     assert f"| {edited['cell']} |" in after["categories"].body  # back as a Markdown table row
     for sid, section in after.items():
         if sid not in changed:

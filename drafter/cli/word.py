@@ -22,7 +22,8 @@ def pull(
     result = pull_docx(load(folder), draft, source)
     for section_id, title in result.changed:
         bad = [f for f in result.section_findings.get(section_id, []) if f.verdict != "verified"]
-        out.print(f"changed: {section_id} ({title}), now hand-edited; {len(bad)} figure(s) to look at", highlight=False)
+        what = "text changed, now counts as hand-edited" if section_id in result.edited else "heading renamed"
+        out.print(f"changed: {section_id} ({title}): {what}; {len(bad)} figure(s) to look at", highlight=False)
         for f in bad:
             out.print(f"  report.md:{f.line}:{f.col}: {f.verdict}: {f.message or f.text}", highlight=False,
                       markup=False)

@@ -83,7 +83,7 @@ def _chart(document, name: str, path: Path, number: int, caption_of=str) -> None
 
 
 def _bookmark(paragraph, name: str, number: int) -> None:
-    """A point bookmark before the heading's text: it survives retyping the heading in Word or LibreOffice."""
+    """A bookmark around the heading's text: retyping all of it (LibreOffice, Word) collapses it but keeps it."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -92,9 +92,8 @@ def _bookmark(paragraph, name: str, number: int) -> None:
     start.set(qn("w:name"), name)
     end.set(qn("w:id"), str(number))
     p = paragraph._p
-    at = 1 if p.pPr is not None else 0
-    p.insert(at, end)
-    p.insert(at, start)
+    p.insert(1 if p.pPr is not None else 0, start)
+    p.append(end)
 
 
 def _is_preface(block: Block) -> bool:
