@@ -100,9 +100,9 @@ def test_verify_docx_finds_the_edited_figure_in_its_paragraph(edited, workspace)
     assert problems[0].startswith("edited.docx:¶") and "渠道" in problems[0]
     assert edited["wrong"] in problems[0] and edited["right"] in problems[0]
     paragraph, col = map(int, re.match(r"edited\.docx:¶(\d+):(\d+):", problems[0]).groups())
-    from drafter.render.docx_read import read_docx
+    from drafter.render.docx_read import paragraph_text, read_docx
 
-    text = read_docx(edited["docx"]).paragraphs[paragraph - 1].text
+    text = paragraph_text(read_docx(edited["docx"]).paragraphs[paragraph - 1])
     assert text[col - 1:].startswith(edited["wrong"])
     assert "checked against facts from" in result.stderr and "facts.json" in result.stderr
 
@@ -240,13 +240,20 @@ def test_verify_outside_its_draft_folder_finds_the_facts_or_says_how(edited, wor
     assert missing.returncode == 2 and "--facts" in missing.stderr and not missing.stdout
 
 
-def test_an_unsupported_figure_gets_a_yellow_comment_and_fails_only_strict(edited, tmp_path):
+def test_a_tracked_insertion_is_read_and_its_unsupported_figure_gets_a_yellow_comment(edited, tmp_path):
     import docx
     from docx.enum.text import WD_COLOR_INDEX
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from drafter.render.docx_read import text_runs
 
     folder = shutil.copytree(edited["draft"], tmp_path / "draft")
     document = docx.Document(str(folder / "report.docx"))
-    document.add_paragraph("直播间场均观看人数达到3.2万人。")
+    # a reviewer's sentence typed with track changes (修订) on: Word keeps it inside <w:ins>
+    document.add_paragraph("补充：")._p.append(parse_xml(
+        f'<w:ins {nsdecls("w")} w:id="901" w:author="审阅人" w:date="2026-01-05T10:00:00Z">'
+        f'<w:r><w:t>直播间场均观看人数达到3.2万人。</w:t></w:r></w:ins>'))
     document.save(str(folder / "added.docx"))
     plain = run_cli("verify", str(folder / "added.docx"), "--annotate")
     assert plain.returncode == 0, plain.stdout + plain.stderr
@@ -254,7 +261,7 @@ def test_an_unsupported_figure_gets_a_yellow_comment_and_fails_only_strict(edite
     comments = list(docx.Document(str(folder / "added.checked.docx")).comments)
     assert len(comments) == 1 and "未找到依据" in comments[0].text and "3.2万人" in comments[0].text
     last = docx.Document(str(folder / "added.checked.docx")).paragraphs[-1]
-    assert [(r.text, r.font.highlight_color) for r in last.runs if r.font.highlight_color] == [
+    assert [(r.text, r.font.highlight_color) for r in text_runs(last) if r.font.highlight_color] == [
         ("3.2万人", WD_COLOR_INDEX.YELLOW)]
 
 

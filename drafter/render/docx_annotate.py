@@ -8,6 +8,7 @@ from pathlib import Path
 
 from drafter.files import atomic_write_bytes
 from drafter.models import Finding
+from drafter.render.docx_read import text_runs
 
 LABELS = {"mismatch": "数字与事实不符", "claim_error": "表述与事实不符", "unsupported": "未找到依据，无法核实"}
 AUTHOR, INITIALS = "drafter 核对", "DR"
@@ -21,19 +22,12 @@ def _colours() -> dict:
             "unsupported": WD_COLOR_INDEX.YELLOW}
 
 
-def _runs(paragraph) -> list:
-    """Every text run of a paragraph in order, those inside hyperlinks and tracked insertions included."""
-    from docx.text.run import Run
-
-    return [Run(r, paragraph) for r in paragraph._p.xpath("./w:r | ./w:hyperlink/w:r | ./w:ins/w:r")]
-
-
 def _split(paragraph, at: int) -> None:
     """Make `at` (a character offset) fall on a run boundary, copying the run's formatting to both halves."""
     from docx.text.run import Run
 
     offset = 0
-    for run in _runs(paragraph):
+    for run in text_runs(paragraph):
         text = run.text
         if offset < at < offset + len(text):
             tail = copy.deepcopy(run._r)
@@ -49,7 +43,7 @@ def isolate(paragraph, start: int, end: int) -> list:
     _split(paragraph, start)
     _split(paragraph, end)
     out, offset = [], 0
-    for run in _runs(paragraph):
+    for run in text_runs(paragraph):
         length = len(run.text)
         if start <= offset and offset + length <= end and length:
             out.append(run)
@@ -81,7 +75,7 @@ def annotate_docx(document, paragraphs: list, findings: list[tuple[Finding, str]
             continue
         paragraph = paragraphs[finding.line - 1]
         start = max(finding.col - 1, 0)
-        runs = isolate(paragraph, start, start + len(finding.text)) or _runs(paragraph)[:1]
+        runs = isolate(paragraph, start, start + len(finding.text)) or text_runs(paragraph)[:1]
         if not runs:
             continue
         for run in runs:

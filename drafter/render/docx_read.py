@@ -68,6 +68,23 @@ def _style(paragraph) -> str:
         return ""
 
 
+# text runs in reading order: inside hyperlinks, tracked insertions (修订) and content controls too
+_RUNS = ("./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:smartTag/w:r | ./w:sdt/w:sdtContent/w:r"
+         " | ./w:ins/w:hyperlink/w:r")
+
+
+def text_runs(paragraph) -> list:
+    """A paragraph's text runs in order; their texts joined are paragraph_text(paragraph)."""
+    from docx.text.run import Run
+
+    return [Run(r, paragraph) for r in paragraph._p.xpath(_RUNS)]
+
+
+def paragraph_text(paragraph) -> str:
+    """What a reader sees of the paragraph, tracked insertions included and deletions left out."""
+    return "".join(run.text for run in text_runs(paragraph))
+
+
 def _flat(text: str) -> str:
     # one character for one: columns must still point into the paragraph
     return text.replace("\n", " ").replace("\t", " ").replace("\r", " ")
@@ -122,7 +139,7 @@ class _Reader:
             self.doc.segments[len(self.lines)] = segments
 
     def paragraph(self, paragraph) -> None:
-        text = _flat(paragraph.text)
+        text = _flat(paragraph_text(paragraph))
         if _has_picture(paragraph):
             self.after_picture = True  # drafter's charts and their captions are not report text
             return
@@ -162,11 +179,12 @@ class _Reader:
                 text += " "
                 if cell._tc is not previous:  # a merged cell is listed once per column it spans
                     for paragraph in cell.paragraphs:
-                        part = _flat(paragraph.text).strip().replace("|", "｜")
+                        whole = _flat(paragraph_text(paragraph))
+                        part = whole.strip().replace("|", "｜")
                         if part:
                             self.number += 1
                             self.doc.paragraphs.append(paragraph)
-                            lead = len(_flat(paragraph.text)) - len(_flat(paragraph.text).lstrip())
+                            lead = len(whole) - len(whole.lstrip())
                             segments.append(Segment(len(text), len(part), self.number, lead))
                             text += part
                 previous = cell._tc
