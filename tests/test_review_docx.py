@@ -155,11 +155,15 @@ def test_pull_of_an_unedited_export_changes_nothing(edited, tmp_path):
     assert (folder / "report.md").read_bytes() == before
 
 
-def test_accept_refuses_a_word_edited_draft_until_pulled(copy):
+def test_word_edits_are_never_overwritten_and_accept_waits_for_a_pull(copy, workspace):
+    edited_docx = _sha(copy / "report.docx")
     refused = run_cli("accept", str(copy))
     assert refused.returncode == 2 and "drafter pull" in refused.stderr
-    verify = run_cli("verify", str(copy))
-    assert "drafter pull" in verify.stderr
+    rewrite = run_cli("write", "--period", "2025", "--out", str(copy), "--dir", str(workspace))
+    assert rewrite.returncode == 2 and "drafter pull" in rewrite.stderr
+    assert _sha(copy / "report.docx") == edited_docx
+    verify = run_cli("verify", str(copy))  # rewrites review.html and verification.json, not the Word file
+    assert "drafter pull" in verify.stderr and _sha(copy / "report.docx") == edited_docx
     run_cli("pull", str(copy))
     after = run_cli("accept", str(copy))
     assert after.returncode == 1 and "not accepted" in after.stdout  # now it is the wrong figure that stops it
