@@ -9,6 +9,7 @@ Prints JSON: for each job, how many places each replacement changed.
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,6 +67,7 @@ def main():
             soffice.wait(timeout=30)
         except subprocess.TimeoutExpired:
             soffice.kill()
+        shutil.rmtree(profile, ignore_errors=True)
     print(json.dumps(counts))
 
 
