@@ -145,13 +145,27 @@ def _corpus_sources(config: Config) -> list[Chunk]:
     return [Chunk(id=d["id"], doc_id=d["id"], text=d["text"], title=d.get("title", "")) for d in docs if d.get("text")]
 
 
+def _drafted_from(config: Config, text: str) -> Path | None:
+    """The working folder's draft whose report has this report's title: the facts it was drafted from."""
+    from drafter.render.exports import report_title
+
+    title = report_title(text)
+    if not title or not config.drafts_dir.is_dir():
+        return None
+    for report in sorted(config.drafts_dir.glob("*/report.md")):
+        if (report.parent / "facts.json").exists() and report_title(read_text(report)) == title:
+            return report.parent
+    return None
+
+
 def _has_data(folder: Path) -> bool:
     return folder.is_dir() and any(p.is_file() and not p.name.startswith(".") for p in folder.iterdir())
 
 
 def report_facts(config: Config, report: Path, text: str, facts_csv: Path | None, period: Period | None,
                  in_folder: bool) -> FactsBasis:
-    """--facts if given; else the report's draft folder's facts.json; else the working folder's data; else exit 2."""
+    """--facts if given; else the facts.json of the report's draft folder, or of the working folder's draft with
+    the same title; else the working folder's data; else exit 2 saying how to give them."""
     from drafter.verify import load_facts_csv
 
     folder = Path(report).parent
@@ -163,6 +177,9 @@ def report_facts(config: Config, report: Path, text: str, facts_csv: Path | None
         basis = _draft_basis(folder, period)
         if Path(report).name != "report.md":  # a copy or a Word file beside the draft: say whose facts
             basis.origin = f"facts from {own}"
+    elif drafted := _drafted_from(config, text):
+        basis = _draft_basis(drafted, period)
+        basis.origin = f"facts from {drafted / 'facts.json'} (the draft with the same title)"
     elif config.engine_url or _has_data(config.data_dir):
         basis = _data_basis(config, text, period)
     else:

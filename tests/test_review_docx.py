@@ -231,13 +231,16 @@ def test_inputs_that_are_not_reports_exit_2_naming_the_file(edited, workspace, t
         assert "Traceback" not in result.stderr and not result.stdout
 
 
-def test_verify_outside_its_draft_folder_finds_the_facts_or_says_how(edited, workspace, tmp_path):
+def test_verify_outside_its_draft_folder_finds_the_facts_or_says_how(edited, folder, tmp_path):
     loose = shutil.copyfile(edited["draft"] / "report.md", tmp_path / "report.md")
-    found = run_cli("verify", str(loose), "--dir", str(workspace))
-    assert found.returncode == 0, found.stdout + found.stderr
-    assert "checked against facts computed from" in found.stderr
-    counts = found.stdout.strip().splitlines()[-1]
-    assert "unsupported: 0" in counts and "mismatch: 0" in counts
+    computed = run_cli("verify", str(loose), "--dir", str(folder))  # a working folder with data, no drafts
+    assert computed.returncode == 0, computed.stdout + computed.stderr
+    assert "checked against facts computed from" in computed.stderr
+    counts = json.loads((edited["draft"] / "verification.json").read_text(encoding="utf-8"))["counts"]
+    assert computed.stdout.strip().splitlines()[-1] == ", ".join(f"{k}: {v}" for k, v in counts.items())
+    shutil.copytree(edited["draft"], folder / "drafts" / "2025-annual-summary")
+    drafted = run_cli("verify", str(loose), "--dir", str(folder))
+    assert drafted.returncode == 0 and "the draft with the same title" in drafted.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
     missing = run_cli("verify", str(loose), "--dir", str(empty))
