@@ -72,11 +72,9 @@ def prompt_hashes(kind: str) -> dict[str, str]:
 def check_overwrite(folder: Path, force: bool) -> None:
     """Refuse to replace a report a person has edited, unless forced."""
     from drafter.render import parse_sections
-    from drafter.render.exports import DOCX_STATE, word_edited
+    from drafter.render.exports import word_edited
 
     report = folder / "report.md"
-    if force:
-        (folder / DOCX_STATE).unlink(missing_ok=True)  # the new draft's report.docx replaces the edited one
     if force or not report.exists():
         return
     if word_edited(folder):

@@ -72,10 +72,12 @@ def save_verification(folder: Path, findings: list[Finding], counts: dict) -> No
 def finish_draft(config: Config, folder: Path, script: str = "simplified",
                  exports: bool = True) -> tuple[list[Finding], dict]:
     """After `write` saved the folder: render it in the asked script, re-verify, write the exports (if wanted)."""
-    from drafter.render.exports import check_script, remove_exports
+    from drafter.render.exports import DOCX_STATE, check_script, remove_exports
 
     script = check_script(script)
     folder = Path(folder)
+    # a new draft is saved (write refused Word edits unless --force): its report.docx replaces the old one
+    (folder / DOCX_STATE).unlink(missing_ok=True)
     run = _load(folder / "run.json", {})
     run["script"], run["exports"] = script, exports
     if not exports:
