@@ -22,6 +22,8 @@ class PullResult:
     changed: list[tuple[str, str]] = field(default_factory=list)  # (section id, title)
     lost: list[tuple[str, str]] = field(default_factory=list)  # sections whose bookmark is gone from the Word file
     unmarked: list[str] = field(default_factory=list)  # Word headings with text but no section bookmark
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # changed in report.md and in Word since export
+    nothing: bool = False  # the draft's report.docx is as drafter wrote it
     findings: list[Finding] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     section_findings: dict[str, list[Finding]] = field(default_factory=dict)
@@ -44,7 +46,7 @@ def pull_docx(config: Config, folder: Path, source: Path | None = None) -> PullR
     """Replace each section of report.md whose text differs in the Word file; its marker keeps the old hash."""
     from drafter.render import parse_sections
     from drafter.render.docx_read import bookmark_name, read_docx
-    from drafter.render.exports import exports_wanted, record_docx
+    from drafter.render.exports import exported_sections, exports_wanted, record_docx, section_hash, word_edited
     from drafter.report_file import report_format
     from drafter.review import draft_paths, verify_folder
 
@@ -56,8 +58,12 @@ def pull_docx(config: Config, folder: Path, source: Path | None = None) -> PullR
                         f"report.docx) or give the edited file with --from FILE.docx")
     if report_format(source) != "docx":
         raise UserError(f"{source} is not a Word report; pull reads a .docx file (--from FILE.docx)")
-    doc = read_docx(source)
     result = PullResult(source)
+    exported = exported_sections(folder)
+    if source == folder / "report.docx" and exported and not word_edited(folder):
+        result.nothing = True
+        return result
+    doc = read_docx(source)
     with FolderLock(folder):
         markdown = report.read_text(encoding="utf-8")
         sections = parse_sections(markdown)
@@ -73,7 +79,11 @@ def pull_docx(config: Config, folder: Path, source: Path | None = None) -> PullR
                     result.unmarked.append(part.title)
                 continue
             seen.add(section.id)
-            if _shape(body) != _shape(section.body) or part.title != section.title:
+            if _shape(body) == _shape(section.body) and part.title == section.title:
+                continue
+            if exported.get(section.id, section_hash(section.body)) != section_hash(section.body):
+                result.conflicts.append((section.id, section.title))  # both sides changed: a person merges
+            else:
                 replacements.append((section, part.title, body))
         result.lost = [(s.id, s.title) for s in sections if s.id not in seen]
         lines = markdown.split("\n")
@@ -84,7 +94,7 @@ def pull_docx(config: Config, folder: Path, source: Path | None = None) -> PullR
             result.changed.insert(0, (section.id, title))
         if replacements:
             atomic_write_text(report, "\n".join(lines))
-        complete = not result.lost and not result.unmarked
+        complete = not result.lost and not result.unmarked and not result.conflicts
         if complete and source == folder / "report.docx" and exports_wanted(folder):
             record_docx(folder, "pulled")  # taken in whole: later exports may rewrite it from report.md
         result.findings, result.counts = verify_folder(config, folder)

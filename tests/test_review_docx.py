@@ -151,8 +151,11 @@ def test_pull_of_an_unedited_export_changes_nothing(edited, tmp_path):
     before = (folder / "report.md").read_bytes()
     result = run_cli("pull", str(folder))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "no section" in result.stdout
+    assert "nothing to pull" in result.stdout
     assert (folder / "report.md").read_bytes() == before
+    copied = run_cli("pull", str(folder), "--from", str(shutil.copyfile(folder / "report.docx", tmp_path / "c.docx")))
+    assert copied.returncode == 0 and "no section of c.docx differs" in copied.stdout
+    assert (folder / "report.md").read_bytes() == before  # tables, lists and quotes read back as written
 
 
 def test_word_edits_are_never_overwritten_and_accept_waits_for_a_pull(copy, workspace):
@@ -277,3 +280,17 @@ def test_a_usage_error_is_a_message_not_a_traceback(edited):
     result = run_cli("verify", *charts)
     assert result.returncode == 2 and "unexpected extra argument" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_section_edited_in_report_md_and_in_word_is_left_for_a_person_to_merge(edited, copy):
+    report = copy / "report.md"
+    channels = _sections(copy)["channels"]
+    lines = report.read_text(encoding="utf-8").split("\n")
+    lines.insert(channels.end_line - 1, "渠道部分由运营部补充说明。")
+    report.write_text("\n".join(lines), encoding="utf-8")
+    result = run_cli("pull", str(copy))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "not pulled: channels" in result.stdout and "merge" in result.stdout
+    after = _sections(copy)
+    assert "渠道部分由运营部补充说明。" in after["channels"].body and edited["wrong"] not in after["channels"].body
+    assert "changed: categories" in result.stdout and edited["cell"] in after["categories"].body

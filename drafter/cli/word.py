@@ -20,6 +20,9 @@ def pull(
 
     out = console()
     result = pull_docx(load(folder), draft, source)
+    if result.nothing:
+        out.print(f"{result.source} has no edits since drafter wrote it; nothing to pull", highlight=False)
+        return
     for section_id, title in result.changed:
         bad = [f for f in result.section_findings.get(section_id, []) if f.verdict != "verified"]
         what = "text changed, now counts as hand-edited" if section_id in result.edited else "heading renamed"
@@ -34,10 +37,13 @@ def pull(
     for title in result.unmarked:
         out.print(f"[yellow]not pulled: heading {title!r}[/] in {result.source.name} matches no section of "
                   f"report.md; copy its text into report.md by hand", highlight=False)
+    for section_id, title in result.conflicts:
+        out.print(f"[yellow]not pulled: {section_id} ({title})[/] — changed both in report.md and in "
+                  f"{result.source.name} since the export; merge the two by hand", highlight=False)
     if not result.changed:
         out.print(f"no section of {result.source.name} differs from report.md", highlight=False)
     out.print("whole report: " + ", ".join(f"{k}: {v}" for k, v in result.counts.items()), highlight=False)
     counts = result.counts
-    if result.lost or result.unmarked:
+    if result.lost or result.unmarked or result.conflicts:
         raise typer.Exit(2)
     raise typer.Exit(1 if counts.get("mismatch") or counts.get("claim_error") else 0)

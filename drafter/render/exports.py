@@ -69,14 +69,30 @@ def word_edited(folder: Path) -> bool:
     return bool(state) and _sha(path) not in (state.get("written"), state.get("pulled"))
 
 
-def record_docx(folder: Path, key: str = "written") -> None:
-    """Remember report.docx as drafter wrote it (or as a pull took it in), so later Word edits show."""
+def record_docx(folder: Path, key: str = "written", markdown: str = "") -> None:
+    """Remember report.docx as drafter wrote it (with the section texts it was written from), or as a pull took
+    it in, so later Word edits show and a pull can tell them from edits made to report.md meanwhile."""
     from drafter.files import atomic_write_text
+    from drafter.render import parse_sections
 
     folder = Path(folder)
     state = {} if key == "written" else _load(folder / DOCX_STATE, {})
     state[key] = _sha(folder / "report.docx")
+    if markdown:
+        state["sections"] = {s.id: section_hash(s.body) for s in parse_sections(markdown)}
     atomic_write_text(folder / DOCX_STATE, json.dumps(state) + "\n")
+
+
+def section_hash(body: str) -> str:
+    """A section body's fingerprint, as its marker's hash is made."""
+    from drafter.models import text_hash
+
+    return text_hash(body.strip(), 12)
+
+
+def exported_sections(folder: Path) -> dict[str, str]:
+    """Section id → the hash of the body report.docx was last written from ({} when unknown)."""
+    return _load(Path(folder) / DOCX_STATE, {}).get("sections", {})
 
 
 def write_exports(folder: Path) -> dict[str, Path]:
@@ -102,7 +118,7 @@ def write_exports(folder: Path) -> dict[str, Path]:
     caption = to_traditional if script == "traditional" else str
     if not word_edited(folder):  # never overwrite edits made in Word that report.md lacks (pull takes them in)
         written["report.docx"] = write_docx(folder / "report.docx", markdown, charts, caption)
-        record_docx(folder)
+        record_docx(folder, markdown=markdown)
     written["review.html"] = write_review(folder / "review.html", markdown, verification, facts, sources,
                                           report_title(markdown), charts, caption,
                                           "zh-Hant" if script == "traditional" else "zh-CN")
