@@ -103,9 +103,9 @@ def _bookmarks(paragraph) -> list[str]:
 
 def _prefix(paragraph, style: str) -> str:
     """The Markdown a paragraph's style stands for: heading, list item, quote or plain prose."""
-    if style == "Title":
+    if style.lower() in ("title", "标题"):  # Word's and WPS's names for the title style
         return "# "
-    heading = re.match(r"(?:Heading|标题)\s*(\d)", style)
+    heading = re.match(r"(?:heading|标题)\s*(\d)", style, re.I)
     if heading:
         return "#" * (int(heading[1]) + 1) + " "
     if _NUMBERED.search(style):
