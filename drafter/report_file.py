@@ -119,7 +119,7 @@ def _data_basis(config: Config, text: str, period: Period | None) -> FactsBasis:
     plan = wanted if "计划" in title and wanted.grain == "year" else None
     basis = wanted.previous_year() if plan else wanted
     result = compute_facts(config.data_dir, basis, config.cache_dir, config.columns, config.promo_windows,
-                           config.engine_url)
+                           config.engine_url, channels=config.channels)
     facts = result.facts
     if plan:
         from drafter.metrics.proposals import propose_targets
