@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -92,18 +91,13 @@ class FactsBasis:
     folder: Path | None = None  # the draft folder, when the report is its report.md
 
 
-def _load(path: Path, default):
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else default
-
-
 def _draft_basis(folder: Path, period: Period | None) -> FactsBasis:
-    from drafter.review import verify_periods
+    from drafter.review import draft_inputs
 
-    facts = [Fact(**f) for f in _load(folder / "facts.json", [])]
-    sources = [Chunk(**c) for chunks in _load(folder / "sources.json", {}).values() for c in chunks]
-    if period is not None:
+    facts, sources, own_period, plan = draft_inputs(folder)
+    if period is not None:  # --period: the facts are read for that period, as a plain report
         return FactsBasis(facts, sources, period.label)
-    return FactsBasis(facts, sources, *verify_periods(_load(folder / "run.json", {})))
+    return FactsBasis(facts, sources, own_period, plan)
 
 
 def _data_basis(config: Config, text: str, period: Period | None) -> FactsBasis:

@@ -43,16 +43,23 @@ def verify_periods(run: dict) -> tuple[str | None, str | None]:
     return run.get("period"), None
 
 
+def draft_inputs(folder: Path) -> tuple[list, list, str | None, str | None]:
+    """What a draft folder's report is verified against: facts, cited excerpts, the facts' period and the plan's."""
+    from drafter.models import Chunk, Fact
+
+    folder = Path(folder)
+    facts = [Fact(**f) for f in _load(folder / "facts.json", [])]
+    sources = [Chunk(**c) for chunks in _load(folder / "sources.json", {}).values() for c in chunks]
+    return facts, sources, *verify_periods(_load(folder / "run.json", {}))
+
+
 def verify_folder(config: Config, folder: Path) -> tuple[list[Finding], dict]:
     """Verify report.md against the folder's facts and excerpts; rewrite verification.json (and the exports)."""
-    from drafter.models import Chunk, Fact
     from drafter.verify import summarize, verify_markdown
 
     folder = Path(folder)
     text = draft_paths(folder).read_text(encoding="utf-8")
-    facts = [Fact(**f) for f in _load(folder / "facts.json", [])]
-    sources = [Chunk(**c) for chunks in _load(folder / "sources.json", {}).values() for c in chunks]
-    period, plan = verify_periods(_load(folder / "run.json", {}))
+    facts, sources, period, plan = draft_inputs(folder)
     findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases, plan=plan)
     counts = summarize(findings)
     save_verification(folder, findings, counts)
