@@ -75,11 +75,14 @@ def annotate_docx(document, paragraphs: list, findings: list[tuple[Finding, str]
             continue
         paragraph = paragraphs[finding.line - 1]
         start = max(finding.col - 1, 0)
-        runs = isolate(paragraph, start, start + len(finding.text)) or text_runs(paragraph)[:1]
+        runs = isolate(paragraph, start, start + len(finding.text))
+        if "".join(r.text for r in runs) == finding.text:
+            for run in runs:
+                run.font.highlight_color = colours[finding.verdict]
+        else:  # the figure is not where the reading put it: comment on the paragraph rather than mark a wrong span
+            runs = text_runs(paragraph)
         if not runs:
             continue
-        for run in runs:
-            run.font.highlight_color = colours[finding.verdict]
         document.add_comment(runs, text=comment_text(finding, section), author=AUTHOR, initials=INITIALS)
         done += 1
     buffer = io.BytesIO()
