@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -43,7 +44,7 @@ def main():
     pipe = f"drafter_test_{os.getpid()}"
     soffice = subprocess.Popen(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--invisible",
                                 "--norestore", "--nologo", "--nodefault", f"--accept=pipe,name={pipe};urp;"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     counts = []
     try:
         ctx = connect(pipe)
@@ -51,6 +52,8 @@ def main():
         for job in jobs:
             doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(job["src"])), "_blank", 0,
                                                (prop("Hidden", True),))
+            if doc is None:
+                raise SystemExit(f"LibreOffice could not open {job['src']}")
             done = []
             for old, new in job["replace"]:
                 search = doc.createReplaceDescriptor()
@@ -63,10 +66,11 @@ def main():
         with contextlib.suppress(Exception):  # the bridge closes as soffice quits
             desktop.terminate()
     finally:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             soffice.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            soffice.kill()
+        # soffice forks soffice.bin into the session started above: end whatever of it is left
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(soffice.pid, signal.SIGKILL)
         shutil.rmtree(profile, ignore_errors=True)
     print(json.dumps(counts))
 
