@@ -124,6 +124,13 @@ def test_annotate_writes_a_commented_copy_and_leaves_the_original(edited, copy):
                                         for p in c.paragraphs)]
     marked = {"".join(r.text for r in p.runs if r.font.highlight_color is not None) for p in paragraphs} - {""}
     assert marked == {edited["wrong"], edited["cell"]}
+    # a real editor opens the checked copy and keeps its comments (LibreOffice re-saves it as .docx)
+    out = copy / "resaved"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{copy / 'profile'}", "--headless", "--convert-to",
+                    "docx:MS Word 2007 XML", "--outdir", str(out), str(copy / "edited.checked.docx")],
+                   capture_output=True, timeout=180, check=True)
+    resaved = docx.Document(str(out / "edited.checked.docx"))
+    assert sorted(c.text for c in resaved.comments) == sorted(c.text for c in comments)
 
 
 def test_pull_takes_exactly_the_word_edits_into_report_md(edited, copy):
