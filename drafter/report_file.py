@@ -20,8 +20,8 @@ _MAGIC = (
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
     (b"%PDF", "a PDF file"), (b"\xd0\xcf\x11\xe0", "a legacy Office file (.doc, .xls or .ppt)"),
     (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"BM", "a bitmap image"), (b"RIFF", "a media file"), (b"\x7fELF", "a program"),
-)
+    (b"\x7fELF", "a program"),
+)  # other binary files (bitmaps, media…) hold NUL bytes early on
 _ZIPPED = (("xl/", "an Excel workbook"), ("ppt/", "a PowerPoint file"), ("content.xml", "an OpenDocument file"))
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _QUARTER = re.compile(r"(20\d\d)\s*年\s*(?:第\s*)?([一二三四1-4])\s*季度")
@@ -41,7 +41,8 @@ def report_format(path: Path) -> str:
         head = handle.read(8192)
     if head.startswith(b"PK\x03\x04"):
         try:
-            names = zipfile.ZipFile(path).namelist()
+            with zipfile.ZipFile(path) as package:
+                names = package.namelist()
         except zipfile.BadZipFile:
             raise _not_a_report(path, "a damaged zip archive") from None
         if "word/document.xml" in names:
@@ -55,7 +56,8 @@ def report_format(path: Path) -> str:
     if b"\0" in head:
         raise _not_a_report(path, "a binary file")
     if path.suffix.lower() == ".docx":
-        raise _not_a_report(path, "not a Word package (a .docx is a zip)", "; save it again as .docx")
+        raise UserError(f"{path} is named .docx but is not a Word document (a .docx is a zip package); save it "
+                        f"again as .docx from Word or WPS, or give {ACCEPTED}")
     return "markdown"
 
 

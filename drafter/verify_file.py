@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drafter.config import Config
+from drafter.errors import UserError
 from drafter.models import Finding
 from drafter.report_file import FactsBasis, read_text, report_facts, report_format
 
@@ -62,9 +63,7 @@ def check_report(config: Config, path: Path, facts_csv: Path | None = None, peri
     else:
         text = read_text(report)
     if not text.strip():
-        from drafter.errors import UserError
-
-        raise UserError(f"{report} has no text to check; give the report itself ({'Word' if document else 'Markdown'})")
+        raise UserError(f"{report} has no text to check; give the report itself")
     basis = report_facts(config, report, text, facts_csv, period, in_folder)
     findings = verify_markdown(text, basis.facts, basis.sources, period=basis.period, aliases=config.aliases,
                                plan=basis.plan)
@@ -81,7 +80,6 @@ def run_verify(config: Config, path: Path, facts_csv: Path | None, period: Perio
                strict: bool, annotate: bool, console) -> int:
     """Verify, print the findings (or JSON), write the checked copy if asked; return the exit code."""
     from drafter.draft import verification_payload
-    from drafter.errors import UserError
 
     checked = check_report(config, path, facts_csv, period)
     if annotate and checked.format != "docx":

@@ -229,7 +229,7 @@ def _not_reports(tmp_path: Path, draft: Path) -> dict[str, str]:
     fake.write_text("not a zip", encoding="utf-8")
     chart = next((draft / "charts").glob("*.png"))
     return {str(chart): "PNG image", str(archive): "zip archive", str(book): "Excel workbook",
-            str(old): "legacy Office file", str(blob): "binary file", str(fake): "not a Word package"}
+            str(old): "legacy Office file", str(blob): "binary file", str(fake): "not a Word document"}
 
 
 def test_inputs_that_are_not_reports_exit_2_naming_the_file(edited, workspace, tmp_path):
