@@ -111,8 +111,10 @@ def _data_basis(config: Config, text: str, period: Period | None) -> FactsBasis:
         raise UserError(f"the report's title names no period; give --period (e.g. 2025 or 2025Q3) to check it "
                         f"against {config.data_dir}")
     wanted = period or parse_period(named)
-    title = next((line for line in text.split("\n") if line.startswith("# ")), "")
-    plan = wanted if "计划" in title and wanted.grain == "year" else None
+    from drafter.render.exports import report_title
+
+    # a plan's title names the year it plans; its facts are the year before's, plus the proposed targets
+    plan = wanted if re.search(r"计划|规划", report_title(text)) and wanted.grain == "year" else None
     basis = wanted.previous_year() if plan else wanted
     result = compute_facts(config.data_dir, basis, config.cache_dir, config.columns, config.promo_windows,
                            config.engine_url, channels=config.channels)
