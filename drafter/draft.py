@@ -101,7 +101,8 @@ def save_draft(folder: Path, draft: Draft, markdown: str, findings: list[Finding
 
 def verification_payload(findings: list[Finding], counts: dict) -> dict:
     """The shape shared by verification.json and `drafter verify --json`."""
-    keys = ("line", "col", "text", "value", "unit", "verdict", "metric", "expected", "message", "fact_id", "source")
+    keys = ("line", "col", "text", "value", "unit", "verdict", "metric", "expected", "message", "fact_id", "source",
+            "reading")
     return {"findings": [{k: getattr(f, k) for k in keys} for f in findings], "counts": counts}
 
 

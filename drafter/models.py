@@ -133,3 +133,5 @@ class Finding(BaseModel):
     message: str = ""
     fact_id: str = ""
     source: str = ""
+    # how the figure was read: metric, measure, period, dimension; for a derived fact also facts and operation
+    reading: dict = Field(default_factory=dict)

@@ -20,6 +20,8 @@ class Entry:
     fact: Fact
     tol: float = 0.0
     derived: bool = False
+    inputs: tuple[str, ...] = ()  # for a derived fact: the ids of the facts it comes from
+    operation: str = ""  # and how: "a - b", "a / b - 1", "-a"
 
 
 class FactBook:
@@ -38,6 +40,7 @@ class FactBook:
         self._derive()
         self._index()
         self._names(aliases or {})
+        self.by_id = {e.fact.id: e for e in self.entries}
 
     def _index(self) -> None:
         self.by_key: dict[tuple[str, str, str], list[Entry]] = defaultdict(list)
@@ -67,6 +70,14 @@ class FactBook:
             found = [e for e in self._group(metric, dimension, period[:4]) if e.fact.measure in measures]
         return found
 
+    def reading(self, fact: Fact) -> dict:
+        """How a figure matched to this fact was read; a derived fact also names its inputs and operation."""
+        out = {"metric": fact.metric, "measure": fact.measure, "period": fact.period, "dimension": fact.dimension}
+        entry = self.by_id.get(fact.id)
+        if entry is not None and entry.derived:
+            out.update(facts=list(entry.inputs), operation=entry.operation)
+        return out
+
     def label(self, metric: str) -> str:
         """The display label of a metric key."""
         for e in self.entries:
@@ -82,72 +93,99 @@ class FactBook:
     # derivations -------------------------------------------------------------------------------------------
 
     def _add(self, base: Fact, measure: str, value: float, unit: str, period: str, tol: float,
-             status: str = "") -> None:
+             inputs: tuple[Entry, ...] = (), operation: str = "") -> None:
         if self.get(base.metric, base.dimension, period, measure):
             return
         fact = Fact(id=fact_id(base.metric, measure, period, base.dimension), metric=base.metric,
                     label=base.label, measure=measure, value=value, unit=unit, period=period,
                     dimension=base.dimension, aliases=base.aliases, kind="computed",
-                    formula="derived", status=status)
-        self.entries.append(Entry(fact, tol, True))
+                    formula="derived")
+        self.entries.append(Entry(fact, tol, True, tuple(e.fact.id for e in inputs), operation))
         self.by_key[(base.metric, base.dimension, period)].append(self.entries[-1])
 
     def _derive(self) -> None:
+        self._derive_losses()
         for (_metric, _dim, period), group in list(self.by_key.items()):
             value = next((e for e in group if e.fact.measure == "value"), None)
             if value is None:
                 continue
-            v = value.fact
-            rate = v.unit == "%"
-            self._derive_target(v, period, rate)
+            rate = value.fact.unit == "%"
+            self._derive_target(value, period, rate)
             if parse_period(period) is None:
                 continue
             for back, growth in ((shift_period(period, years=-1), "yoy"), (shift_period(period, steps=-1), "pop")):
                 if growth == "pop" and (parse_period(period) or (0, "Y", 0))[1] == "Y":
                     continue
-                self._derive_change(v, back, growth, rate)
+                self._derive_change(value, back, growth, rate)
         self._index()
         for group in self.by_key.values():
             self._statuses(group)
 
-    def _derive_change(self, v: Fact, back: str, growth: str, rate: bool) -> None:
+    def _derive_losses(self) -> None:
+        """A loss and its profit are one quantity of opposite sign (经营利润 +146亿 is an 经营亏损 of -146亿)."""
+        for loss in sorted(self.metrics):
+            label = self.label(loss)
+            if "亏损" not in label:
+                continue
+            names = {label.replace("亏损", word) for word in ("利润", "溢利", "盈利")}
+            profit = next((m for m in sorted(self.metrics) if m in names or self.label(m) in names), None)
+            if profit is None:
+                continue
+            for a, b in ((loss, profit), (profit, loss)):
+                for (metric, dim, period), group in list(self.by_key.items()):
+                    src = next((e for e in group if e.fact.measure == "value"), None)
+                    if metric == b and src is not None and self.get(a, dim, period, "value") is None:
+                        base = next(e.fact for e in self.entries if e.fact.metric == a)
+                        self._add(base.model_copy(update={"dimension": dim}), "value", -src.fact.value,
+                                  src.fact.unit, period, 0.0, (src,), "-a")
+
+    def _derive_change(self, cur: Entry, back: str, growth: str, rate: bool) -> None:
+        v = cur.fact
+        share, share_back = self.get(v.metric, v.dimension, v.period, "share"), \
+            self.get(v.metric, v.dimension, back, "share")
+        if share is not None and share_back is not None and growth == "yoy":
+            # 占收入的比例由19.2%升至35.9%，提高16.7个百分点: the change of the share
+            self._add(v, "share_pp", share.fact.value - share_back.fact.value, "pp", v.period, DERIVED_TOL,
+                      (share, share_back), "a - b")
         prev = self.get(v.metric, v.dimension, back, "value")
         rel = self.get(v.metric, v.dimension, v.period, growth)
         pp = self.get(v.metric, v.dimension, v.period, f"{growth}_pp")
         if prev is None:
             if pp is not None and rate:
-                self._add(v, "value", v.value - pp.fact.value, v.unit, back, DERIVED_TOL)
+                self._add(v, "value", v.value - pp.fact.value, v.unit, back, DERIVED_TOL, (cur, pp), "a - b")
             elif rel is not None and rel.fact.unit != "pp" and rel.fact.value > -100:
-                self._add(v, "value", v.value / (1 + rel.fact.value / 100), v.unit, back, DERIVED_TOL)
+                self._add(v, "value", v.value / (1 + rel.fact.value / 100), v.unit, back, DERIVED_TOL, (cur, rel),
+                          "a / (1 + b%)")
             elif rel is not None and rate:
-                self._add(v, "value", v.value - rel.fact.value, v.unit, back, DERIVED_TOL)
+                self._add(v, "value", v.value - rel.fact.value, v.unit, back, DERIVED_TOL, (cur, rel), "a - b")
             prev = self.get(v.metric, v.dimension, back, "value")
             if prev is None:
                 return
         p = prev.fact.value
         if rel is None and p:
-            self._add(v, growth, (v.value / p - 1) * 100, "%", v.period, DERIVED_TOL)
+            self._add(v, growth, (v.value / p - 1) * 100, "%", v.period, DERIVED_TOL, (cur, prev), "a / b - 1")
         if rate and pp is None:
-            self._add(v, f"{growth}_pp", v.value - p, "pp", v.period, DERIVED_TOL)
+            self._add(v, f"{growth}_pp", v.value - p, "pp", v.period, DERIVED_TOL, (cur, prev), "a - b")
         if growth == "yoy":
-            self._add(v, "diff", v.value - p, v.unit, v.period, DERIVED_TOL)
+            self._add(v, "diff", v.value - p, v.unit, v.period, DERIVED_TOL, (cur, prev), "a - b")
 
-    def _derive_target(self, v: Fact, period: str, rate: bool) -> None:
+    def _derive_target(self, cur: Entry, period: str, rate: bool) -> None:
+        v = cur.fact
         target = self.get(v.metric, v.dimension, period, "target")
         gap = self.get(v.metric, v.dimension, period, "gap")
         if target is None and gap is not None:
-            self._add(v, "target", v.value - gap.fact.value, v.unit, period, DERIVED_TOL)
+            self._add(v, "target", v.value - gap.fact.value, v.unit, period, DERIVED_TOL, (cur, gap), "a - b")
             target = self.get(v.metric, v.dimension, period, "target")
         if target is not None:
             t = target.fact.value
-            self._add(v, "gap", v.value - t, "pp" if rate else v.unit, period, DERIVED_TOL)
+            self._add(v, "gap", v.value - t, "pp" if rate else v.unit, period, DERIVED_TOL, (cur, target), "a - b")
             if t:
-                self._add(v, "attainment", v.value / t * 100, "%", period, DERIVED_TOL)
+                self._add(v, "attainment", v.value / t * 100, "%", period, DERIVED_TOL, (cur, target), "a / b")
         for actual, planned, gap in (("yoy", "target_yoy", "gap_yoy"), ("share", "target_share", "gap_share")):
             want = self.get(v.metric, v.dimension, period, planned)
             got = self.get(v.metric, v.dimension, period, actual)
             if want is not None and got is not None:
-                self._add(v, gap, got.fact.value - want.fact.value, "pp", period, DERIVED_TOL)
+                self._add(v, gap, got.fact.value - want.fact.value, "pp", period, DERIVED_TOL, (got, want), "a - b")
 
     def _statuses(self, group: list[Entry]) -> None:
         for e in group:

@@ -6,8 +6,9 @@ import re
 
 from drafter.verify.book import FactBook
 from drafter.verify.context import CLAUSE_SEP, Mention, dimension_before
+from drafter.verify.figures import Figure
 from drafter.verify.judge import Verdict, describe, expected_text
-from drafter.verify.lexicon import MET_RE, MISSED_RE, SUPER_MAX_RE, SUPER_MIN_RE
+from drafter.verify.lexicon import CUE_RE, LOSS_METRIC, MET_RE, MISSED_RE, SUPER_MAX_RE, SUPER_MIN_RE, cue_info
 
 YOY_LIKE = {"yoy", "yoy_pp", "gap_yoy", "target_yoy"}
 SHARE_LIKE = {"share", "share_pp", "gap_share", "target_share"}
@@ -111,3 +112,27 @@ def _rank_claim(book: FactBook, metrics: tuple[str, ...], dims: tuple[str, ...],
             message = f"{describe(book, own.fact)} “{word}” — facts say {exp} is {'highest' if want_max else 'lowest'}"
             return Verdict("verified" if holds else "claim_error", metric, exp, message, own.fact)
     return None
+
+
+def handoff(book: FactBook, s: str, base: Figure, base_verdict: Verdict, fig: Figure, verdict: Verdict) -> Verdict:
+    """由A降至B: with A and B each verified, the verb's direction must be the facts' (else a claim_error on B)."""
+    if base_verdict.fact is None or verdict.fact is None or verdict.verdict != "verified" or \
+            base_verdict.verdict != "verified" or base_verdict.fact.metric != verdict.fact.metric:
+        return verdict
+    direction, word = 0, ""
+    for m in CUE_RE.finditer(s, base.end, fig.start):
+        word = re.sub(r"(?:至|到)$", "", m.group())
+        direction = cue_info(word)[1]
+        if direction:
+            break
+    change = verdict.fact.value - base_verdict.fact.value
+    if fig.loss and base.loss and not LOSS_METRIC.search(verdict.fact.label or verdict.fact.metric):
+        change = -change  # 由亏损3.1亿元扩大至亏损8.2亿元: the loss grew as the profit fell
+    if not direction or change * direction >= 0:
+        return verdict
+    was, now = expected_text(base_verdict.fact), expected_text(verdict.fact)
+    reading = {**book.reading(verdict.fact), "facts": [base_verdict.fact.id, verdict.fact.id],
+               "operation": "sign(b - a)"}
+    return Verdict("claim_error", verdict.metric, now,
+                   f"{describe(book, verdict.fact)} “{word}” {base.text}→{fig.text} — facts say {was}→{now} "
+                   "(direction is wrong)", verdict.fact, reading)

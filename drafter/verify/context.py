@@ -18,6 +18,7 @@ from drafter.verify.lexicon import (
     LEVEL_VERBS,
     NEXT_YEAR_WORDS,
     PERIOD_RE,
+    POP_RE,
     TARGET_MEASURES,
     TOTAL_RE,
     cue_info,
@@ -41,6 +42,9 @@ _PART_OF = frozenset({"share", "share_pp", "contribution", "driver"})  # measure
 _BARE_MORE = re.compile(r"\s*(?P<word>高|多|低|少)\s*")  # 比目标值7.0%高0.6个百分点: only between two figures
 _FROM_BEFORE = re.compile(r"(?:由|从)\s*$")
 _TO_AFTER = re.compile(rf"\s*{LEVEL_VERBS}?(?:至|到)(?!今)")
+# 由去年同期的A增至B, 从上季的A转为亏损B, 较2024年的A提升至B: what leads from the base figure A to the figure B
+HANDOFF = re.compile(rf"[^，,；;。\d]{{0,8}}?(?:{LEVEL_VERBS}?(?:至|到)(?!今)|[转变降升增减]为|转亏|转盈)"
+                     r"[^，,；;。\d]{0,4}")
 
 
 @dataclass
@@ -171,6 +175,9 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     for m in PERIOD_RE.finditer(s, left, fig.start):
         if m.group("year") is None and _PLAN_MADE.match(s, m.end()):
             continue  # 上年计划目标: the plan was made last year, for this period
+        if base_before(s, figs, m.end(), fig) is not None:
+            word, year, quarter, compare = "", None, None, False
+            continue  # 由去年同期的A增至B: the period word scopes A, the base; B is the report period's
         word, year, quarter = m.group(), m.group("year"), _quarter(m)
         compare = bool(COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]))
     if not word and _continues_target(prior, s, fig, mentions):
@@ -184,6 +191,8 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     against = ""  # 与上季度相比，GMV下降16.0%: the period a first clause compares with
     if not word:
         for m in PERIOD_RE.finditer(s, 0, min(first_clause_end, fig.start)):
+            if base_before(s, figs, m.end(), fig) is not None:
+                continue
             if COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]):
                 against = _period_of(book, m.group(), m.group("year"), _quarter(m))
             elif not (_quarter(m) and m.group("year") is None):
@@ -191,7 +200,7 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
                 word, year, quarter = m.group(), m.group("year"), _quarter(m)
     period = _period_of(book, word, year, quarter) if word else _unstated_period(book, ctx, prior)
     if _FROM_BEFORE.search(s, left, fig.start) and _TO_AFTER.match(s, fig.end) and not year:
-        period = book.prev_step if "环比" in s[left:right] else book.prev_year  # 占比由17.3%提升至27.0%
+        period = book.prev_step if POP_RE.search(s, left, right) else book.prev_year  # 占比由17.3%提升至27.0%
     if ctx.measures is not None and ctx.measures & CHANGE_MEASURES:
         # 较上季度, 与二季度相比 (for a year the step before is the year before: 同比 stays)
         step_apart = book.prev_step != book.prev_year
@@ -203,6 +212,15 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             period = book.period  # 较2024年增长: this period's change against that one
     ctx.period = period
     return ctx
+
+
+def base_before(s: str, figs: list[Figure], start: int, fig: Figure) -> Figure | None:
+    """The base figure A of 由A增至B / 较A提升至B, when `fig` is B and A stands between `start` and it."""
+    for f in figs:
+        if f.claim and start <= f.start and f.end <= fig.start and f.base_unit == fig.base_unit and \
+                HANDOFF.fullmatch(s, f.end, fig.start):
+            return f
+    return None
 
 
 def _unstated_period(book: FactBook, ctx: Context, prior: tuple[int, frozenset[str] | None, str] | None) -> str:
@@ -289,7 +307,7 @@ def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") 
         ctx.direction, ctx.direction_word = 0, ""
     if ctx.measures is None and ctx.direction:
         if fig.base_unit in RATE_UNITS or fig.base_unit == "倍":
-            ctx.measures = frozenset(GROWTH_POP if "环比" in clause else GROWTH_YOY)
+            ctx.measures = frozenset(GROWTH_POP if POP_RE.search(clause) else GROWTH_YOY)
         else:
             ctx.measures = frozenset({"value", "diff"})  # 增长至X is the value, 增加X the difference
     elif (ctx.measures is not None and ctx.measures <= (GROWTH_YOY | GROWTH_POP) and fig.base_unit == "pp"

@@ -15,6 +15,7 @@ from drafter.verify.figures import (
     set_interval,
     unit_at,
 )
+from drafter.verify.lexicon import LOSS_BEFORE, PROFIT_BEFORE
 from drafter.verify.normalize import normalize
 from drafter.verify.numerals import CN_DIGITS, Num, parse_number, starts_number
 
@@ -52,6 +53,8 @@ class _Raw:
     scale_text: str = ""
     signed: bool = False
     step: float = 0.0
+    loss: bool = False
+    profit: bool = False
 
 
 def _sign_at(s: str, i: int) -> tuple[int, int]:
@@ -141,8 +144,8 @@ def _suffix(s: str, num: Num, sign: int, start: int) -> _Raw:
     value = sign * num.value
     step = _step(num)
     signed = sign < 0 or (start > 0 and s[start - 1] == "+") or s[start] in "负-+"
-    if sign > 0 and re.search(r"(?:亏损|净亏|亏)了?\s*$", s[max(0, start - 4):start]):
-        value, signed = -value, True  # 亏损157亿 is a negative profit
+    if sign > 0 and LOSS_BEFORE.search(s[max(0, start - 4):start]):
+        value, signed = -value, True  # 亏损157亿 is a negative profit (or, of a loss metric, its positive amount)
     if e < n and s[e] in "%‰":
         factor = 0.1 if s[e] == "‰" else 1.0
         return _Raw(start, e + 1, value * factor, s[e], "%", "percent", num, signed=signed,
@@ -204,6 +207,15 @@ def _suffix(s: str, num: Num, sign: int, start: int) -> _Raw:
     if s[e:e + 1] == "打" and not re.match(r"[造通开响破折击印卡包败算]", s[e + 1:e + 2]):
         return _Raw(start, e + 1, value * 12, "打", "", "count", num, step=step * 12)
     return _Raw(start, e, value, "", "", "number", num, signed=signed, step=step)
+
+
+def _with_loss(raw: _Raw, s: str) -> _Raw:
+    """Mark a figure negated by the loss word before it, so a loss metric can take it as a positive amount, and
+    one a profit word names (经营溢利146亿元), which a loss metric takes as a negative loss."""
+    before = s[max(0, raw.start - 6):raw.start]
+    raw.loss = raw.base < 0 and bool(LOSS_BEFORE.search(before))
+    raw.profit = not raw.loss and bool(PROFIT_BEFORE.search(before))
+    return raw
 
 
 def _compound_duration(s: str, end: int, secs: float) -> tuple[int, float]:
@@ -286,7 +298,7 @@ def _raw_at(s: str, i: int) -> _Raw | None:
     frac = _fraction(s, num, sign, i)
     if frac:
         return frac
-    return _mixed_fraction(s, _suffix(s, num, sign, i))
+    return _with_loss(_mixed_fraction(s, _suffix(s, num, sign, i)), s)
 
 
 def _excluded(s: str) -> set[int]:
@@ -338,7 +350,7 @@ def _finish(text: str, s: str, raw: _Raw) -> Figure:
     fig = Figure(
         start=raw.start, end=raw.end, text=text[raw.start:raw.end], value=raw.base / divisor,
         unit=unit_written or raw.unit, base=raw.base, base_unit=raw.base_unit, kind=raw.kind,
-        signed=raw.signed, step=raw.step,
+        signed=raw.signed, step=raw.step, loss=raw.loss, profit=raw.profit,
     )
     classify(s, fig, digits_text)
     set_interval(fig, s[max(0, raw.start - 6):raw.start], s[raw.end:raw.end + 3])

@@ -29,6 +29,8 @@ class Figure:
     signed: bool = False  # the sign is written (-8.4%, 负0.4%, +3%)
     range_with: int = -1  # index of the other end of a range (20%-30%)
     step: float = 0.0  # half-width of the rounding interval, in base units
+    loss: bool = False  # written as a loss (亏损141亿元): negative as a profit, positive as a loss metric's amount
+    profit: bool = False  # written as a profit (经营溢利146亿元): as a loss metric's amount, negative
 
 
 CN_BIG_CHARS = "万萬亿億兆"

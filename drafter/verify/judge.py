@@ -9,7 +9,7 @@ from drafter.models import Fact
 from drafter.verify.book import Entry, FactBook
 from drafter.verify.context import RATE_UNITS, Context
 from drafter.verify.figures import Figure
-from drafter.verify.lexicon import MEASURE_WORDS, SIGNED_MEASURES, TARGET_MEASURES
+from drafter.verify.lexicon import LOSS_METRIC, MEASURE_WORDS, SIGNED_MEASURES, TARGET_MEASURES
 
 COUNTS = {"人", "单", "次", "件", "个", "家", "款", "场", "台", "份", "条", "项", "户", "座", "只", "双", "对", "斤",
           "吨", "米", "千米"}
@@ -28,6 +28,13 @@ class Verdict:
     expected: str = ""
     message: str = ""
     fact: Fact | None = None
+    reading: dict | None = None  # set when no fact decides: what the figure was read as
+
+
+def context_reading(ctx: Context, metric: str, measures: frozenset[str] | None) -> dict:
+    """The reading of a figure no single fact decides: the metric, measures, period and scope considered."""
+    return {"metric": metric, "measure": "|".join(sorted(measures or ())), "period": ctx.period,
+            "dimension": ctx.dimension}
 
 
 def unit_factor(fig_unit: str, fact_unit: str) -> float | None:
@@ -97,8 +104,8 @@ def _fits(entry: Entry, fig: Figure, ctx: Context, flip: bool = False) -> bool:
         sign = ctx.direction or 1
         if sign < 0:
             lo, hi = -hi, -lo
-    if flip:
-        lo, hi = -hi, -lo
+    if flip != ((fig.loss or fig.profit) and LOSS_METRIC.search(fact.label or fact.metric) is not None):
+        lo, hi = -hi, -lo  # a loss metric's amount is positive: 经营亏损141亿元
     slack = entry.tol * abs(value)
     return lo - slack <= value <= hi + slack
 
@@ -107,12 +114,14 @@ def judge(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
     """Check a claim figure against the facts of its context."""
     if not ctx.metrics:
         return _dimension_only(book, ctx, fig)
-    best: tuple[str, list[Entry]] | None = None
+    best: tuple[str, list[Entry], bool] | None = None
     for metric in ctx.metrics:
         measures = ctx.measures or _default_measures(book, metric, fig)
         dims = ctx.dim_keys or (ctx.dimension,)
-        if ctx.dim_weak and not any(book.lookup(metric, dim, ctx.period, measures) for dim in dims):
-            dims = ("",)  # 家电品类GMV下降8.4%，复购率28.9%: no 复购率 by category, so 家电 does not carry
+        # 家电品类GMV下降8.4%，复购率28.9%: no 复购率 by category, so 家电 does not carry; the total is a guess
+        guessed_scope = ctx.dim_weak and not any(book.lookup(metric, dim, ctx.period, measures) for dim in dims)
+        if guessed_scope:
+            dims = ("",)
         cands = [e for dim in dims for e in book.lookup(metric, dim, ctx.period, measures)]
         if not cands:
             continue
@@ -120,18 +129,24 @@ def judge(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
             if _fits(e, fig, ctx):
                 return _verified(book, e, fig)
         if best is None:
-            best = (metric, cands)
+            best = (metric, cands, guessed_scope)
         if ctx.growth_multiple or any(unit_factor(fig.base_unit, e.fact.unit) is not None for e in cands):
             break  # the nearest metric that can state this figure decides; a later one would hide a swap
     if best is None:
         metric = ctx.metrics[0]
+        reading = context_reading(ctx, metric, ctx.measures or _default_measures(book, metric, fig))
         if not ctx.named:
-            return Verdict("unsupported", metric, message=f"{fig.text}: no fact backs this figure")
+            return Verdict("unsupported", metric, message=f"{fig.text}: no fact backs this figure", reading=reading)
         what = f"{ctx.dim_named + ' ' if ctx.dim_named else ''}{book.label(metric)}"
-        return Verdict("unsupported", metric, message=f"{what} {fig.text}: no fact of this kind to check against")
-    metric, cands = best
-    if not ctx.named:
-        return Verdict("unsupported", metric, message=f"{fig.text}: no fact backs this figure")
+        return Verdict("unsupported", metric, message=f"{what} {fig.text}: no fact of this kind to check against",
+                       reading=reading)
+    metric, cands, guessed_scope = best
+    undetermined = _undetermined(ctx, fig, cands, guessed_scope)
+    if undetermined:
+        measures = frozenset(e.fact.measure for e in cands)
+        reading = {**context_reading(ctx, metric, measures), "considered": sorted({e.fact.id for e in cands})[:6]}
+        return Verdict("unsupported", metric, message=f"{fig.text}: no fact backs this figure ({undetermined})",
+                       reading=reading)
     for e in cands:
         if e.fact.measure in SIGNED_MEASURES and _fits(e, fig, ctx, flip=True):
             word = ctx.direction_word or ("+" if not fig.signed else "-")
@@ -144,6 +159,19 @@ def judge(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
     exp = expected_text(closest.fact)
     return Verdict("mismatch", metric, exp, f"{describe(book, closest.fact)} {fig.text} — facts say {exp}",
                    closest.fact)
+
+
+def _undetermined(ctx: Context, fig: Figure, cands: list[Entry], guessed_scope: bool) -> str:
+    """Why the reading is too uncertain for a mismatch (empty when metric, measure, period and scope are each
+    determined): a wrong figure is flagged only on a reading a reviewer would agree with."""
+    if not ctx.named:
+        return "the metric is not named"
+    fitting = [e for e in cands if unit_factor(fig.base_unit, e.fact.unit) is not None] or cands
+    if ctx.measures is None and len({e.fact.measure for e in fitting}) > 1:
+        return "no word says which measure"
+    if guessed_scope:
+        return "the total was taken for a dimension named before another metric"
+    return ""
 
 
 def _distance(entry: Entry, fig: Figure) -> float:
@@ -167,7 +195,8 @@ def _dimension_only(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
                     hits.append(e)
         if len(hits) == 1 or (hits and len({e.fact.value for e in hits}) == 1):
             return _verified(book, hits[0], fig)
-    return Verdict("unsupported", message=f"{fig.text}: no fact backs this figure")
+    return Verdict("unsupported", message=f"{fig.text}: no fact backs this figure",
+                   reading=context_reading(ctx, "", ctx.measures))
 
 
 def is_rate(fig: Figure) -> bool:

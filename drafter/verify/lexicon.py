@@ -55,7 +55,16 @@ LEVEL = frozenset({"level"})  # marker: the figure is the level reached (降至,
 # A verb of change; followed by 至/到 it names the level reached (降至15.0%, 由17.3%提升至27.0%).
 LEVEL_VERBS = (r"(?:提升|提高|增长|增加|上升|上涨|回升|攀升|扩大|延长|下降|减少|下滑|降低|下跌|回落|缩短|缩小|压缩|"
                r"[升涨增降减跌])")
+# 亏损157亿元, 净亏损, 转亏: the amount of a loss
+LOSS_BEFORE = re.compile(r"(?:亏损|净亏|亏|净流出)了?\s*$")
+PROFIT_BEFORE = re.compile(r"(?:溢利|盈利|利润|净利|获利)(?:为|达|了)?\s*$")
+# a metric that is itself a loss (经营亏损, 亏损率, 净流出) states its amount as a positive number
+LOSS_METRIC = re.compile(r"亏损|净亏|亏|净流出|赤字")
 NEXT_YEAR_WORDS = r"下一年度?|下年度|明年|来年|次年"
+
+# 按季/按月 (Hong Kong usage, 按季度) are 环比, as 按年 is 同比
+POP_WORDS = r"环比|按季度?|按月"
+POP_RE = re.compile(POP_WORDS)
 
 # (pattern, measures, direction); order matters: longer phrases first
 _CUES: list[tuple[str, frozenset[str] | None, int]] = [
@@ -66,8 +75,8 @@ _CUES: list[tuple[str, frozenset[str] | None, int]] = [
     (r"低于目标|未达|差距|缺口|仍差|还差|尚差|相差|距目标|距离目标|落后于?目标|差(?![评异别价])|"
      r"目标值?(?:水平)?(?:低(?!于)|少)", GAP_MEASURES, -1),
     (r"目标值?|计划值?|预算|KPI", TARGET_MEASURES, 0),
-    (r"环比", frozenset(GROWTH_POP), 0),
-    (r"同比", frozenset(GROWTH_YOY), 0),
+    (POP_WORDS, frozenset(GROWTH_POP), 0),
+    (r"同比|按年", frozenset(GROWTH_YOY), 0),
     (r"占比|占|份额|比重|渗透率", frozenset({"share", "share_pp"}), 0),
     # a part's share of the GMV change, or a factor's (visitors × conversion × order value): the facts tell which
     (r"贡献|拉动", frozenset({"contribution", "driver"}), 0),

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 from drafter.models import Chunk, Fact, Finding
 from drafter.verify.book import FactBook
-from drafter.verify.claims import achievements, superlatives
-from drafter.verify.context import CLAUSE_SEP, Context, analyse, find_mentions
+from drafter.verify.claims import achievements, handoff, superlatives
+from drafter.verify.context import CLAUSE_SEP, Context, analyse, base_before, clause_bounds, find_mentions
 from drafter.verify.extract import extract_figures
 from drafter.verify.figures import NON_CLAIM_KINDS, Figure
 from drafter.verify.judge import Verdict, judge
@@ -82,14 +82,18 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
                 prior, last = (target.end, ctx.measures, ctx.period), (target, ctx)
                 ctx.named = ctx.named or bool(piece.hint and ctx.metrics)  # a table header names it
                 verdict = judge(book, ctx, target)
+                base = base_before(s, figs, clause_bounds(s, target.start, target.end)[0], target)
+                if base is not None:
+                    verdict = handoff(book, s, base, next((v for p, v in judged if p == base.start), verdict),
+                                      target, verdict)
             judged.append((target.start, verdict))
             if piece.cell and offset + target.end > len(piece.text) - piece.unit_added:
                 # the unit came from the column header (GMV（亿元）): report the cell as written
                 target = replace(target, text=target.text[: len(piece.text) - piece.unit_added - offset - target.start])
-            out.append(_finding(piece, offset + target.start, target, verdict, source))
+            out.append(_finding(book, piece, offset + target.start, target, verdict, source))
         for start, end, verdict in achievements(book, s, mentions, judged, carried) + superlatives(book, s, mentions):
             word = sentence[start:end]
-            out.append(_finding(piece, offset + start, None, verdict, "", word))
+            out.append(_finding(book, piece, offset + start, None, verdict, "", word))
         named = [m for m in mentions if m.kind == "metric"]
         if named:
             carried = list(named[-1].keys)
@@ -122,12 +126,18 @@ def _cited(piece: Piece, offset: int, fig: Figure, cited: list[tuple[str, str]])
     return None
 
 
-def _finding(piece: Piece, start: int, fig: Figure | None, verdict: Verdict, source: str,
+def _finding(book: FactBook, piece: Piece, start: int, fig: Figure | None, verdict: Verdict, source: str,
              word: str = "") -> Finding:
     line, col = piece.pos[min(start, len(piece.pos) - 1)] if piece.pos else (0, 0)
+    if verdict.reading is not None:
+        reading = verdict.reading
+    elif verdict.fact is not None:
+        reading = book.reading(verdict.fact)
+    else:
+        reading = {"metric": verdict.metric, "measure": "", "period": "", "dimension": ""}
     return Finding(
         line=line, col=col, text=fig.text if fig is not None else word,
         value=fig.value if fig is not None else None, unit=fig.unit if fig is not None else "",
         verdict=verdict.verdict, metric=verdict.metric, expected=verdict.expected, message=verdict.message,
-        fact_id=verdict.fact.id if verdict.fact is not None else "", source=source,
+        fact_id=verdict.fact.id if verdict.fact is not None else "", source=source, reading=reading,
     )
