@@ -115,3 +115,87 @@ def test_a_figure_of_no_named_metric_is_unsupported_with_its_reading():
     [finding] = verify_markdown("本季增长约9%。\n", FACTS)
     assert finding.verdict == "unsupported"
     assert set(finding.reading) >= {"metric", "measure", "period", "dimension"}
+
+
+# An annual summary of another made-up shop (青禾), 2025 against 2024 and the year's targets.
+def annual(metric, measure, value, unit, period="2025", dimension=""):
+    kind = "target" if measure.startswith("target") else "computed"
+    return Fact(id=fact_id(metric, measure, period, dimension), metric=metric, label=metric, measure=measure,
+                value=value, unit=unit, period=period, dimension=dimension, kind=kind)
+
+
+DY, NOV = "channel=抖音", "month=11月"
+ANNUAL = [
+    annual("GMV", "value", 23_290_000, "元"), annual("GMV", "value", 19_800_000, "元", "2024"),
+    annual("GMV", "yoy", 17.6, "%"), annual("GMV", "target_yoy", 20.0, "%"),
+    annual("GMV", "target", 24_000_000, "元"),
+    annual("买家数", "value", 52_000, "人"), annual("买家数", "yoy", 12.0, "%"),
+    annual("买家数", "target_yoy", 15.0, "%"),
+    annual("复购率", "value", 27.4, "%"), annual("复购率", "value", 25.9, "%", "2024"),
+    annual("复购率", "target", 28.0, "%"),
+    annual("营销费用", "value", 5_320_000, "元"), annual("营销费用", "value", 4_200_000, "元", "2024"),
+    annual("GMV", "value", 15_530_000, "元", dimension=DY), annual("GMV", "share", 66.7, "%", dimension=DY),
+    annual("GMV", "value", 3_523_000, "元", dimension=NOV), annual("GMV", "share", 15.1, "%", dimension=NOV),
+]
+
+ANNUAL_CORRECT = [
+    # targets told as a story
+    "年初确定了“买家数增长15%、GMV增长20%、复购率达到28%”的年度目标。",
+    "年初設定了「買家數增長15%、GMV增長20%」的年度目標。",
+    "公司计划2025年GMV增长20%。",
+    "全年GMV考核目标为2400万元。",
+    "力争复购率达到28%。",
+    "GMV达2329万元，但未完成2400万元的目标。",
+    "复购率27.4%，尚未达成28%的目标。",
+    # derived figures
+    "GMV净增约349万元。",
+    "抖音渠道GMV约占全年的三分之二。",
+    "抖音GMV占比近七成。",
+    "抖音GMV占比过半。",
+    "营销费用532万元，每投入1元营销费用带来约4.38元GMV。",
+    "GMV是去年的1.18倍。",
+    "营销费用增速高于GMV增速9.1个百分点。",
+    "GMV增速比营销费用增速低9.1个百分点。",
+    # claims against a named base; a month opening the sentence
+    "复购率为27.4%，较2024年的25.9%有所提升。",
+    "复购率较去年的25.9%明显提高。",
+    "11月GMV为352.3万元，占全年的15.1%。",
+    "11月，GMV达352.3万元，占全年的15.1%。",
+]
+
+ANNUAL_WRONG = [
+    "年初确定了“买家数增长15%、GMV增长25%、复购率达到28%”的年度目标。",
+    "GMV净增约449万元。",
+    "营销费用增速高于GMV增速12.1个百分点。",
+    "复购率为27.4%，较2024年的25.9%有所下降。",
+    "复购率27.4%，已经达成28%的目标。",
+    "11月GMV为352.3万元，占全年的25.1%。",
+    "每投入1元营销费用带来约5.38元GMV。",
+    "GMV是去年的1.38倍。",
+    "抖音GMV占比近九成。",
+]
+
+
+def annual_flags(sentence):
+    return [f for f in verify_markdown(sentence + "\n", ANNUAL) if f.verdict in FLAGS]
+
+
+@pytest.mark.parametrize("sentence", ANNUAL_CORRECT)
+def test_annual_correct_sentence_raises_no_alarm(sentence):
+    assert annual_flags(sentence) == [], [f.message for f in annual_flags(sentence)]
+
+
+@pytest.mark.parametrize("sentence", ANNUAL_WRONG)
+def test_annual_wrong_sentence_is_caught(sentence):
+    assert annual_flags(sentence), [f.message for f in verify_markdown(sentence + "\n", ANNUAL)]
+
+
+def test_a_derived_figure_names_its_facts_and_operation():
+    [finding] = verify_markdown("每投入1元营销费用带来约4.38元GMV。\n", ANNUAL)
+    assert finding.verdict == "verified"
+    assert finding.reading["operation"] == "a / b"
+    assert finding.reading["facts"] == ["GMV.2025", "营销费用.2025"]
+
+
+def test_a_plan_to_meet_a_target_is_not_a_claim_that_it_was_met():
+    assert annual_flags("力争完成28%的复购率目标。") == []

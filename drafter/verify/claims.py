@@ -8,7 +8,16 @@ from drafter.verify.book import FactBook
 from drafter.verify.context import CLAUSE_SEP, Mention, dimension_before
 from drafter.verify.figures import Figure
 from drafter.verify.judge import Verdict, describe, expected_text
-from drafter.verify.lexicon import CUE_RE, LOSS_METRIC, MET_RE, MISSED_RE, SUPER_MAX_RE, SUPER_MIN_RE, cue_info
+from drafter.verify.lexicon import (
+    CUE_RE,
+    LOSS_METRIC,
+    MET_RE,
+    MISSED_RE,
+    PLAN_BEFORE_RE,
+    SUPER_MAX_RE,
+    SUPER_MIN_RE,
+    cue_info,
+)
 
 YOY_LIKE = {"yoy", "yoy_pp", "gap_yoy", "target_yoy"}
 SHARE_LIKE = {"share", "share_pp", "gap_share", "target_share"}
@@ -39,6 +48,8 @@ def achievements(book: FactBook, s: str, mentions: list[Mention], judged: list[t
         blanked[a:b] = " " * (b - a)
     met = [(m.start(), m.end(), "met") for m in MET_RE.finditer("".join(blanked))]
     for start, end, claim in sorted(missed + met):
+        if PLAN_BEFORE_RE.search(s, 0, start):
+            continue
         before = [m for m in mentions if m.kind == "metric" and m.end <= start]
         metrics = list(before[-1].keys) if before else list(carried)
         prior = [v for pos, v in judged if pos < start and v.fact is not None]
@@ -136,3 +147,36 @@ def handoff(book: FactBook, s: str, base: Figure, base_verdict: Verdict, fig: Fi
     return Verdict("claim_error", verdict.metric, now,
                    f"{describe(book, verdict.fact)} “{word}” {base.text}→{fig.text} — facts say {was}→{now} "
                    "(direction is wrong)", verdict.fact, reading)
+
+
+_AGAINST_BEFORE = re.compile(r"(?:较|比|相比|相较于?|对比)[^，,；;。]{0,12}?的?\s*$")
+_WORD_AFTER = re.compile(r"\s*(?:相比|而言)?\s*(?:有所|明显|大幅|略有|小幅|进一步|继续|稳步|显著)?\s*")
+
+
+def base_claims(book: FactBook, s: str, figs: list[Figure], judged: list[tuple[int, Verdict]]
+                ) -> list[tuple[int, int, Verdict]]:
+    """较2024年的25.9%有所提升: the direction word against this period's value of the base figure's fact."""
+    out = []
+    verdicts = dict(judged)
+    for fig in figs:
+        base = verdicts.get(fig.start)
+        if base is None or base.verdict != "verified" or base.fact is None or base.fact.period == book.period or \
+                not _AGAINST_BEFORE.search(s, 0, fig.start):
+            continue
+        lead = _WORD_AFTER.match(s, fig.end)
+        word = CUE_RE.match(s, lead.end())
+        direction = cue_info(word.group())[1] if word else 0
+        clause_end = next((m.start() for m in CLAUSE_SEP.finditer(s, fig.end)), len(s))
+        if not direction or any(f.claim and word.end() <= f.start < clause_end for f in figs):
+            continue  # 较上年的25.9%提升1.5个百分点: the change's own figure carries the direction
+        b = base.fact
+        now = book.get(b.metric, b.dimension, book.period, b.measure)
+        if now is None:
+            continue
+        holds = (now.fact.value - b.value) * direction >= 0
+        was, cur = expected_text(b), expected_text(now.fact)
+        message = f"{describe(book, now.fact)} “{word.group()}” against {fig.text} — facts say {was}→{cur}"
+        reading = {**book.reading(now.fact), "facts": [b.id, now.fact.id], "operation": "sign(b - a)"}
+        out.append((word.start(), word.end(), Verdict("verified" if holds else "claim_error", b.metric, cur,
+                                                      message, now.fact, reading)))
+    return out

@@ -35,7 +35,13 @@ CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | GAP_MEASURES | {"diff", "share_pp", 
 SHARE_WORDS = re.compile(r"占比|份额|比重")
 _ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前|现为|已")
 _PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
-_TARGET_AFTER = re.compile(r"\s*(?:的)?(?:年度|全年)?(?P<what>占比|份额|同比增长|同比增速|增长|增速)?(?:目标|计划)")
+_TARGET_AFTER = re.compile(r"\s*(?:的)?\u25a1*(?:年度|全年)?(?P<what>占比|份额|同比增长|同比增速|增长|增速)?"
+                           r"(?:目标|计划)")
+_QUOTED_TARGET = re.compile(r"\s*(?:的|为|作为)?(?:年度|全年|季度|本年|今年)?(?:经营|业绩|考核)?"
+                            r"(?:目标|计划|任务|指标)")
+_MULTIPLE_OF = re.compile(r"(?:是|为|相当于|达到?)[^，,；;\d]{1,10}?的\s*$")
+_RESULT = re.compile(r"实际|当前|目前|现为|已")  # 计划…，实际完成: planning words do not reach a result
+_PLAN_LEAD = re.compile(r"计划|力争|争取|考核目标|拟|目标是|目标为")
 _GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")
 _BARE_TO = re.compile(r"\s*(?:至|到)\s*")
 _PART_OF = frozenset({"share", "share_pp", "contribution", "driver"})  # measures only a percentage can state
@@ -151,7 +157,7 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     _cues(ctx, masked[prev_end:fig.start], masked[left:fig.start], fig, masked[earlier:left])
     # 复购率达到28.0%的目标, 同比增长25.0%的目标, 未达到28.0%的目标, 超额完成25.0%的占比目标; but
     # 低于目标2.5个百分点 stays a gap, and so does 仍有1.8个百分点的差距
-    after = _TARGET_AFTER.match(s, fig.end)
+    after = _TARGET_AFTER.match(masked, fig.end)  # 28%的复购率目标: the metric's name may stand between
     gap_after = _GAP_AFTER.match(s, fig.end)
     if gap_after:
         ctx.measures = GAP_SET
@@ -162,6 +168,10 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             ctx.measures = frozenset({"target_share" if after["what"] in ("占比", "份额") else "target_yoy"})
         else:
             ctx.measures = _as_target(None if ctx.measures and ctx.measures & GAP_SET else ctx.measures)
+    elif target_frame(s, fig) and not (ctx.measures and "attainment" in ctx.measures):
+        # 年初确定了“GMV增长20%、复购率达到28%”的年度目标, 计划GMV增长20%, 力争复购率达到28%: what is planned
+        ctx.measures = _as_target(ctx.measures)
+        ctx.direction, ctx.direction_word = 0, ""
     if prior is not None and fig.base_unit == "pp" and ctx.measures and ctx.measures <= (GROWTH_YOY | GROWTH_POP):
         end, measures, _ = prior
         renamed = _metric_named(mentions, end, fig.start)
@@ -210,8 +220,28 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             ctx.measures = frozenset(GROWTH_POP) | (ctx.measures & {"share_pp"})
         if compare or (word and period in (book.prev_year, book.prev_step) and not year):
             period = book.period  # 较2024年增长: this period's change against that one
+    if fig.base_unit == "倍" and word and period in (book.prev_year, book.prev_step) and \
+            _MULTIPLE_OF.search(s, left, fig.start):
+        # GMV是去年的1.18倍: this period's value over that period's, a growth multiple
+        pop = period == book.prev_step != book.prev_year
+        ctx.growth_multiple, ctx.measures = True, frozenset(GROWTH_POP if pop else GROWTH_YOY)
+        period = book.period
     ctx.period = period
     return ctx
+
+
+def target_frame(s: str, fig: Figure) -> bool:
+    """Whether the figure states a plan: inside a quote named a target (“…”的年度目标), or after a planning word
+    (计划, 力争, 考核目标) with no actual-result word between."""
+    opening = max(s.rfind("“", 0, fig.start), s.rfind("「", 0, fig.start))
+    if opening >= 0:
+        closing = min((k for k in (s.find("”", fig.end), s.find("」", fig.end)) if k >= 0), default=-1)
+        if closing >= 0 and s.rfind("”", opening, fig.start) < 0 and _QUOTED_TARGET.match(s, closing + 1):
+            return True
+    lead = next(reversed(list(_PLAN_LEAD.finditer(s, 0, fig.start))), None)
+    # 较计划高出2个百分点 measures against the plan: a gap, not the plan
+    return lead is not None and not _RESULT.search(s, lead.end(), fig.start) and \
+        not re.search(r"[，,；;。]|较|比|差|超|低于|高于", s[lead.end():fig.start])
 
 
 def base_before(s: str, figs: list[Figure], start: int, fig: Figure) -> Figure | None:

@@ -244,6 +244,8 @@ def _special_at(s: str, i: int) -> _Raw | None:
             kind = "number" if nxt == "百" else "percent"
             return _Raw(i, i + 2, value, "" if kind == "number" else nxt, "" if kind == "number" else "%",
                         kind, Num(i, i + 2, value))
+        if s[i - 1: i] in ("过", "逾") and not re.match(r"[年月天小斤个张杯日]", nxt):
+            return _Raw(i, i + 1, 50.0, "%", "%", "percent", Num(i, i + 1, 50.0))  # 过半: more than half
         if re.match(r"(?:斤|个|年|天|小时|月|张|杯)", nxt):
             return _Raw(i, i + 1, 0.5, "", "", "number", Num(i, i + 1, 0.5))
     if s.startswith("对折", i) and s[i - 1: i] == "打":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 INF = math.inf
 
@@ -68,10 +68,11 @@ EXCLUDED_WORDS = _EXCLUDED.split()
 EXCLUDED_RE = re.compile("|".join(sorted(EXCLUDED_WORDS, key=len, reverse=True)))
 
 _BOUND_BEFORE = [
-    (re.compile(r"(?:超过|超出|突破|逾|多于|不低于|不少于|至少|高达|超)\s*了?\s*$"), ">="),
-    (re.compile(r"(?:将近|接近|近|不到|不足)\s*$"), "<~"),
+    # 约占三分之二, 近占七成: a share verb may stand between the bound word and the figure
+    (re.compile(r"(?:超过|超出|突破|逾|多于|不低于|不少于|至少|高达|超|(?<![经通])过)\s*了?\s*(?:占|达)?\s*$"), ">="),
+    (re.compile(r"(?:将近|接近|近|不到|不足)\s*(?:占|达)?\s*$"), "<~"),
     (re.compile(r"(?:低于|少于|不超过|至多|最多)\s*$"), "<="),
-    (re.compile(r"(?:大约|约为|约合|大概|约|估计|预计约)\s*$"), "~"),
+    (re.compile(r"(?:大约|约为|约合|大概|约|估计|预计约)\s*(?:占|达)?\s*$"), "~"),
 ]
 _BOUND_AFTER = [
     (re.compile(r"^\s*(?:以上|多|余|\+)"), ">="),
@@ -110,6 +111,14 @@ def set_interval(fig: Figure, before: str, after: str) -> None:
         lo = -INF if v > 0 else lo
     eps = 1e-9 * max(1.0, mag)
     fig.bound, fig.low, fig.high = bound, lo - eps, hi + eps
+
+
+def as_percent(fig: Figure) -> Figure:
+    """A fraction in prose (三分之二) is a proportion: as a percentage, written loosely (±1.5 points)."""
+    if fig.kind != "fraction":
+        return fig
+    low, high = min(fig.low * 100, fig.base * 100 - 1.5), max(fig.high * 100, fig.base * 100 + 1.5)
+    return replace(fig, base=fig.base * 100, base_unit="%", unit="%", low=low, high=high, step=1.5)
 
 
 def classify(s: str, fig: Figure, raw_digits: str) -> None:

@@ -55,8 +55,8 @@ LEVEL = frozenset({"level"})  # marker: the figure is the level reached (降至,
 # A verb of change; followed by 至/到 it names the level reached (降至15.0%, 由17.3%提升至27.0%).
 LEVEL_VERBS = (r"(?:提升|提高|增长|增加|上升|上涨|回升|攀升|扩大|延长|下降|减少|下滑|降低|下跌|回落|缩短|缩小|压缩|"
                r"[升涨增降减跌])")
-# 亏损157亿元, 净亏损, 转亏: the amount of a loss
-LOSS_BEFORE = re.compile(r"(?:亏损|净亏|亏|净流出)了?\s*$")
+# 亏损157亿元, 净亏损: the amount of a loss (净流出1200亿美元 stays positive: an outflow, not a profit)
+LOSS_BEFORE = re.compile(r"(?:亏损|净亏|亏)了?\s*$")
 PROFIT_BEFORE = re.compile(r"(?:溢利|盈利|利润|净利|获利)(?:为|达|了)?\s*$")
 # a metric that is itself a loss (经营亏损, 亏损率, 净流出) states its amount as a positive number
 LOSS_METRIC = re.compile(r"亏损|净亏|亏|净流出|赤字")
@@ -103,8 +103,12 @@ TOTAL_RE = re.compile(r"全年|整体|总体|全平台|全渠道|合计|总计|�
 
 MET_RE = re.compile(
     r"超额(?:完成|达成|实现)(?:了)?(?:年度)?(?:目标)?|超出(?:年度)?(?:目标|预期)|超过(?:年度)?目标|"
-    r"高于(?:年度)?目标|(?:完成|达成|实现)(?:了)?(?:年度|全年)?目标|如期完成|达标|超预期"
+    r"高于(?:年度)?目标|(?:完成|达成|实现)(?:了)?(?:年度|全年)?目标|如期完成|达标|超预期|"
+    # 已经达成28%的目标: the target's level between the word and 目标
+    r"(?:已经?)?(?:达成|完成|实现)了?(?=[^，,。；;！？]{0,14}?目标)"
 )
+# 力争完成…目标, 计划实现…目标: a plan, not a claim that the target was met
+PLAN_BEFORE_RE = re.compile(r"(?:计划|力争|争取|确保|需要|(?<![主重])要|(?<!即)将|希望|预计|有望)[^，,。；;]{0,6}$")
 MISSED_RE = re.compile(
     r"未能?(?:达成|完成|达到|达标|实现)(?:年度|全年)?(?:目标)?|未达|低于(?:年度)?(?:目标|预期)|"
     r"距(?:离)?(?:年度)?目标(?:值)?(?:还|仍|尚)?差?|(?:还|仍|尚)差|落后于?(?:年度)?目标|不及(?:预期|目标)"

@@ -8,10 +8,11 @@ from dataclasses import replace
 
 from drafter.models import Chunk, Fact, Finding
 from drafter.verify.book import FactBook
-from drafter.verify.claims import achievements, handoff, superlatives
+from drafter.verify.claims import achievements, base_claims, handoff, superlatives
 from drafter.verify.context import CLAUSE_SEP, Context, analyse, base_before, clause_bounds, find_mentions
+from drafter.verify.derive import derived_verdict, is_unit_base
 from drafter.verify.extract import extract_figures
-from drafter.verify.figures import NON_CLAIM_KINDS, Figure
+from drafter.verify.figures import NON_CLAIM_KINDS, Figure, as_percent
 from drafter.verify.judge import Verdict, judge
 from drafter.verify.markdown import Piece, pieces
 from drafter.verify.normalize import normalize
@@ -63,9 +64,9 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
         last: tuple[Figure, Context] | None = None  # the previous figure and how it was read
         skip: set[int] = set()
         for k, fig in enumerate(figs):
-            if k in skip or offset + fig.start < piece.prefix or not _is_claim(piece, fig):
+            if k in skip or offset + fig.start < piece.prefix or not _is_claim(piece, fig) or is_unit_base(s, fig):
                 continue
-            target = fig
+            target = as_percent(fig)
             if fig.range_with == k + 1:
                 target = _range(sentence, fig, figs[k + 1])
                 skip.add(k + 1)
@@ -81,7 +82,7 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
                     ctx = analyse(book, s, target, figs, mentions, carried, first_clause_end, prior)
                 prior, last = (target.end, ctx.measures, ctx.period), (target, ctx)
                 ctx.named = ctx.named or bool(piece.hint and ctx.metrics)  # a table header names it
-                verdict = judge(book, ctx, target)
+                verdict = derived_verdict(book, s, target, mentions, ctx.period) or judge(book, ctx, target)
                 base = base_before(s, figs, clause_bounds(s, target.start, target.end)[0], target)
                 if base is not None:
                     verdict = handoff(book, s, base, next((v for p, v in judged if p == base.start), verdict),
@@ -91,7 +92,9 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
                 # the unit came from the column header (GMV（亿元）): report the cell as written
                 target = replace(target, text=target.text[: len(piece.text) - piece.unit_added - offset - target.start])
             out.append(_finding(book, piece, offset + target.start, target, verdict, source))
-        for start, end, verdict in achievements(book, s, mentions, judged, carried) + superlatives(book, s, mentions):
+        claims = achievements(book, s, mentions, judged, carried) + superlatives(book, s, mentions) + \
+            base_claims(book, s, figs, judged)
+        for start, end, verdict in claims:
             word = sentence[start:end]
             out.append(_finding(book, piece, offset + start, None, verdict, "", word))
         named = [m for m in mentions if m.kind == "metric"]

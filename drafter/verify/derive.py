@@ -1,0 +1,94 @@
+"""Figures derived from two facts the clause names: a gap between two rates, and a ratio in per-unit form."""
+
+from __future__ import annotations
+
+import re
+
+from drafter.verify.book import Entry, FactBook
+from drafter.verify.context import CLAUSE_SEP, Mention
+from drafter.verify.figures import Figure
+from drafter.verify.judge import Verdict, describe, unit_factor
+
+# 营销费用增速高于GMV增速10.8个百分点, 比GMV增速快10.8个百分点
+_COMPARE = re.compile(r"(?P<up>高于|快于|超过|超出|领先于?)|(?P<down>低于|慢于|落后于?)|比")
+_AFTER_B = re.compile(r"[^，,；;。\d]{0,6}?(?:(?P<up>高|快|多)|(?P<down>低|慢|少))?出?了?\s*$")
+# 每投入1元营销费用带来4.38元GMV
+_PER_UNIT = re.compile(r"每\s*(?:投入|花费|花|消耗|使用|支出)?\s*(?:1|一)\s*元")
+_YIELDS = re.compile(r"[^，,；;。\d]{0,12}?(?:带来|产生|拉动|贡献|撬动|实现|创造)了?\s*(?:约|近|超过?|逾)?\s*$")
+
+
+def is_unit_base(s: str, fig: Figure) -> bool:
+    """The 1元 of 每投入1元: a unit, not a claim."""
+    m = _PER_UNIT.search(s, max(0, fig.start - 6), fig.end)
+    return m is not None and m.start() <= fig.start and fig.end <= m.end()
+
+
+def derived_verdict(book: FactBook, s: str, fig: Figure, mentions: list[Mention], period: str) -> Verdict | None:
+    """A verdict when the figure is one of these two-fact derivations, else None (the figure is judged alone)."""
+    left = max((m.end() for m in CLAUSE_SEP.finditer(s, 0, fig.start)), default=0)
+    named = [m for m in mentions if m.kind == "metric" and left <= m.start and m.end <= fig.start]
+    if fig.base_unit == "pp" and len(named) >= 2:
+        return _rate_gap(book, s, fig, named[-2], named[-1], period)
+    per = _PER_UNIT.search(s, left, fig.start)
+    if per is not None and fig.base_unit == "元" and _YIELDS.match(s, _end_of_name(mentions, per.end(), fig.start),
+                                                                  fig.start):
+        cost = next((m for m in mentions if m.kind == "metric" and per.end() <= m.start < fig.start), None)
+        right = next((m.start() for m in CLAUSE_SEP.finditer(s, fig.end)), len(s))
+        gain = next((m for m in mentions if m.kind == "metric" and fig.end <= m.start < right), None)
+        if cost is not None and gain is not None:
+            return _per_unit(book, fig, gain, cost, period)
+    return None
+
+
+def _end_of_name(mentions: list[Mention], start: int, end: int) -> int:
+    return max((m.end for m in mentions if m.kind == "metric" and start <= m.start < end), default=start)
+
+
+def _value(book: FactBook, mention: Mention, period: str, measure: str) -> Entry | None:
+    for key in mention.keys:
+        entry = book.get(key, "", period, measure)
+        if entry is not None:
+            return entry
+    return None
+
+
+def _rate_gap(book: FactBook, s: str, fig: Figure, a: Mention, b: Mention, period: str) -> Verdict | None:
+    between = s[a.end:b.start]
+    word = _COMPARE.search(between)
+    tail = _AFTER_B.match(s, b.end, fig.start)
+    if word is None or tail is None:
+        return None
+    up = word["up"] or tail["up"]
+    down = word["down"] or tail["down"]
+    if bool(up) == bool(down):
+        return None
+    rate_words = s[a.start:fig.start]
+    measure = "yoy" if re.search(r"增速|增幅|增长率|涨幅", rate_words) else (
+        "share" if re.search(r"占比|份额|比重", rate_words) else "value")
+    x, y = _value(book, a, period, measure), _value(book, b, period, measure)
+    if x is None or y is None or x.fact.unit != "%" or y.fact.unit != "%":
+        return None
+    gap = (x.fact.value - y.fact.value) * (1 if up else -1)
+    fits = fig.low - 0.05 <= gap <= fig.high + 0.05  # two rounded rates: a little slack for their difference
+    what = f"{describe(book, x.fact)} − {describe(book, y.fact)}"
+    reading = {"metric": x.fact.metric, "measure": f"{measure}_gap", "period": period, "dimension": "",
+               "facts": [x.fact.id, y.fact.id], "operation": "a - b"}
+    return _outcome(fits, x, fig, what, f"{gap:.1f}个百分点", reading)
+
+
+def _per_unit(book: FactBook, fig: Figure, gain: Mention, cost: Mention, period: str) -> Verdict | None:
+    x, y = _value(book, gain, period, "value"), _value(book, cost, period, "value")
+    if x is None or y is None or not y.fact.value or unit_factor(x.fact.unit, y.fact.unit) is None:
+        return None
+    ratio = x.fact.value / y.fact.value
+    fits = fig.low - 0.005 <= ratio <= fig.high + 0.005
+    what = f"{describe(book, x.fact)} / {describe(book, y.fact)}"
+    reading = {"metric": x.fact.metric, "measure": "per_unit", "period": period, "dimension": "",
+               "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
+    return _outcome(fits, x, fig, what, f"{ratio:.2f}元", reading)
+
+
+def _outcome(fits: bool, x: Entry, fig: Figure, what: str, expected: str, reading: dict) -> Verdict:
+    if fits:
+        return Verdict("verified", x.fact.metric, expected, f"{what} {fig.text} = {expected}", x.fact, reading)
+    return Verdict("mismatch", x.fact.metric, expected, f"{what} {fig.text} — facts say {expected}", x.fact, reading)
