@@ -133,7 +133,8 @@ def handoff(book: FactBook, s: str, base: Figure, base_verdict: Verdict, fig: Fi
     direction, word = 0, ""
     for m in CUE_RE.finditer(s, base.end, fig.start):
         word = re.sub(r"(?:至|到)$", "", m.group())
-        direction = cue_info(word)[1]
+        # 升至, 涨到: a one-character verb is a direction only before 至/到
+        direction = cue_info(word)[1] or (1 if word in ("升", "涨") else 0)
         if direction:
             break
     change = verdict.fact.value - base_verdict.fact.value
