@@ -166,8 +166,8 @@ class FactBook:
             self._add(v, growth, (v.value / p - 1) * 100, "%", v.period, DERIVED_TOL, (cur, prev), "a / b - 1")
         if rate and pp is None:
             self._add(v, f"{growth}_pp", v.value - p, "pp", v.period, DERIVED_TOL, (cur, prev), "a - b")
-        if growth == "yoy":
-            self._add(v, "diff", v.value - p, v.unit, v.period, DERIVED_TOL, (cur, prev), "a - b")
+        self._add(v, "diff" if growth == "yoy" else "pop_diff", v.value - p, v.unit, v.period, DERIVED_TOL,
+                  (cur, prev), "a - b")
 
     def _derive_target(self, cur: Entry, period: str, rate: bool) -> None:
         v = cur.fact

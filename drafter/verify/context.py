@@ -41,6 +41,8 @@ _QUOTED_TARGET = re.compile(r"\s*(?:的|为|作为)?(?:年度|全年|季度|本�
                             r"(?:目标|计划|任务|指标)")
 _MULTIPLE_OF = re.compile(r"(?:是|为|相当于|达到?)[^，,；;\d]{1,10}?的\s*$")
 _RESULT = re.compile(r"实际|当前|目前|现为|已")  # 计划…，实际完成: planning words do not reach a result
+# 较市场预期的120亿元高出3%, 分析师预估: someone's expectation, which no fact of the period states
+_EXPECTED = re.compile(r"预期|预估|预测|一致预期|市场共识|彭博|路透")
 _PLAN_LEAD = re.compile(r"计划|力争|争取|考核目标|拟|目标是|目标为")
 _GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")
 _BARE_TO = re.compile(r"\s*(?:至|到)\s*")
@@ -79,6 +81,7 @@ class Context:
     growth_multiple: bool = False
     dim_keys: tuple[str, ...] = ()
     dim_weak: bool = False  # the dimension was named before another metric: it holds only if the facts have it
+    foreign: bool = False  # an expectation or estimate (市场预期的120亿元) of this period: not the company's fact
 
 
 def find_mentions(book: FactBook, s: str) -> list[Mention]:
@@ -226,6 +229,7 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         pop = period == book.prev_step != book.prev_year
         ctx.growth_multiple, ctx.measures = True, frozenset(GROWTH_POP if pop else GROWTH_YOY)
         period = book.period
+    ctx.foreign = bool(_EXPECTED.search(s, left, fig.start)) and period == book.period
     ctx.period = period
     return ctx
 
@@ -343,6 +347,10 @@ def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") 
     elif (ctx.measures is not None and ctx.measures <= (GROWTH_YOY | GROWTH_POP) and fig.base_unit == "pp"
           and SHARE_WORDS.search(clause)):
         ctx.measures = ctx.measures | {"share_pp"}
+    if ctx.measures is not None and ctx.measures <= (GROWTH_YOY | GROWTH_POP) and \
+            fig.base_unit not in RATE_UNITS and fig.base_unit != "倍" and fig.kind in ("currency", "count", "number"):
+        # 同比增加18.8亿元, 环比扩大1.3亿元: an amount after a growth word is the change in value
+        ctx.measures = frozenset({"diff" if ctx.measures & GROWTH_YOY else "pop_diff"})
     if fig.base_unit == "倍" and ctx.measures is not None and ctx.measures & GROWTH_YOY:
         ctx.growth_multiple = True
     if fig.kind == "multiple" and fig.unit == "倍" and fig.text.startswith("翻"):

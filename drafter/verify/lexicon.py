@@ -35,14 +35,15 @@ BUILTIN_ALIASES: dict[str, list[str]] = {
 LOWER_IS_BETTER = {"refund_rate", "cac", "fulfilment_hours", "return_rate", "complaint_rate"}
 _LOWER_WORDS = re.compile(r"退款|退货|成本|投诉|时长|流失|差评|缺货|费用率")
 
-SIGNED_MEASURES = {"yoy", "yoy_pp", "pop", "pop_pp", "share_pp", "gap", "gap_yoy", "gap_share"}
+SIGNED_MEASURES = {"yoy", "yoy_pp", "pop", "pop_pp", "share_pp", "gap", "gap_yoy", "gap_share", "diff", "pop_diff"}
 GROWTH_YOY = {"yoy", "yoy_pp"}
 GROWTH_POP = {"pop", "pop_pp"}
 MEASURE_WORDS = {
     "value": "", "yoy": "同比", "yoy_pp": "同比", "pop": "环比", "pop_pp": "环比", "share": "占比",
     "share_pp": "占比变化", "target": "目标", "target_yoy": "目标增速", "gap": "与目标差距",
     "gap_yoy": "增速与目标差距", "target_share": "目标占比", "gap_share": "占比与目标差距", "rank": "排名",
-    "contribution": "增量贡献", "attainment": "目标完成率", "driver": "对GMV变化的贡献",
+    "contribution": "增量贡献", "attainment": "目标完成率", "driver": "对GMV变化的贡献", "diff": "同比增减",
+    "pop_diff": "环比增减",
 }
 
 # New vs returning buyers (the buyer=新客 / buyer=老客 facts) go by several names in reports.
