@@ -224,3 +224,30 @@ def test_a_derived_figure_names_its_facts_and_operation():
 
 def test_a_plan_to_meet_a_target_is_not_a_claim_that_it_was_met():
     assert annual_flags("力争完成28%的复购率目标。") == []
+
+
+# The same year with its third quarter and next year's targets: a quarter opening a sentence, and guidance.
+YEAR_AND_QUARTER = ANNUAL + [
+    annual("GMV", "value", 6_120_000, "元", "2025Q3"), annual("GMV", "pop", 12.5, "%", "2025Q3"),
+    annual("GMV", "target", 25_000_000, "元", "2026"), annual("GMV", "target_yoy", 18.0, "%", "2026"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "wrong"), [
+    ("三季度，GMV达612万元，环比增长12.5%。", "三季度，GMV达712万元，环比增长12.5%。"),
+    ("第三季度GMV为612万元，环比增长12.5%。", "第三季度GMV为612万元，环比增长15.5%。"),
+    ("预计2026年GMV增长18%，达到2500万元。", "预计2026年GMV增长28%，达到2500万元。"),
+    ("公司给出的2026年GMV指引为2400万元至2600万元。", "公司给出的2026年GMV指引为2600万元至2800万元。"),
+    ("明年GMV计划达到2500万元。", "明年GMV计划达到2600万元。"),
+])
+def test_a_quarter_opening_a_sentence_and_guidance_for_next_year(sentence, wrong):
+    def flagged(text):
+        return [f for f in verify_markdown(text + "\n", YEAR_AND_QUARTER, period="2025") if f.verdict in FLAGS]
+
+    assert flagged(sentence) == []
+    assert flagged(wrong)
+
+
+def test_a_quarter_the_facts_lack_is_no_ground_for_a_mismatch():
+    [finding] = verify_markdown("二季度，GMV达512万元。\n", YEAR_AND_QUARTER, period="2025")
+    assert finding.verdict == "unsupported"

@@ -43,6 +43,7 @@ _MULTIPLE_OF = re.compile(r"(?:是|为|相当于|达到?)[^，,；;\d]{1,10}?的
 _RESULT = re.compile(r"实际|当前|目前|现为|已")  # 计划…，实际完成: planning words do not reach a result
 # 较市场预期的120亿元高出3%, 分析师预估: someone's expectation, which no fact of the period states
 _EXPECTED = re.compile(r"预期|预估|预测|一致预期|市场共识|彭博|路透")
+_GUIDANCE = re.compile(r"预计|指引|展望|预期|预测|计划|目标")
 _PLAN_LEAD = re.compile(r"计划|力争|争取|考核目标|拟|目标是|目标为")
 _GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")
 _BARE_TO = re.compile(r"\s*(?:至|到)\s*")
@@ -81,7 +82,8 @@ class Context:
     growth_multiple: bool = False
     dim_keys: tuple[str, ...] = ()
     dim_weak: bool = False  # the dimension was named before another metric: it holds only if the facts have it
-    foreign: bool = False  # an expectation or estimate (市场预期的120亿元) of this period: not the company's fact
+    # an expectation (市场预期的120亿元), or a sentence scoped by a quarter the facts lack: no fact can say it is wrong
+    foreign: bool = False
 
 
 def find_mentions(book: FactBook, s: str) -> list[Mention]:
@@ -209,8 +211,14 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             if COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]):
                 against = _period_of(book, m.group(), m.group("year"), _quarter(m))
             elif not (_quarter(m) and m.group("year") is None):
-                # a bare 第二季度 opening the sentence is context (第二季度含618大促，…各月GMV分别为…), not the period
                 word, year, quarter = m.group(), m.group("year"), _quarter(m)
+            elif not ctx.dimension:
+                # a bare 三季度 opening the sentence scopes it when the facts have that quarter; else the year's facts
+                # cannot say its figures are wrong. With a month named (第二季度含618大促，…7月GMV为…) it is context.
+                if _has_period(book, ctx, _period_of(book, m.group(), None, _quarter(m))):
+                    word, year, quarter = m.group(), m.group("year"), _quarter(m)
+                else:
+                    ctx.foreign = True
     period = _period_of(book, word, year, quarter) if word else _unstated_period(book, ctx, prior)
     if _FROM_BEFORE.search(s, left, fig.start) and _TO_AFTER.match(s, fig.end) and not year:
         period = book.prev_step if POP_RE.search(s, left, right) else book.prev_year  # 占比由17.3%提升至27.0%
@@ -229,9 +237,29 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         pop = period == book.prev_step != book.prev_year
         ctx.growth_multiple, ctx.measures = True, frozenset(GROWTH_POP if pop else GROWTH_YOY)
         period = book.period
-    ctx.foreign = bool(_EXPECTED.search(s, left, fig.start)) and period == book.period
+    ctx.foreign = ctx.foreign or bool(_EXPECTED.search(s, left, fig.start)) and period == book.period
+    if _GUIDANCE.search(s, 0, fig.start) and _later(period, book.period) and \
+            not (ctx.measures and ctx.measures & (GAP_SET | {"attainment"})):
+        # 预计2026年GMV增长18%, 2026年指引为…: guidance for a later period states that period's targets
+        ctx.measures = _as_target(ctx.measures)
+        ctx.direction, ctx.direction_word = 0, ""
     ctx.period = period
     return ctx
+
+
+def _has_period(book: FactBook, ctx: Context, period: str) -> bool:
+    return any(book.lookup(metric, "", period, frozenset({"value", "yoy", "pop", "share"})) for metric in ctx.metrics)
+
+
+def _later(period: str, than: str) -> bool:
+    """Whether `period` starts after `than` ends (2026 after 2025Q3; 2025Q4 after 2025Q3)."""
+    a, b = parse_period(period), parse_period(than)
+    if a is None or b is None:
+        return False
+    if a[0] != b[0] or a[1] == "Y" or b[1] == "Y":
+        return a[0] > b[0]
+    months = {"Q": 3, "H": 6, "M": 1}
+    return (a[2] - 1) * months[a[1]] >= b[2] * months[b[1]]
 
 
 def target_frame(s: str, fig: Figure) -> bool:

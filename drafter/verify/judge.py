@@ -167,7 +167,7 @@ def _undetermined(ctx: Context, fig: Figure, cands: list[Entry], guessed_scope: 
     if not ctx.named:
         return "the metric is not named"
     if ctx.foreign:
-        return "an expectation, not a result"
+        return "an expectation, or a period the facts lack"
     fitting = [e for e in cands if unit_factor(fig.base_unit, e.fact.unit) is not None] or cands
     if ctx.measures is None and len({e.fact.measure for e in fitting}) > 1:
         return "no word says which measure"
