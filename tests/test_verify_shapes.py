@@ -249,5 +249,5 @@ def test_a_quarter_opening_a_sentence_and_guidance_for_next_year(sentence, wrong
 
 
 def test_a_quarter_the_facts_lack_is_no_ground_for_a_mismatch():
-    [finding] = verify_markdown("二季度，GMV达512万元。\n", YEAR_AND_QUARTER, period="2025")
+    [finding] = verify_markdown("一季度，GMV达512万元。\n", YEAR_AND_QUARTER, period="2025")
     assert finding.verdict == "unsupported"
