@@ -44,6 +44,7 @@ _RESULT = re.compile(r"实际|当前|目前|现为|已")  # 计划…，实际�
 # 较市场预期的120亿元高出3%, 分析师预估: someone's expectation, which no fact of the period states
 _EXPECTED = re.compile(r"预期|预估|预测|一致预期|市场共识|彭博|路透")
 _GUIDANCE = re.compile(r"预计|指引|展望|预期|预测|计划|目标")
+_ATTACHED = re.compile(r"\s*(?:同期)?\s*(?:的|为|是)?\s*")
 _PLAN_LEAD = re.compile(r"计划|力争|争取|考核目标|拟|目标是|目标为")
 _GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")
 _BARE_TO = re.compile(r"\s*(?:至|到)\s*")
@@ -206,8 +207,8 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     against = ""  # 与上季度相比，GMV下降16.0%: the period a first clause compares with
     if not word:
         for m in PERIOD_RE.finditer(s, 0, min(first_clause_end, fig.start)):
-            if base_before(s, figs, m.end(), fig) is not None:
-                continue
+            if base_before(s, figs, m.end(), fig) is not None or _attached(s, figs, m.end()):
+                continue  # 由上年的A增至B, 去年同期为A: the word dates A alone, not the sentence
             if COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]):
                 against = _period_of(book, m.group(), m.group("year"), _quarter(m))
             elif not (_quarter(m) and m.group("year") is None):
@@ -276,10 +277,18 @@ def target_frame(s: str, fig: Figure) -> bool:
         not re.search(r"[，,；;。]|较|比|差|超|低于|高于", s[lead.end():fig.start])
 
 
+def _attached(s: str, figs: list[Figure], end: int) -> bool:
+    """Whether a figure follows the period word that ends at `end` (上年的2328.8万元, 去年同期为A)."""
+    at = _ATTACHED.match(s, end).end()
+    return any(f.start == at for f in figs)
+
+
 def base_before(s: str, figs: list[Figure], start: int, fig: Figure) -> Figure | None:
     """The base figure A of 由A增至B / 较A提升至B, when `fig` is B and A stands between `start` and it."""
     for f in figs:
-        if f.claim and start <= f.start and f.end <= fig.start and f.base_unit == fig.base_unit and \
+        # 营销ROI由上年的4.76降至4.38: a bare number may be the base
+        if (f.claim or f.kind == "number") and start <= f.start and f.end <= fig.start and \
+                f.base_unit == fig.base_unit and \
                 HANDOFF.fullmatch(s, f.end, fig.start):
             return f
     return None

@@ -1,0 +1,87 @@
+"""A summary paragraph as a person writes it, checked against a hand-made facts table (the CSV a team keeps)."""
+
+import pytest
+
+from drafter.verify import load_facts_csv, verify_markdown
+
+FACTS_CSV = """metric,label,measure,value,unit,period,dimension,aliases
+gmv,GMV,value,28693517,元,2025,,成交额|销售额
+gmv,GMV,value,23287774,元,2024,,成交额|销售额
+gmv,GMV,yoy,23.21,%,2025,,成交额|销售额
+gmv,GMV,target_yoy,25,%,2025,,成交额|销售额
+orders,订单量,value,92515,单,2025,,订单数
+orders,订单量,yoy,35.43,%,2025,,订单数
+buyers,买家数,value,70641,人,2025,,购买用户数
+buyers,买家数,yoy,34.69,%,2025,,购买用户数
+aov,客单价,value,310.15,元,2025,,笔单价
+aov,客单价,value,340.89,元,2024,,笔单价
+aov,客单价,target,305,元,2025,,笔单价
+repurchase_rate,复购率,value,25.51,%,2025,,回购率
+repurchase_rate,复购率,value,24.97,%,2024,,回购率
+repurchase_rate,复购率,target,28,%,2025,,回购率
+refund_rate,退款率,value,7.62,%,2025,,退货率
+refund_rate,退款率,value,6.85,%,2024,,退货率
+marketing_spend,营销投放,value,6552100,元,2025,,营销费用|推广费用
+marketing_spend,营销投放,value,4888700,元,2024,,营销费用|推广费用
+marketing_roi,营销ROI,value,4.379,倍,2025,,ROI
+marketing_roi,营销ROI,value,4.764,倍,2024,,ROI
+gmv,GMV,value,8300128,元,2025,channel=天猫,
+gmv,GMV,share,28.93,%,2025,channel=天猫,
+gmv,GMV,share_pp,-5.6,pp,2025,channel=天猫,
+gmv,GMV,value,7745926,元,2025,channel=抖音,
+gmv,GMV,share,27.0,%,2025,channel=抖音,
+gmv,GMV,share_pp,9.67,pp,2025,channel=抖音,
+gmv,GMV,value,4341667,元,2025,month=11月,
+gmv,GMV,share,15.13,%,2025,month=11月,
+gmv,GMV,value,19950406,元,2025,buyer=新客,
+gmv,GMV,share,69.53,%,2025,buyer=新客,
+"""
+
+PARAGRAPH = """# 2025年度运营总结
+
+年初确定了“GMV增长25%、复购率达到28%、客单价不低于305元”的年度目标。全年GMV由上年的2328.8万元增至2869.4万元，\
+同比增长23.2%，距25%的增长目标差1.8个百分点；GMV净增约540.6万元，约为上年的1.23倍。
+
+订单量达9.25万单，同比增长35.4%；买家数7.06万人，同比增长34.7%，买家数增速高于GMV增速11.5个百分点。\
+客单价由上年的340.9元降至310.1元，同比下降9.0%，但仍高于305元的目标。
+
+复购率为25.5%，较上年的25.0%有所提升，但未达成28%的年度目标；复购率同比提升0.5个百分点，距目标仍差2.5个百分点。\
+退款率由上年的6.8%升至7.6%，上升0.8个百分点。
+
+全年营销投放655.2万元，同比增长34.0%，营销ROI由上年的4.76降至4.38，每投入1元营销费用带来约4.38元GMV；\
+营销投放增速高于GMV增速10.8个百分点。
+
+天猫仍是第一大渠道，GMV为830.0万元，占比28.9%，较上年下降5.6个百分点；抖音GMV达774.6万元，占比约27.0%，\
+提升9.7个百分点。11月GMV为434.2万元，占全年的15.1%。新客贡献GMV约1995万元，占比近七成。全年GMV按年增长逾23%，\
+客單價按年下降9.0%。
+"""
+
+# each: a correct figure or word of the paragraph, and what a careless edit makes of it
+EDITS = [
+    ("GMV增长25%", "GMV增长30%"), ("增至2869.4万元", "增至2969.4万元"), ("净增约540.6万元", "净增约640.6万元"),
+    ("降至310.1元", "升至310.1元"), ("有所提升", "有所下降"), ("但未达成28%", "已经达成28%"),
+    ("高于GMV增速10.8个百分点", "高于GMV增速12.8个百分点"), ("约4.38元GMV", "约5.38元GMV"),
+    ("占全年的15.1%", "占全年的25.1%"), ("较上年下降5.6个百分点", "较上年提升5.6个百分点"),
+    ("占比近七成", "占比近四成"), ("约为上年的1.23倍", "约为上年的1.43倍"), ("按年下降9.0%", "按年上升9.0%"),
+    ("上升0.8个百分点", "上升1.8个百分点"), ("同比增长34.7%", "同比增长43.7%"),
+]
+
+
+@pytest.fixture(scope="module")
+def facts(tmp_path_factory):
+    path = tmp_path_factory.mktemp("facts") / "facts.csv"
+    path.write_text(FACTS_CSV, encoding="utf-8")
+    return load_facts_csv(path)
+
+
+def test_the_paragraph_verifies_figure_by_figure(facts):
+    findings = verify_markdown(PARAGRAPH, facts)
+    assert len(findings) >= 45
+    assert [f.message for f in findings if f.verdict != "verified"] == []
+
+
+@pytest.mark.parametrize(("right", "wrong"), EDITS)
+def test_every_careless_edit_is_caught(facts, right, wrong):
+    assert PARAGRAPH.count(right) == 1
+    findings = verify_markdown(PARAGRAPH.replace(right, wrong), facts)
+    assert [f for f in findings if f.verdict in ("mismatch", "claim_error")], wrong
