@@ -39,12 +39,14 @@ _TARGET_AFTER = re.compile(r"\s*(?:的)?\u25a1*(?:年度|全年)?(?P<what>占比
                            r"(?:目标|计划)")
 _QUOTED_TARGET = re.compile(r"\s*(?:的|为|作为)?(?:年度|全年|季度|本年|今年)?(?:经营|业绩|考核)?"
                             r"(?:目标|计划|任务|指标)")
-_MULTIPLE_OF = re.compile(r"(?:是|为|相当于|达到?)[^，,；;\d]{1,10}?的\s*$")
+_MULTIPLE_OF = re.compile(r"(?:是|为|相当于|达到?)[^，,；;]{1,16}?的\s*(?:近|约|接近|将近|超过|逾|超)?\s*$")
 _RESULT = re.compile(r"实际|当前|目前|现为|已")  # 计划…，实际完成: planning words do not reach a result
 # 较市场预期的120亿元高出3%, 分析师预估: someone's expectation, which no fact of the period states
 _EXPECTED = re.compile(r"预期|预估|预测|一致预期|市场共识|彭博|路透")
 _GUIDANCE = re.compile(r"预计|指引|展望|预期|预测|计划|目标")
 _ATTACHED = re.compile(r"\s*(?:同期)?\s*(?:的|为|是)?\s*")
+LOSS_WORDS = re.compile(r"亏损|亏|转负")
+PROFIT_WORDS = re.compile(r"盈利|利润|溢利|净利|转正")
 _PLAN_LEAD = re.compile(r"计划|力争|争取|考核目标|拟|目标是|目标为")
 _GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")
 _BARE_TO = re.compile(r"\s*(?:至|到)\s*")
@@ -83,6 +85,7 @@ class Context:
     growth_multiple: bool = False
     dim_keys: tuple[str, ...] = ()
     dim_weak: bool = False  # the dimension was named before another metric: it holds only if the facts have it
+    two_signs: bool = False  # the sentence speaks of a loss and a profit: the direction of a change is ambiguous
     # an expectation (市场预期的120亿元), or a sentence scoped by a quarter the facts lack: no fact can say it is wrong
     foreign: bool = False
 
@@ -181,9 +184,12 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     if prior is not None and fig.base_unit == "pp" and ctx.measures and ctx.measures <= (GROWTH_YOY | GROWTH_POP):
         end, measures, _ = prior
         renamed = _metric_named(mentions, end, fig.start)
-        if measures and "share" in measures and not renamed:
-            ctx.measures = ctx.measures | {"share_pp"}  # 占比为17.3%，较上年提升7.2个百分点
+        said = SHARE_WORDS.search(s, 0, fig.start)
+        share_said = said is not None and not _metric_named(mentions, said.end(), fig.start)
+        if (measures and "share" in measures or share_said) and not renamed:
+            ctx.measures = ctx.measures | {"share_pp"}  # 占比为17.3%，(去年同期为…,) 较上年提升7.2个百分点
     _metric(book, ctx, fig, mentions, left, right, carried)
+    ctx.two_signs = bool(LOSS_WORDS.search(s, 0, fig.start) and PROFIT_WORDS.search(s, 0, fig.start))
     _dimension(ctx, fig, mentions, right)
     _respectively(ctx, s, fig, figs, mentions)
     # period words: in the clause, or in the sentence's first clause when not a comparison (较2024年)

@@ -149,6 +149,9 @@ def judge(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
                        reading=reading)
     for e in cands:
         if e.fact.measure in SIGNED_MEASURES and _fits(e, fig, ctx, flip=True):
+            if ctx.two_signs:  # 亏损8.2亿元，上年同期盈利5.6亿元，同比减少13.8亿元: less loss or less profit?
+                return Verdict("unsupported", metric, message=f"{fig.text}: a loss and a profit are both named; "
+                               "the direction of the change is ambiguous", reading=book.reading(e.fact))
             word = ctx.direction_word or ("+" if not fig.signed else "-")
             exp = expected_text(e.fact)
             return Verdict("claim_error", metric, exp,
