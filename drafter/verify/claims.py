@@ -10,10 +10,12 @@ from drafter.verify.figures import Figure
 from drafter.verify.judge import Verdict, describe, expected_text
 from drafter.verify.lexicon import (
     CUE_RE,
+    LEVEL_VERBS,
     LOSS_METRIC,
     MET_RE,
     MISSED_RE,
     PLAN_BEFORE_RE,
+    POP_RE,
     SUPER_MAX_RE,
     SUPER_MIN_RE,
     cue_info,
@@ -180,4 +182,35 @@ def base_claims(book: FactBook, s: str, figs: list[Figure], judged: list[tuple[i
         reading = {**book.reading(now.fact), "facts": [b.id, now.fact.id], "operation": "sign(b - a)"}
         out.append((word.start(), word.end(), Verdict("verified" if holds else "claim_error", b.metric, cur,
                                                       message, now.fact, reading)))
+    return out
+
+
+# 同比收窄至6.1亿元, 按季扩大至, 较去年同期提升至: a level reached, with the direction against a named period
+_LEVEL_AGAINST = re.compile(rf"(?P<period>同比|环比|按年|按季度?|较上一?季度?|较上年|较去年(?:同期)?|较上年同期)"
+                            rf"[^，,；;。\d]{{0,6}}?(?P<verb>{LEVEL_VERBS})(?:至|到)\s*$")
+
+
+def level_claims(book: FactBook, s: str, figs: list[Figure], judged: list[tuple[int, Verdict]]
+                 ) -> list[tuple[int, int, Verdict]]:
+    """按季扩大至6.1亿元: the verb's direction against the named period's value of the same fact."""
+    out = []
+    verdicts = dict(judged)
+    for fig in figs:
+        now = verdicts.get(fig.start)
+        m = _LEVEL_AGAINST.search(s, max(0, fig.start - 16), fig.start)
+        if now is None or now.verdict != "verified" or now.fact is None or m is None:
+            continue
+        direction = cue_info(m["verb"])[1] or (1 if m["verb"] in ("升", "涨") else -1 if m["verb"] in "降减跌" else 0)
+        pop = POP_RE.search(m["period"]) or "季" in m["period"]
+        back = book.prev_step if pop else book.prev_year
+        f = now.fact
+        was = book.get(f.metric, f.dimension, back, f.measure) if f.period == book.period else None
+        if not direction or was is None:
+            continue
+        holds = (f.value - was.fact.value) * direction >= 0
+        message = (f"{describe(book, f)} “{m['verb']}” to {fig.text} — facts say {expected_text(was.fact)}→"
+                   f"{expected_text(f)}")
+        reading = {**book.reading(f), "facts": [was.fact.id, f.id], "operation": "sign(b - a)"}
+        out.append((m.start("verb"), m.end("verb"), Verdict("verified" if holds else "claim_error", f.metric,
+                                                            expected_text(f), message, f, reading)))
     return out

@@ -390,7 +390,7 @@ def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") 
     elif (ctx.measures is not None and ctx.measures <= (GROWTH_YOY | GROWTH_POP) and fig.base_unit == "pp"
           and SHARE_WORDS.search(clause)):
         ctx.measures = ctx.measures | {"share_pp"}
-    if ctx.measures is not None and ctx.measures <= (GROWTH_YOY | GROWTH_POP) and \
+    if ctx.measures is not None and ctx.measures <= (GROWTH_YOY | GROWTH_POP) and not level and \
             fig.base_unit not in RATE_UNITS and fig.base_unit != "倍" and fig.kind in ("currency", "count", "number"):
         # 同比增加18.8亿元, 环比扩大1.3亿元: an amount after a growth word is the change in value
         ctx.measures = frozenset({"diff" if ctx.measures & GROWTH_YOY else "pop_diff"})

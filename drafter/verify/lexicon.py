@@ -55,7 +55,7 @@ LEVEL = frozenset({"level"})  # marker: the figure is the level reached (降至,
 
 # A verb of change; followed by 至/到 it names the level reached (降至15.0%, 由17.3%提升至27.0%).
 LEVEL_VERBS = (r"(?:提升|提高|增长|增加|上升|上涨|回升|攀升|扩大|延长|下降|减少|下滑|降低|下跌|回落|缩短|缩小|压缩|"
-               r"[升涨增降减跌])")
+               r"收窄|[升涨增降减跌])")
 # 亏损157亿元, 净亏损: the amount of a loss (净流出1200亿美元 stays positive: an outflow, not a profit)
 LOSS_BEFORE = re.compile(r"(?:亏损|净亏|亏)了?\s*$")
 PROFIT_BEFORE = re.compile(r"(?:溢利|盈利|利润|净利|获利)(?:为|达|了)?\s*$")

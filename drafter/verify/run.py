@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from drafter.models import Chunk, Fact, Finding
 from drafter.verify.book import FactBook
-from drafter.verify.claims import achievements, base_claims, handoff, superlatives
+from drafter.verify.claims import achievements, base_claims, handoff, level_claims, superlatives
 from drafter.verify.context import CLAUSE_SEP, Context, analyse, base_before, clause_bounds, find_mentions
 from drafter.verify.derive import derived_verdict, is_unit_base
 from drafter.verify.extract import extract_figures
@@ -93,7 +93,7 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
                 target = replace(target, text=target.text[: len(piece.text) - piece.unit_added - offset - target.start])
             out.append(_finding(book, piece, offset + target.start, target, verdict, source))
         claims = achievements(book, s, mentions, judged, carried) + superlatives(book, s, mentions) + \
-            base_claims(book, s, figs, judged)
+            base_claims(book, s, figs, judged) + level_claims(book, s, figs, judged)
         for start, end, verdict in claims:
             word = sentence[start:end]
             out.append(_finding(book, piece, offset + start, None, verdict, "", word))
