@@ -6,8 +6,21 @@ import re
 from dataclasses import dataclass, field
 
 from drafter.verify.book import FactBook
-from drafter.verify.facts import format_period, parse_period
 from drafter.verify.figures import Figure
+from drafter.verify.frames import (
+    EXPECTED,
+    GUIDANCE,
+    LOSS_WORDS,
+    MULTIPLE_OF,
+    PREV_STEP,
+    PROFIT_WORDS,
+    attached,
+    base_before,
+    later,
+    period_of,
+    quarter_of,
+    target_frame,
+)
 from drafter.verify.lexicon import (
     COMPARE_RE,
     CUE_RE,
@@ -16,7 +29,6 @@ from drafter.verify.lexicon import (
     GROWTH_YOY,
     LEVEL,
     LEVEL_VERBS,
-    NEXT_YEAR_WORDS,
     PERIOD_RE,
     POP_RE,
     TARGET_MEASURES,
@@ -25,9 +37,6 @@ from drafter.verify.lexicon import (
 )
 
 CLAUSE_SEP = re.compile(r"[，,；;、（）()【】\[\]]")
-_PREV_YEAR = re.compile(r"去年|上年|上一年|前一年|上一?年度")
-_PREV_STEP = re.compile(r"上季|上一季度|上个?月|上一?期")
-_NEXT_YEAR = re.compile(NEXT_YEAR_WORDS)
 RATE_UNITS = {"%", "pp"}
 TARGET_SET = TARGET_MEASURES
 GAP_SET = GAP_MEASURES
@@ -37,26 +46,12 @@ _ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前|现为|已")
 _PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
 _TARGET_AFTER = re.compile(r"\s*(?:的)?\u25a1*(?:年度|全年)?(?P<what>占比|份额|同比增长|同比增速|增长|增速)?"
                            r"(?:目标|计划)")
-_QUOTED_TARGET = re.compile(r"\s*(?:的|为|作为)?(?:年度|全年|季度|本年|今年)?(?:经营|业绩|考核)?"
-                            r"(?:目标|计划|任务|指标)")
-_MULTIPLE_OF = re.compile(r"(?:是|为|相当于|达到?)[^，,；;]{1,16}?的\s*(?:近|约|接近|将近|超过|逾|超)?\s*$")
-_RESULT = re.compile(r"实际|当前|目前|现为|已")  # 计划…，实际完成: planning words do not reach a result
-# 较市场预期的120亿元高出3%, 分析师预估: someone's expectation, which no fact of the period states
-_EXPECTED = re.compile(r"预期|预估|预测|一致预期|市场共识|彭博|路透")
-_GUIDANCE = re.compile(r"预计|指引|展望|预期|预测|计划|目标")
-_ATTACHED = re.compile(r"\s*(?:同期)?\s*(?:的|为|是)?\s*")
-LOSS_WORDS = re.compile(r"亏损|亏|转负")
-PROFIT_WORDS = re.compile(r"盈利|利润|溢利|净利|转正")
-_PLAN_LEAD = re.compile(r"计划|力争|争取|考核目标|拟|目标是|目标为")
 _GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")
 _BARE_TO = re.compile(r"\s*(?:至|到)\s*")
 _PART_OF = frozenset({"share", "share_pp", "contribution", "driver"})  # measures only a percentage can state
 _BARE_MORE = re.compile(r"\s*(?P<word>高|多|低|少)\s*")  # 比目标值7.0%高0.6个百分点: only between two figures
 _FROM_BEFORE = re.compile(r"(?:由|从)\s*$")
 _TO_AFTER = re.compile(rf"\s*{LEVEL_VERBS}?(?:至|到)(?!今)")
-# 由去年同期的A增至B, 从上季的A转为亏损B, 较2024年的A提升至B: what leads from the base figure A to the figure B
-HANDOFF = re.compile(rf"[^，,；;。\d]{{0,8}}?(?:{LEVEL_VERBS}?(?:至|到)(?!今)|[转变降升增减]为|转亏|转盈)"
-                     r"[^，,；;。\d]{0,4}")
 
 
 @dataclass
@@ -129,30 +124,6 @@ def clause_bounds(s: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
-
-def _quarter(m: re.Match) -> int | None:
-    """The quarter a period word names (二季度, 2024年第三季度, Q2), if any."""
-    named = m.group("year_quarter") or m.group("quarter") or m.group("q")
-    return _QUARTERS[named] if named else None
-
-
-def _period_of(book: FactBook, word: str, year: str | None, quarter: int | None = None) -> str:
-    cur = parse_period(book.period)
-    if quarter and cur:
-        return format_period(int(year) if year else cur[0], "Q", quarter)
-    if year and cur:
-        return format_period(int(year), cur[1], cur[2])
-    if _PREV_STEP.search(word):
-        return book.prev_step or book.prev_year
-    if _PREV_YEAR.search(word) or "同期" in word:
-        return book.prev_year
-    if _NEXT_YEAR.search(word):
-        return book.next_year
-    return book.period
-
-
 def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: list[Mention],
             carried: list[str], first_clause_end: int,
             prior: tuple[int, frozenset[str] | None, str] | None = None) -> Context:
@@ -200,7 +171,7 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         if base_before(s, figs, m.end(), fig) is not None:
             word, year, quarter, compare = "", None, None, False
             continue  # 由去年同期的A增至B: the period word scopes A, the base; B is the report period's
-        word, year, quarter = m.group(), m.group("year"), _quarter(m)
+        word, year, quarter = m.group(), m.group("year"), quarter_of(m)
         compare = bool(COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]))
     if not word and _continues_target(prior, s, fig, mentions):
         if ctx.measures is None:
@@ -213,39 +184,39 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     against = ""  # 与上季度相比，GMV下降16.0%: the period a first clause compares with
     if not word:
         for m in PERIOD_RE.finditer(s, 0, min(first_clause_end, fig.start)):
-            if base_before(s, figs, m.end(), fig) is not None or _attached(s, figs, m.end()):
+            if base_before(s, figs, m.end(), fig) is not None or attached(s, figs, m.end()):
                 continue  # 由上年的A增至B, 去年同期为A: the word dates A alone, not the sentence
             if COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]):
-                against = _period_of(book, m.group(), m.group("year"), _quarter(m))
-            elif not (_quarter(m) and m.group("year") is None):
-                word, year, quarter = m.group(), m.group("year"), _quarter(m)
+                against = period_of(book, m.group(), m.group("year"), quarter_of(m))
+            elif not (quarter_of(m) and m.group("year") is None):
+                word, year, quarter = m.group(), m.group("year"), quarter_of(m)
             elif not ctx.dimension:
                 # a bare 三季度 opening the sentence scopes it when the facts have that quarter; else the year's facts
                 # cannot say its figures are wrong. With a month named (第二季度含618大促，…7月GMV为…) it is context.
-                if _has_period(book, ctx, _period_of(book, m.group(), None, _quarter(m))):
-                    word, year, quarter = m.group(), m.group("year"), _quarter(m)
+                if _has_period(book, ctx, period_of(book, m.group(), None, quarter_of(m))):
+                    word, year, quarter = m.group(), m.group("year"), quarter_of(m)
                 else:
                     ctx.foreign = True
-    period = _period_of(book, word, year, quarter) if word else _unstated_period(book, ctx, prior)
+    period = period_of(book, word, year, quarter) if word else _unstated_period(book, ctx, prior)
     if _FROM_BEFORE.search(s, left, fig.start) and _TO_AFTER.match(s, fig.end) and not year:
         period = book.prev_step if POP_RE.search(s, left, right) else book.prev_year  # 占比由17.3%提升至27.0%
     if ctx.measures is not None and ctx.measures & CHANGE_MEASURES:
         # 较上季度, 与二季度相比 (for a year the step before is the year before: 同比 stays)
         step_apart = book.prev_step != book.prev_year
-        previous_step = (word and _PREV_STEP.search(word)) or (quarter and period == book.prev_step) or \
+        previous_step = (word and PREV_STEP.search(word)) or (quarter and period == book.prev_step) or \
             (step_apart and not word and against == book.prev_step)
         if previous_step and ctx.measures & GROWTH_YOY:
             ctx.measures = frozenset(GROWTH_POP) | (ctx.measures & {"share_pp"})
         if compare or (word and period in (book.prev_year, book.prev_step) and not year):
             period = book.period  # 较2024年增长: this period's change against that one
     if fig.base_unit == "倍" and word and period in (book.prev_year, book.prev_step) and \
-            _MULTIPLE_OF.search(s, left, fig.start):
+            MULTIPLE_OF.search(s, left, fig.start):
         # GMV是去年的1.18倍: this period's value over that period's, a growth multiple
         pop = period == book.prev_step != book.prev_year
         ctx.growth_multiple, ctx.measures = True, frozenset(GROWTH_POP if pop else GROWTH_YOY)
         period = book.period
-    ctx.foreign = ctx.foreign or bool(_EXPECTED.search(s, left, fig.start)) and period == book.period
-    if _GUIDANCE.search(s, 0, fig.start) and _later(period, book.period) and \
+    ctx.foreign = ctx.foreign or bool(EXPECTED.search(s, left, fig.start)) and period == book.period
+    if GUIDANCE.search(s, 0, fig.start) and later(period, book.period) and \
             not (ctx.measures and ctx.measures & (GAP_SET | {"attainment"})):
         # 预计2026年GMV增长18%, 2026年指引为…: guidance for a later period states that period's targets
         ctx.measures = _as_target(ctx.measures)
@@ -256,48 +227,6 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
 
 def _has_period(book: FactBook, ctx: Context, period: str) -> bool:
     return any(book.lookup(metric, "", period, frozenset({"value", "yoy", "pop", "share"})) for metric in ctx.metrics)
-
-
-def _later(period: str, than: str) -> bool:
-    """Whether `period` starts after `than` ends (2026 after 2025Q3; 2025Q4 after 2025Q3)."""
-    a, b = parse_period(period), parse_period(than)
-    if a is None or b is None:
-        return False
-    if a[0] != b[0] or a[1] == "Y" or b[1] == "Y":
-        return a[0] > b[0]
-    months = {"Q": 3, "H": 6, "M": 1}
-    return (a[2] - 1) * months[a[1]] >= b[2] * months[b[1]]
-
-
-def target_frame(s: str, fig: Figure) -> bool:
-    """Whether the figure states a plan: inside a quote named a target (“…”的年度目标), or after a planning word
-    (计划, 力争, 考核目标) with no actual-result word between."""
-    opening = max(s.rfind("“", 0, fig.start), s.rfind("「", 0, fig.start))
-    if opening >= 0:
-        closing = min((k for k in (s.find("”", fig.end), s.find("」", fig.end)) if k >= 0), default=-1)
-        if closing >= 0 and s.rfind("”", opening, fig.start) < 0 and _QUOTED_TARGET.match(s, closing + 1):
-            return True
-    lead = next(reversed(list(_PLAN_LEAD.finditer(s, 0, fig.start))), None)
-    # 较计划高出2个百分点 measures against the plan: a gap, not the plan
-    return lead is not None and not _RESULT.search(s, lead.end(), fig.start) and \
-        not re.search(r"[，,；;。]|较|比|差|超|低于|高于", s[lead.end():fig.start])
-
-
-def _attached(s: str, figs: list[Figure], end: int) -> bool:
-    """Whether a figure follows the period word that ends at `end` (上年的2328.8万元, 去年同期为A)."""
-    at = _ATTACHED.match(s, end).end()
-    return any(f.start == at for f in figs)
-
-
-def base_before(s: str, figs: list[Figure], start: int, fig: Figure) -> Figure | None:
-    """The base figure A of 由A增至B / 较A提升至B, when `fig` is B and A stands between `start` and it."""
-    for f in figs:
-        # 营销ROI由上年的4.76降至4.38: a bare number may be the base
-        if (f.claim or f.kind == "number") and start <= f.start and f.end <= fig.start and \
-                f.base_unit == fig.base_unit and \
-                HANDOFF.fullmatch(s, f.end, fig.start):
-            return f
-    return None
 
 
 def _unstated_period(book: FactBook, ctx: Context, prior: tuple[int, frozenset[str] | None, str] | None) -> str:

@@ -9,10 +9,11 @@ from dataclasses import replace
 from drafter.models import Chunk, Fact, Finding
 from drafter.verify.book import FactBook
 from drafter.verify.claims import achievements, base_claims, handoff, level_claims, superlatives
-from drafter.verify.context import CLAUSE_SEP, Context, analyse, base_before, clause_bounds, find_mentions
+from drafter.verify.context import CLAUSE_SEP, Context, analyse, clause_bounds, find_mentions
 from drafter.verify.derive import derived_verdict, is_unit_base
 from drafter.verify.extract import extract_figures
 from drafter.verify.figures import NON_CLAIM_KINDS, Figure, as_percent
+from drafter.verify.frames import base_before
 from drafter.verify.judge import Verdict, judge
 from drafter.verify.markdown import Piece, pieces
 from drafter.verify.normalize import normalize

@@ -1,0 +1,95 @@
+"""The frames a sentence sets around a figure: base then current, plans and targets, guidance, expectations."""
+
+from __future__ import annotations
+
+import re
+
+from drafter.verify.book import FactBook
+from drafter.verify.facts import format_period, parse_period
+from drafter.verify.figures import Figure
+from drafter.verify.lexicon import LEVEL_VERBS, NEXT_YEAR_WORDS
+
+_QUOTED_TARGET = re.compile(r"\s*(?:的|为|作为)?(?:年度|全年|季度|本年|今年)?(?:经营|业绩|考核)?"
+                            r"(?:目标|计划|任务|指标)")
+MULTIPLE_OF = re.compile(r"(?:是|为|相当于|达到?)[^，,；;]{1,16}?的\s*(?:近|约|接近|将近|超过|逾|超)?\s*$")
+_RESULT = re.compile(r"实际|当前|目前|现为|已")  # 计划…，实际完成: planning words do not reach a result
+# 较市场预期的120亿元高出3%, 分析师预估: someone's expectation, which no fact of the period states
+EXPECTED = re.compile(r"预期|预估|预测|一致预期|市场共识|彭博|路透")
+GUIDANCE = re.compile(r"预计|指引|展望|预期|预测|计划|目标")
+_ATTACHED = re.compile(r"\s*(?:同期)?\s*(?:的|为|是)?\s*")
+LOSS_WORDS = re.compile(r"亏损|亏|转负")
+PROFIT_WORDS = re.compile(r"盈利|利润|溢利|净利|转正")
+_PLAN_LEAD = re.compile(r"计划|力争|争取|考核目标|拟|目标是|目标为")
+# 由去年同期的A增至B, 从上季的A转为亏损B, 较2024年的A提升至B: what leads from the base figure A to the figure B
+HANDOFF = re.compile(rf"[^，,；;。\d]{{0,8}}?(?:{LEVEL_VERBS}?(?:至|到)(?!今)|[转变降升增减]为|转亏|转盈)"
+                     r"[^，,；;。\d]{0,4}")
+
+
+def later(period: str, than: str) -> bool:
+    """Whether `period` starts after `than` ends (2026 after 2025Q3; 2025Q4 after 2025Q3)."""
+    a, b = parse_period(period), parse_period(than)
+    if a is None or b is None:
+        return False
+    if a[0] != b[0] or a[1] == "Y" or b[1] == "Y":
+        return a[0] > b[0]
+    months = {"Q": 3, "H": 6, "M": 1}
+    return (a[2] - 1) * months[a[1]] >= b[2] * months[b[1]]
+
+
+def target_frame(s: str, fig: Figure) -> bool:
+    """Whether the figure states a plan: inside a quote named a target (“…”的年度目标), or after a planning word
+    (计划, 力争, 考核目标) with no actual-result word between."""
+    opening = max(s.rfind("“", 0, fig.start), s.rfind("「", 0, fig.start))
+    if opening >= 0:
+        closing = min((k for k in (s.find("”", fig.end), s.find("」", fig.end)) if k >= 0), default=-1)
+        if closing >= 0 and s.rfind("”", opening, fig.start) < 0 and _QUOTED_TARGET.match(s, closing + 1):
+            return True
+    lead = next(reversed(list(_PLAN_LEAD.finditer(s, 0, fig.start))), None)
+    # 较计划高出2个百分点 measures against the plan: a gap, not the plan
+    return lead is not None and not _RESULT.search(s, lead.end(), fig.start) and \
+        not re.search(r"[，,；;。]|较|比|差|超|低于|高于", s[lead.end():fig.start])
+
+
+def attached(s: str, figs: list[Figure], end: int) -> bool:
+    """Whether a figure follows the period word that ends at `end` (上年的2328.8万元, 去年同期为A)."""
+    at = _ATTACHED.match(s, end).end()
+    return any(f.start == at for f in figs)
+
+
+def base_before(s: str, figs: list[Figure], start: int, fig: Figure) -> Figure | None:
+    """The base figure A of 由A增至B / 较A提升至B, when `fig` is B and A stands between `start` and it."""
+    for f in figs:
+        # 营销ROI由上年的4.76降至4.38: a bare number may be the base
+        if (f.claim or f.kind == "number") and start <= f.start and f.end <= fig.start and \
+                f.base_unit == fig.base_unit and \
+                HANDOFF.fullmatch(s, f.end, fig.start):
+            return f
+    return None
+
+
+_NEXT_YEAR = re.compile(NEXT_YEAR_WORDS)
+PREV_STEP = re.compile(r"上季|上一季度|上个?月|上一?期")
+_PREV_YEAR = re.compile(r"去年|上年|上一年|前一年|上一?年度")
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def quarter_of(m: re.Match) -> int | None:
+    """The quarter a period word names (二季度, 2024年第三季度, Q2), if any."""
+    named = m.group("year_quarter") or m.group("quarter") or m.group("q")
+    return _QUARTERS[named] if named else None
+
+
+def period_of(book: FactBook, word: str, year: str | None, quarter: int | None = None) -> str:
+    """The period a period word names (去年同期, 上季度, 2024年, 三季度, 明年), for a book of this period."""
+    cur = parse_period(book.period)
+    if quarter and cur:
+        return format_period(int(year) if year else cur[0], "Q", quarter)
+    if year and cur:
+        return format_period(int(year), cur[1], cur[2])
+    if PREV_STEP.search(word):
+        return book.prev_step or book.prev_year
+    if _PREV_YEAR.search(word) or "同期" in word:
+        return book.prev_year
+    if _NEXT_YEAR.search(word):
+        return book.next_year
+    return book.period
