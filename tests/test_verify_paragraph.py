@@ -35,6 +35,8 @@ gmv,GMV,value,4341667,元,2025,month=11月,
 gmv,GMV,share,15.13,%,2025,month=11月,
 gmv,GMV,value,19950406,元,2025,buyer=新客,
 gmv,GMV,share,69.53,%,2025,buyer=新客,
+gmv,GMV,contribution,49.04,%,2025,buyer=新客,
+gmv,GMV,share,17.33,%,2024,channel=抖音,
 """
 
 PARAGRAPH = """# 2025年度运营总结
@@ -67,6 +69,25 @@ EDITS = [
 ]
 
 
+# the same year as a model phrases it: results against the plan, per-head figures, a month named as the peak
+MODEL_PARAGRAPH = """# 2025年度运营总结
+
+GMV按计划实现2869.4万元，同比增长23.2%；公司原计划GMV增长25%，实际增长23.2%。各项工作按计划推进，全年GMV超出市场预期，\
+达到2869.4万元。营销投放同比增长34.0%，高于GMV增速10.8个百分点，投放效率有所下降，营销ROI降至4.38。
+
+复购率25.5%，同比提升0.5个百分点，离28%的目标还有2.5个百分点差距；客单价310.1元，较305元的目标高出5.1元。\
+抖音渠道GMV占比从17.3%提升至27.0%，新客贡献了约69.5%的GMV，贡献了GMV增量的49.0%。11月是全年GMV最高的月份，\
+达434.2万元，占全年的15.1%。订单量9.25万单，买家数7.06万人，人均下单约1.31单，人均贡献GMV约406元。
+"""
+
+MODEL_EDITS = [
+    ("原计划GMV增长25%", "原计划GMV增长20%"), ("高于GMV增速10.8个百分点", "高于GMV增速8.8个百分点"),
+    ("从17.3%提升至27.0%", "从17.3%提升至37.0%"), ("约69.5%的GMV", "约59.5%的GMV"),
+    ("GMV增量的49.0%", "GMV增量的69.5%"), ("达434.2万元", "达534.2万元"), ("约1.31单", "约1.51单"),
+    ("约406元", "约456元"), ("高出5.1元", "高出15.1元"),
+]
+
+
 @pytest.fixture(scope="module")
 def facts(tmp_path_factory):
     path = tmp_path_factory.mktemp("facts") / "facts.csv"
@@ -84,4 +105,17 @@ def test_the_paragraph_verifies_figure_by_figure(facts):
 def test_every_careless_edit_is_caught(facts, right, wrong):
     assert PARAGRAPH.count(right) == 1
     findings = verify_markdown(PARAGRAPH.replace(right, wrong), facts)
+    assert [f for f in findings if f.verdict in ("mismatch", "claim_error")], wrong
+
+
+def test_a_model_paragraph_verifies_figure_by_figure(facts):
+    findings = verify_markdown(MODEL_PARAGRAPH, facts)
+    assert len(findings) >= 25
+    assert [f.message for f in findings if f.verdict != "verified"] == []
+
+
+@pytest.mark.parametrize(("right", "wrong"), MODEL_EDITS)
+def test_every_wrong_figure_in_the_model_paragraph_is_caught(facts, right, wrong):
+    assert MODEL_PARAGRAPH.count(right) == 1
+    findings = verify_markdown(MODEL_PARAGRAPH.replace(right, wrong), facts)
     assert [f for f in findings if f.verdict in ("mismatch", "claim_error")], wrong

@@ -46,6 +46,8 @@ _ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前|现为|已")
 _PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
 _TARGET_AFTER = re.compile(r"\s*(?:的)?\u25a1*(?:年度|全年)?(?P<what>占比|份额|同比增长|同比增速|增长|增速)?"
                            r"(?:目标|计划)")
+_BEFORE_TARGET = re.compile(r"(?:高出|高于|超出|超过|多出|低于|少于|落后)\s*$")  # 高出目标0.6个百分点
+_CHANGE_NOUN = re.compile(r"增量|增长|增幅|变化|变动|拉动|提升")
 _GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")
 _BARE_TO = re.compile(r"\s*(?:至|到)\s*")
 _PART_OF = frozenset({"share", "share_pp", "contribution", "driver"})  # measures only a percentage can state
@@ -80,6 +82,7 @@ class Context:
     growth_multiple: bool = False
     dim_keys: tuple[str, ...] = ()
     dim_weak: bool = False  # the dimension was named before another metric: it holds only if the facts have it
+    alt_dims: tuple[str, ...] = ()  # a dimension a total word (全年) overrode: a fit there verifies too
     two_signs: bool = False  # the sentence speaks of a loss and a profit: the direction of a change is ambiguous
     # an expectation (市场预期的120亿元), or a sentence scoped by a quarter the facts lack: no fact can say it is wrong
     foreign: bool = False
@@ -278,9 +281,10 @@ def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") 
     if bare:
         ctx.direction, ctx.direction_word = (1 if bare["word"] in "高多" else -1), bare["word"]
         near_direction = True
-    target_named = False
+    target_named = against_target = False
     for k, text in enumerate((near, clause)):
-        for word in reversed([m.group() for m in CUE_RE.finditer(text)]):
+        for cue in reversed(list(CUE_RE.finditer(text))):
+            word = cue.group()
             measures, direction = cue_info(word)
             if measures == LEVEL:
                 level = level or not ctx.direction  # 降至15.0%: the level reached, whatever came before
@@ -294,7 +298,10 @@ def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") 
                 ctx.direction, ctx.direction_word = direction, word
                 near_direction = k == 0
             if measures == TARGET_SET:
+                # 较目标30%高出1.3个百分点, 较目标高出…: measured against the target (a figure or 较 between)
                 target_named = True
+                against_target = k == 1 or bool(COMPARE_RE.search(text, 0, cue.start()) or
+                                                _BEFORE_TARGET.search(text, 0, cue.start()))
             if measures is not None and ctx.measures is None:
                 ctx.measures = measures
         if ctx.measures is not None:
@@ -306,7 +313,7 @@ def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") 
             if measures in (TARGET_SET, GAP_SET):
                 ctx.measures = GAP_SET
                 break
-    if ctx.measures == TARGET_SET and near_direction and ctx.direction_word not in ("差",):
+    if ctx.measures == TARGET_SET and near_direction and against_target and ctx.direction_word not in ("差",):
         ctx.measures = GAP_SET  # 较目标30%高出1.3个百分点: the figure after the target is the gap
     elif target_named and ctx.measures is not None and not ctx.measures & (GAP_SET | TARGET_SET | {"attainment"}):
         ctx.measures = _as_target(ctx.measures)  # GMV目标同比增长15.0%
@@ -323,6 +330,8 @@ def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") 
             fig.base_unit not in RATE_UNITS and fig.base_unit != "倍" and fig.kind in ("currency", "count", "number"):
         # 同比增加18.8亿元, 环比扩大1.3亿元: an amount after a growth word is the change in value
         ctx.measures = frozenset({"diff" if ctx.measures & GROWTH_YOY else "pop_diff"})
+    if ctx.measures == frozenset({"contribution", "driver"}) and not _CHANGE_NOUN.search(clause + near):
+        ctx.measures = ctx.measures | {"share"}  # 新客贡献了约69.5%的GMV: a share, unless 增量/增长 is named
     if fig.base_unit == "倍" and ctx.measures is not None and ctx.measures & GROWTH_YOY:
         ctx.growth_multiple = True
     if fig.kind == "multiple" and fig.unit == "倍" and fig.text.startswith("翻"):
@@ -411,3 +420,5 @@ def _dimension(ctx: Context, fig: Figure, mentions: list[Mention], right: int) -
         dim = next((m for m in mentions if m.kind == "dim" and fig.end <= m.start < right), None)
     if dim is not None:
         ctx.dimension, ctx.dim_named, ctx.dim_keys = dim.keys[0], dim.text, dim.keys
+    elif totals and (overridden := dimension_before(mentions, fig.start, totals=False)) is not None:
+        ctx.alt_dims = overridden.keys  # 11月是全年GMV最高的月份，达434.2万元: 全年 may only frame the comparison

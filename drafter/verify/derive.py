@@ -10,10 +10,13 @@ from drafter.verify.figures import Figure
 from drafter.verify.judge import Verdict, describe, unit_factor
 
 # 营销费用增速高于GMV增速10.8个百分点, 比GMV增速快10.8个百分点
-_COMPARE = re.compile(r"(?P<up>高于|快于|超过|超出|领先于?)|(?P<down>低于|慢于|落后于?)|比")
+_COMPARE = re.compile(r"(?P<up>高于|快于|超过|超出|领先于?)|(?P<down>低于|慢于|落后于?)|(?<![占对相同环])比")
 _AFTER_B = re.compile(r"[^，,；;。\d]{0,6}?(?:(?P<up>高|快|多)|(?P<down>低|慢|少))?出?了?\s*$")
 # 每投入1元营销费用带来4.38元GMV
 _PER_UNIT = re.compile(r"每\s*(?:投入|花费|花|消耗|使用|支出)?\s*(?:1|一)\s*元")
+# 人均下单1.31单, 平均每位买家消费406元: per head of the buyers (or users) the sentence names
+_PER_HEAD = re.compile(r"(?:人均|每人|每位|平均每个?)(?:买家|用户|客户|顾客)?[^，,；;。\d]{0,6}?"
+                       r"(?:约|近|超过?|逾)?\s*$")
 _YIELDS = re.compile(r"[^，,；;。\d]{0,12}?(?:带来|产生|拉动|贡献|撬动|实现|创造)了?\s*(?:约|近|超过?|逾)?\s*$")
 
 
@@ -26,9 +29,16 @@ def is_unit_base(s: str, fig: Figure) -> bool:
 def derived_verdict(book: FactBook, s: str, fig: Figure, mentions: list[Mention], period: str) -> Verdict | None:
     """A verdict when the figure is one of these two-fact derivations, else None (the figure is judged alone)."""
     left = max((m.end() for m in CLAUSE_SEP.finditer(s, 0, fig.start)), default=0)
-    named = [m for m in mentions if m.kind == "metric" and left <= m.start and m.end <= fig.start]
-    if fig.base_unit == "pp" and len(named) >= 2:
-        return _rate_gap(book, s, fig, named[-2], named[-1], period)
+    compare = next(reversed(list(_COMPARE.finditer(s, left, fig.start))), None)
+    if fig.base_unit == "pp" and compare is not None:
+        # 营销费用增速高于GMV增速…, or 营销投放同比增长34.0%，高于GMV增速…: A before the word, B after it
+        before = [m for m in mentions if m.kind == "metric" and m.end <= compare.start()]
+        after = [m for m in mentions if m.kind == "metric" and compare.end() <= m.start and m.end <= fig.start]
+        if before and after and set(before[-1].keys) != set(after[-1].keys):
+            return _rate_gap(book, s, fig, before[-1], after[-1], compare, period)
+    head = _PER_HEAD.search(s, max(left, fig.start - 10), fig.start)
+    if head is not None and not any(m.start <= head.start() < m.end for m in mentions if m.kind == "metric"):
+        return _per_head(book, fig, mentions, period)  # (人均消费 is a metric's own name)
     per = _PER_UNIT.search(s, left, fig.start)
     if per is not None and fig.base_unit == "元" and _YIELDS.match(s, _end_of_name(mentions, per.end(), fig.start),
                                                                   fig.start):
@@ -38,6 +48,24 @@ def derived_verdict(book: FactBook, s: str, fig: Figure, mentions: list[Mention]
         if cost is not None and gain is not None:
             return _per_unit(book, fig, gain, cost, period)
     return None
+
+
+def _per_head(book: FactBook, fig: Figure, mentions: list[Mention], period: str) -> Verdict:
+    """A per-head figure is a named metric over the named people count; without both it cannot be wrong."""
+    entries = {e.fact.id: e for m in mentions if m.kind == "metric" and m.end <= fig.start
+               if (e := _value(book, m, period, "value")) is not None}.values()
+    heads = [e for e in entries if e.fact.unit == "人" and e.fact.value]
+    parts = [e for e in entries if e.fact.unit != "人" and unit_factor(fig.base_unit, e.fact.unit) is not None]
+    if len(heads) != 1 or len(parts) != 1:
+        return Verdict("unsupported", message=f"{fig.text}: a per-head figure; the sentence does not name both "
+                       "the total and the people it is divided by",
+                       reading={"metric": "", "measure": "per_head", "period": period, "dimension": ""})
+    x, y = parts[0], heads[0]
+    ratio = x.fact.value / y.fact.value
+    fits = fig.low - 0.005 * abs(ratio) <= ratio <= fig.high + 0.005 * abs(ratio)
+    reading = {"metric": x.fact.metric, "measure": "per_head", "period": period, "dimension": "",
+               "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
+    return _outcome(fits, x, fig, f"{describe(book, x.fact)} / {describe(book, y.fact)}", f"{ratio:.2f}", reading)
 
 
 def _end_of_name(mentions: list[Mention], start: int, end: int) -> int:
@@ -52,17 +80,16 @@ def _value(book: FactBook, mention: Mention, period: str, measure: str) -> Entry
     return None
 
 
-def _rate_gap(book: FactBook, s: str, fig: Figure, a: Mention, b: Mention, period: str) -> Verdict | None:
-    between = s[a.end:b.start]
-    word = _COMPARE.search(between)
+def _rate_gap(book: FactBook, s: str, fig: Figure, a: Mention, b: Mention, word: re.Match,
+              period: str) -> Verdict | None:
     tail = _AFTER_B.match(s, b.end, fig.start)
-    if word is None or tail is None:
+    if tail is None:
         return None
     up = word["up"] or tail["up"]
     down = word["down"] or tail["down"]
     if bool(up) == bool(down):
         return None
-    rate_words = s[a.start:fig.start]
+    rate_words = s[word.start():fig.start]  # 增速 after the word names the measure of both
     measure = "yoy" if re.search(r"增速|增幅|增长率|涨幅", rate_words) else (
         "share" if re.search(r"占比|份额|比重", rate_words) else "value")
     x, y = _value(book, a, period, measure), _value(book, b, period, measure)

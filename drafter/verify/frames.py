@@ -19,7 +19,7 @@ GUIDANCE = re.compile(r"预计|指引|展望|预期|预测|计划|目标")
 _ATTACHED = re.compile(r"\s*(?:同期)?\s*(?:的|为|是)?\s*")
 LOSS_WORDS = re.compile(r"亏损|亏|转负")
 PROFIT_WORDS = re.compile(r"盈利|利润|溢利|净利|转正")
-_PLAN_LEAD = re.compile(r"计划|力争|争取|考核目标|拟|目标是|目标为")
+_PLAN_LEAD = re.compile(r"(?<![按如超原])计划|力争|争取|考核目标|拟|目标是|目标为")  # 按计划完成: a result
 # 由去年同期的A增至B, 从上季的A转为亏损B, 较2024年的A提升至B: what leads from the base figure A to the figure B
 HANDOFF = re.compile(rf"[^，,；;。\d]{{0,8}}?(?:{LEVEL_VERBS}?(?:至|到)(?!今)|[转变降升增减]为|转亏|转盈)"
                      r"[^，,；;。\d]{0,4}")

@@ -75,7 +75,7 @@ _CUES: list[tuple[str, frozenset[str] | None, int]] = [
      GAP_MEASURES, 1),
     (r"低于目标|未达|差距|缺口|仍差|还差|尚差|相差|距目标|距离目标|落后于?目标|差(?![评异别价])|"
      r"目标值?(?:水平)?(?:低(?!于)|少)", GAP_MEASURES, -1),
-    (r"目标值?|计划值?|预算|KPI", TARGET_MEASURES, 0),
+    (r"目标值?|(?<![按如超])计划值?|预算|KPI", TARGET_MEASURES, 0),  # 按计划完成 is a result
     (POP_WORDS, frozenset(GROWTH_POP), 0),
     (r"同比|按年", frozenset(GROWTH_YOY), 0),
     (r"占比|占|份额|比重|渗透率", frozenset({"share", "share_pp"}), 0),
