@@ -119,3 +119,71 @@ def test_every_wrong_figure_in_the_model_paragraph_is_caught(facts, right, wrong
     assert MODEL_PARAGRAPH.count(right) == 1
     findings = verify_markdown(MODEL_PARAGRAPH.replace(right, wrong), facts)
     assert [f for f in findings if f.verdict in ("mismatch", "claim_error")], wrong
+
+
+QUARTER_CSV = """metric,label,measure,value,unit,period,dimension,aliases
+gmv,GMV,value,6307868,元,2025Q3,,
+gmv,GMV,value,5105810,元,2024Q3,,
+gmv,GMV,value,7505000,元,2025Q2,,
+gmv,GMV,yoy,23.54,%,2025Q3,,
+gmv,GMV,pop,-15.95,%,2025Q3,,
+orders,订单量,value,20523,单,2025Q3,,
+orders,订单量,yoy,37.19,%,2025Q3,,
+orders,订单量,pop,-15.18,%,2025Q3,,
+buyers,买家数,value,18751,人,2025Q3,,
+buyers,买家数,yoy,35.88,%,2025Q3,,
+aov,客单价,value,307.36,元,2025Q3,,
+aov,客单价,yoy,-9.95,%,2025Q3,,
+aov,客单价,pop,-0.91,%,2025Q3,,
+refund_rate,退款率,value,8.16,%,2025Q3,,
+refund_rate,退款率,value,7.03,%,2024Q3,,
+refund_rate,退款率,value,7.32,%,2025Q2,,
+repurchase_rate,复购率,value,8.74,%,2025Q3,,
+repurchase_rate,复购率,value,7.91,%,2024Q3,,
+marketing_spend,营销投放,value,1395500,元,2025Q3,,营销费用
+marketing_spend,营销投放,value,1047500,元,2024Q3,,营销费用
+marketing_roi,营销ROI,value,4.520,倍,2025Q3,,ROI
+marketing_roi,营销ROI,value,4.874,倍,2024Q3,,ROI
+gmv,GMV,value,2108536,元,2025Q3,month=7月,
+gmv,GMV,share,33.43,%,2025Q3,month=7月,
+"""
+
+QUARTER = """# 2025年第三季度工作汇报
+
+三季度GMV为630.8万元，同比增长23.5%，环比下降16.0%。本季度GMV由去年同期的510.6万元增至630.8万元，\
+较上季度的750.5万元有所回落；GMV按季下降16.0%，按年增长23.5%。与二季度相比，GMV减少约120万元，主要受618大促结束影响。
+
+订单量2.05万单，同比增长37.2%，环比下降15.2%；买家数1.88万人，同比增长35.9%。客单价307.4元，同比下降10.0%，\
+环比下降0.9%。退款率升至8.2%，同比上升1.1个百分点，环比上升0.8个百分点；复购率8.7%，较去年同期的7.9%提升0.8个百分点。
+
+营销投放139.6万元，同比增长33.2%，营销ROI由去年同期的4.87降至4.52，每投入1元营销费用带来约4.52元GMV。\
+7月GMV为210.9万元，占本季度的33.4%；季度GMV约为去年同期的1.24倍。
+"""
+
+QUARTER_EDITS = [
+    ("同比增长23.5%，环比", "同比增长16.0%，环比"), ("增至630.8万元", "增至680.8万元"),
+    ("按季下降16.0%", "按季增长16.0%"), ("GMV减少约120万元", "GMV增加约120万元"),
+    ("同比上升1.1个百分点", "同比下降1.1个百分点"), ("7.9%提升0.8个百分点", "7.9%下降0.8个百分点"),
+    ("4.87降至4.52", "4.87升至4.52"), ("占本季度的33.4%", "占本季度的43.4%"),
+    ("1.24倍", "1.44倍"), ("约4.52元GMV", "约5.52元GMV"), ("环比上升0.8个百分点", "环比下降0.8个百分点"),
+]
+
+
+@pytest.fixture(scope="module")
+def quarter_facts(tmp_path_factory):
+    path = tmp_path_factory.mktemp("quarter") / "facts.csv"
+    path.write_text(QUARTER_CSV, encoding="utf-8")
+    return load_facts_csv(path)
+
+
+def test_a_quarterly_review_verifies_figure_by_figure(quarter_facts):
+    findings = verify_markdown(QUARTER, quarter_facts)
+    assert len(findings) >= 28
+    assert [f.message for f in findings if f.verdict != "verified"] == [], [f.reading for f in findings]
+
+
+@pytest.mark.parametrize(("right", "wrong"), QUARTER_EDITS)
+def test_every_wrong_figure_in_the_quarterly_review_is_caught(quarter_facts, right, wrong):
+    assert QUARTER.count(right) == 1
+    findings = verify_markdown(QUARTER.replace(right, wrong), quarter_facts)
+    assert [f for f in findings if f.verdict in ("mismatch", "claim_error")], wrong

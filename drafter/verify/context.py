@@ -40,7 +40,7 @@ CLAUSE_SEP = re.compile(r"[，,；;、（）()【】\[\]]")
 RATE_UNITS = {"%", "pp"}
 TARGET_SET = TARGET_MEASURES
 GAP_SET = GAP_MEASURES
-CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | GAP_MEASURES | {"diff", "share_pp", "contribution", "driver"}
+CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | GAP_MEASURES | {"diff", "pop_diff", "share_pp", "contribution", "driver"}
 SHARE_WORDS = re.compile(r"占比|份额|比重")
 _ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前|现为|已")
 _PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
@@ -210,6 +210,8 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             (step_apart and not word and against == book.prev_step)
         if previous_step and ctx.measures & GROWTH_YOY:
             ctx.measures = frozenset(GROWTH_POP) | (ctx.measures & {"share_pp"})
+        elif previous_step and "diff" in ctx.measures:
+            ctx.measures = ctx.measures - {"diff"} | {"pop_diff"}  # 与二季度相比，GMV减少约120万元
         if compare or (word and period in (book.prev_year, book.prev_step) and not year):
             period = book.period  # 较2024年增长: this period's change against that one
     if fig.base_unit == "倍" and word and period in (book.prev_year, book.prev_step) and \
