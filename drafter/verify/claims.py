@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from drafter.display import display
 from drafter.verify.book import FactBook
 from drafter.verify.context import CLAUSE_SEP, Mention, dimension_before
 from drafter.verify.figures import Figure
@@ -213,4 +214,32 @@ def level_claims(book: FactBook, s: str, figs: list[Figure], judged: list[tuple[
         reading = {**book.reading(f), "facts": [was.fact.id, f.id], "operation": "sign(b - a)"}
         out.append((m.start("verb"), m.end("verb"), Verdict("verified" if holds else "claim_error", f.metric,
                                                             expected_text(f), message, f, reading)))
+    return out
+
+
+_TURN = re.compile(r"(?P<gain>扭亏为盈|转亏为盈|扭亏|由亏转盈)|(?P<loss>由盈转亏|转盈为亏|由盈利转为亏损)")
+
+
+def turnaround_claims(book: FactBook, s: str, mentions: list[Mention]) -> list[tuple[int, int, Verdict]]:
+    """扭亏为盈 / 由盈转亏: the sign of the named profit now and in the period compared with."""
+    out = []
+    for m in _TURN.finditer(s):
+        metric = _nearest(mentions, m.start(), ("metric",))
+        if metric is None:
+            continue
+        back = book.prev_step if POP_RE.search(s) or re.search(r"上季|上一季|上月|上期", s) else book.prev_year
+        for key in metric.keys:
+            now, was = book.get(key, "", book.period, "value"), book.get(key, "", back, "value")
+            if now is None or was is None:
+                continue
+            sign = -1 if LOSS_METRIC.search(now.fact.label or key) else 1  # a loss metric's amount is positive
+            gain = (was.fact.value * sign < 0 < now.fact.value * sign)
+            loss = (now.fact.value * sign < 0 < was.fact.value * sign)
+            holds = gain if m["gain"] else loss
+            message = (f"{describe(book, now.fact)} “{m.group()}” — facts say {display(was.fact, signed=True)}→"
+                       f"{display(now.fact, signed=True)}")
+            reading = {**book.reading(now.fact), "facts": [was.fact.id, now.fact.id], "operation": "sign(a), sign(b)"}
+            out.append((m.start(), m.end(), Verdict("verified" if holds else "claim_error", key,
+                                                    expected_text(now.fact), message, now.fact, reading)))
+            break
     return out

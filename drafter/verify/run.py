@@ -8,7 +8,14 @@ from dataclasses import replace
 
 from drafter.models import Chunk, Fact, Finding
 from drafter.verify.book import FactBook
-from drafter.verify.claims import achievements, base_claims, handoff, level_claims, superlatives
+from drafter.verify.claims import (
+    achievements,
+    base_claims,
+    handoff,
+    level_claims,
+    superlatives,
+    turnaround_claims,
+)
 from drafter.verify.context import CLAUSE_SEP, Context, analyse, clause_bounds, find_mentions
 from drafter.verify.derive import derived_verdict, is_unit_base
 from drafter.verify.extract import extract_figures
@@ -96,7 +103,8 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
                 target = replace(target, text=target.text[: len(piece.text) - piece.unit_added - offset - target.start])
             out.append(_finding(book, piece, offset + target.start, target, verdict, source))
         claims = achievements(book, s, mentions, judged, carried) + superlatives(book, s, mentions) + \
-            base_claims(book, s, figs, judged) + level_claims(book, s, figs, judged)
+            base_claims(book, s, figs, judged) + level_claims(book, s, figs, judged) + \
+            turnaround_claims(book, s, mentions)
         for start, end, verdict in claims:
             word = sentence[start:end]
             out.append(_finding(book, piece, offset + start, None, verdict, "", word))
