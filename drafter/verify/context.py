@@ -220,7 +220,7 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         pop = period == book.prev_step != book.prev_year
         ctx.growth_multiple, ctx.measures = True, frozenset(GROWTH_POP if pop else GROWTH_YOY)
         period = book.period
-    ctx.foreign = ctx.foreign or bool(EXPECTED.search(s, left, fig.start)) and period == book.period
+    ctx.foreign = ctx.foreign or (bool(EXPECTED.search(s, left, fig.start)) and period == book.period)
     if GUIDANCE.search(s, 0, fig.start) and later(period, book.period) and \
             not (ctx.measures and ctx.measures & (GAP_SET | {"attainment"})):
         # 预计2026年GMV增长18%, 2026年指引为…: guidance for a later period states that period's targets
@@ -231,6 +231,7 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
 
 
 def _has_period(book: FactBook, ctx: Context, period: str) -> bool:
+    """Whether the facts state any of the clause's metrics for this period."""
     return any(book.lookup(metric, "", period, frozenset({"value", "yoy", "pop", "share"})) for metric in ctx.metrics)
 
 
