@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from llm_stub import fact_rows
+from llm_stub import fact_rows, fact_value
 from test_llm import stub_config
 
 from drafter.draft import write_draft
@@ -21,19 +21,22 @@ def _number(written: str) -> tuple[float, str]:
 def writer_shapes(prompt: str) -> str:
     """The overview as an analyst writes it: base then current, rounding, bounds, 按年, targets told as a story,
     a difference, a multiple, a share of 个百分点, and a Traditional sentence."""
-    w = {r["id"].strip(): r["written"].strip() for r in fact_rows(prompt)}
-    gmv, unit = _number(w["gmv.2025"])
-    gmv_before, _ = _number(w["gmv.2024"])
-    growth, _ = _number(w["gmv.yoy.2025"])
-    orders_growth, _ = _number(w["orders.yoy.2025"])
+    def w(label: str, measure: str = "数值", period: str = "2025") -> str:
+        return fact_value(prompt, label, measure, period)
+
+    gmv, unit = _number(w("GMV"))
+    gmv_before, _ = _number(w("GMV", period="2024"))
+    growth, _ = _number(w("GMV", "同比变化"))
+    orders_growth, _ = _number(w("订单量", "同比变化"))
+    aov = next(r["label"] for r in fact_rows(prompt) if r["label"].startswith("客单价"))
     return (
-        f"年初确定了“GMV增长{w['gmv.target_yoy.2025']}、复购率达到{w['repurchase_rate.target.2025']}”的年度目标。"
-        f"全年GMV由上年的{w['gmv.2024']}增至{w['gmv.2025']}，净增约{gmv - gmv_before:.1f}{unit}，"
+        f"年初确定了“GMV增长{w('GMV', '目标增速')}、复购率达到{w('复购率', '目标值')}”的年度目标。"
+        f"全年GMV由上年的{w('GMV', period='2024')}增至{w('GMV')}，净增约{gmv - gmv_before:.1f}{unit}，"
         f"约为上年的{1 + growth / 100:.2f}倍，按年增长逾{int(growth)}%。"
-        f"按整数计，GMV约{round(gmv)}{unit}。订单量同比增长近{int(orders_growth) + 1}%，达到{w['orders.2025']}。"
-        f"复购率由上年的{w['repurchase_rate.2024']}降至{w['repurchase_rate.2025']}，"
-        f"下降{w['repurchase_rate.yoy_pp.2025'].lstrip('-')}，未达成年度目标。"
-        f"客單價由上年的{w['aov.2024']}降至{w['aov.2025']}，按年下降{w['aov.yoy.2025'].lstrip('-')}。\n"
+        f"按整数计，GMV约{round(gmv)}{unit}。订单量同比增长近{int(orders_growth) + 1}%，达到{w('订单量')}。"
+        f"复购率由上年的{w('复购率', period='2024')}降至{w('复购率')}，"
+        f"下降{w('复购率', '同比变化（百分点）').lstrip('-')}，未达成年度目标。"
+        f"客單價由上年的{w(aov, period='2024')}降至{w(aov)}，按年下降{w(aov, '同比变化').lstrip('-')}。\n"
     )
 
 
