@@ -286,3 +286,48 @@ def test_a_quarter_opening_a_sentence_and_guidance_for_next_year(sentence, wrong
 def test_a_quarter_the_facts_lack_is_no_ground_for_a_mismatch():
     [finding] = verify_markdown("一季度，GMV达512万元。\n", YEAR_AND_QUARTER, period="2025")
     assert finding.verdict == "unsupported"
+
+
+# A third made-up company (远帆), with a segment, a signed cash flow and a named multiple.
+YUANFAN = [
+    fact("远帆总营收", "value", 512.3 * YI, "元", aliases=["远帆营收"]),
+    fact("远帆总营收", "value", 468.0 * YI, "元", "2024Q3"),
+    fact("远帆总营收", "value", 530.1 * YI, "元", "2025Q2"), fact("远帆总营收", "yoy", 9.5, "%"),
+    fact("远帆云业务收入", "value", 88.6 * YI, "元", aliases=["云业务收入"]),
+    fact("远帆云业务收入", "value", 70.2 * YI, "元", "2024Q3"), fact("远帆云业务收入", "yoy", 26.2, "%"),
+    fact("远帆云业务收入", "share", 17.3, "%"), fact("远帆云业务收入", "share", 15.0, "%", "2024Q3"),
+    fact("远帆净利润", "value", 63.4 * YI, "元", aliases=["远帆净利"]),
+    fact("远帆净利润", "value", 71.5 * YI, "元", "2024Q3"),
+    fact("远帆经营现金流", "value", -12.6 * YI, "元"), fact("远帆经营现金流", "value", 25.1 * YI, "元", "2024Q3"),
+    fact("远帆毛利率", "value", 38.2, "%"), fact("远帆毛利率", "value", 36.9, "%", "2024Q3"),
+    fact("远帆年度活跃买家", "value", 9.02 * YI, "人"), fact("远帆年度活跃买家", "value", 8.86 * YI, "人", "2024Q3"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "wrong"), [
+    ("远帆营收同比增长9.5%至512.3亿元，环比则下降3.4%。", "远帆营收同比增长9.5%至512.3亿元，环比则下降4.4%。"),
+    ("远帆云业务收入88.6亿元，占总营收的比重由去年同期的15.0%提升至17.3%。",
+     "远帆云业务收入88.6亿元，占总营收的比重由去年同期的13.0%提升至17.3%。"),
+    ("远帆经营现金流由去年同期的净流入25.1亿元转为净流出12.6亿元。",
+     "远帆经营现金流由去年同期的净流入25.1亿元转为净流出16.2亿元。"),
+    ("远帆营收约为云业务收入的5.8倍。", "远帆营收约为云业务收入的6.8倍。"),
+    ("远帆净利润较去年同期减少8.1亿元。", "远帆净利润较去年同期增加8.1亿元。"),
+    ("远帆年度活跃买家达9.02亿，较去年同期净增1600万。", "远帆年度活跃买家达9.02亿，较去年同期净增2600万。"),
+    ("远帆毛利率为38.2%，同比提升1.3个百分点。", "远帆毛利率为38.2%，同比下降1.3个百分点。"),
+])
+def test_another_company_in_coverage_shapes(sentence, wrong):
+    def flagged(text):
+        return [f for f in verify_markdown(text + "\n", YUANFAN) if f.verdict in FLAGS]
+
+    assert flagged(sentence) == []
+    assert flagged(wrong)
+
+
+@pytest.mark.parametrize("sentence", [
+    "云业务收入增速（26.2%）远高于整体营收增速（9.5%），高出16.7个百分点。",  # 整体营收增速 is no fact here
+    "远帆净利率约为12.4%。",  # 净利率 is not 净利
+    "远帆三季度总营收512.3亿元，同比增长9.5%，略低于市场预期的520亿元。",
+])
+def test_what_the_facts_cannot_decide_is_never_called_wrong(sentence):
+    findings = verify_markdown(sentence + "\n", YUANFAN)
+    assert [f for f in findings if f.verdict in FLAGS] == []

@@ -94,6 +94,8 @@ def find_mentions(book: FactBook, s: str) -> list[Mention]:
     taken: list[tuple[int, int]] = []
     if book.name_re is not None:
         for m in book.name_re.finditer(s):
+            if s[m.end():m.end() + 1] == "率" and not m.group().endswith("率"):
+                continue  # 净利率 is not 净利: a name followed by 率 names another metric
             out.append(Mention(m.start(), m.end(), "metric", tuple(sorted(book.names[m.group().lower()])),
                                m.group()))
             taken.append(m.span())
@@ -212,8 +214,9 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             ctx.measures = frozenset(GROWTH_POP) | (ctx.measures & {"share_pp"})
         elif previous_step and "diff" in ctx.measures:
             ctx.measures = ctx.measures - {"diff"} | {"pop_diff"}  # 与二季度相比，GMV减少约120万元
-        if compare or (word and period in (book.prev_year, book.prev_step) and not year):
-            period = book.period  # 较2024年增长: this period's change against that one
+        is_base = any(base_before(s, figs, left, g) is fig for g in figs if g.start > fig.end)
+        if not is_base and (compare or (word and period in (book.prev_year, book.prev_step) and not year)):
+            period = book.period  # 较2024年增长: this period's change against that one (占比由去年同期的A: A's)
     if fig.base_unit == "倍" and word and period in (book.prev_year, book.prev_step) and \
             MULTIPLE_OF.search(s, left, fig.start):
         # GMV是去年的1.18倍: this period's value over that period's, a growth multiple

@@ -10,7 +10,11 @@ from drafter.verify.figures import Figure
 from drafter.verify.judge import Verdict, describe, unit_factor
 
 # 营销费用增速高于GMV增速10.8个百分点, 比GMV增速快10.8个百分点
-_COMPARE = re.compile(r"(?P<up>高于|快于|超过|超出|领先于?)|(?P<down>低于|慢于|落后于?)|(?<![占对相同环])比")
+_COMPARE = re.compile(r"(?P<up>高于|快于|超过|超出|高出|领先于?)|(?P<down>低于|慢于|落后于?)|(?<![占对相同环])比")
+# a comparison with a period or a target, which the figure's own reading handles (较上年高出, 高于目标)
+_OWN_COMPARISON = re.compile(r"同比|环比|按年|按季|目标|计划|预算|较上|去年|上年|上季|同期|上一")
+# 营收约为云业务收入的5.8倍: one named metric as a multiple of another
+_TIMES_OF = re.compile(r"(?:是|为|相当于|达到?)[^，,；;。\d]{0,12}?的\s*(?:约|近|接近|将近|超过|逾)?\s*$")
 _AFTER_B = re.compile(r"[^，,；;。\d]{0,6}?(?:(?P<up>高|快|多)|(?P<down>低|慢|少))?出?了?\s*$")
 # 每投入1元营销费用带来4.38元GMV
 _PER_UNIT = re.compile(r"每\s*(?:投入|花费|花|消耗|使用|支出)?\s*(?:1|一)\s*元")
@@ -35,7 +39,17 @@ def derived_verdict(book: FactBook, s: str, fig: Figure, mentions: list[Mention]
         before = [m for m in mentions if m.kind == "metric" and m.end <= compare.start()]
         after = [m for m in mentions if m.kind == "metric" and compare.end() <= m.start and m.end <= fig.start]
         if before and after and set(before[-1].keys) != set(after[-1].keys):
-            return _rate_gap(book, s, fig, before[-1], after[-1], compare, period)
+            found = _rate_gap(book, s, fig, before[-1], after[-1], compare, period)
+            if found is not None:
+                return found
+        if not _OWN_COMPARISON.search(s, 0, fig.start):
+            # 云业务收入增速远高于整体营收增速，高出16.7个百分点: a gap between two things it cannot derive
+            return Verdict("unsupported", message=f"{fig.text}: a gap between two figures the facts do not both give",
+                           reading={"metric": "", "measure": "gap", "period": period, "dimension": ""})
+    if fig.base_unit == "倍" and _TIMES_OF.search(s, left, fig.start):
+        named = [m for m in mentions if m.kind == "metric" and left <= m.start and m.end <= fig.start]
+        if len(named) >= 2 and set(named[-2].keys) != set(named[-1].keys):
+            return _times(book, fig, named[-2], named[-1], period)
     head = _PER_HEAD.search(s, max(left, fig.start - 10), fig.start)
     if head is not None and not any(m.start <= head.start() < m.end for m in mentions if m.kind == "metric"):
         return _per_head(book, fig, mentions, period)  # (人均消费 is a metric's own name)
@@ -101,6 +115,17 @@ def _rate_gap(book: FactBook, s: str, fig: Figure, a: Mention, b: Mention, word:
     reading = {"metric": x.fact.metric, "measure": f"{measure}_gap", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a - b"}
     return _outcome(fits, x, fig, what, f"{gap:.1f}个百分点", reading)
+
+
+def _times(book: FactBook, fig: Figure, a: Mention, b: Mention, period: str) -> Verdict | None:
+    x, y = _value(book, a, period, "value"), _value(book, b, period, "value")
+    if x is None or y is None or not y.fact.value or x.fact.unit != y.fact.unit:
+        return None
+    ratio = x.fact.value / y.fact.value
+    fits = fig.low - 0.005 * abs(ratio) <= ratio <= fig.high + 0.005 * abs(ratio)
+    reading = {"metric": x.fact.metric, "measure": "multiple", "period": period, "dimension": "",
+               "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
+    return _outcome(fits, x, fig, f"{describe(book, x.fact)} / {describe(book, y.fact)}", f"{ratio:.2f}倍", reading)
 
 
 def _per_unit(book: FactBook, fig: Figure, gain: Mention, cost: Mention, period: str) -> Verdict | None:

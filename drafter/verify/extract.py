@@ -55,6 +55,7 @@ class _Raw:
     step: float = 0.0
     loss: bool = False
     profit: bool = False
+    outflow: bool = False
 
 
 def _sign_at(s: str, i: int) -> tuple[int, int]:
@@ -215,6 +216,7 @@ def _with_loss(raw: _Raw, s: str) -> _Raw:
     before = s[max(0, raw.start - 6):raw.start]
     raw.loss = raw.base < 0 and bool(LOSS_BEFORE.search(before))
     raw.profit = not raw.loss and bool(PROFIT_BEFORE.search(before))
+    raw.outflow = bool(re.search(r"净流出了?\s*$", before))  # 净流出12.6亿元: a negative flow, written positive
     return raw
 
 
@@ -353,6 +355,7 @@ def _finish(text: str, s: str, raw: _Raw) -> Figure:
         start=raw.start, end=raw.end, text=text[raw.start:raw.end], value=raw.base / divisor,
         unit=unit_written or raw.unit, base=raw.base, base_unit=raw.base_unit, kind=raw.kind,
         signed=raw.signed, step=raw.step, loss=raw.loss, profit=raw.profit,
+        outflow=raw.outflow,
     )
     classify(s, fig, digits_text)
     set_interval(fig, s[max(0, raw.start - 6):raw.start], s[raw.end:raw.end + 3])

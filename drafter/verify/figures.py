@@ -31,6 +31,7 @@ class Figure:
     step: float = 0.0  # half-width of the rounding interval, in base units
     loss: bool = False  # written as a loss (亏损141亿元): negative as a profit, positive as a loss metric's amount
     profit: bool = False  # written as a profit (经营溢利146亿元): as a loss metric's amount, negative
+    outflow: bool = False  # written as an outflow (净流出12.6亿元): as a signed flow, negative
 
 
 CN_BIG_CHARS = "万萬亿億兆"

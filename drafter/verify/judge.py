@@ -104,8 +104,9 @@ def _fits(entry: Entry, fig: Figure, ctx: Context, flip: bool = False) -> bool:
         sign = ctx.direction or 1
         if sign < 0:
             lo, hi = -hi, -lo
-    if flip != ((fig.loss or fig.profit) and LOSS_METRIC.search(fact.label or fact.metric) is not None):
-        lo, hi = -hi, -lo  # a loss metric's amount is positive: 经营亏损141亿元
+    loss_metric = LOSS_METRIC.search(fact.label or fact.metric) is not None
+    if flip != (((fig.loss or fig.profit) and loss_metric) or (fig.outflow and not loss_metric)):
+        lo, hi = -hi, -lo  # a loss metric's amount is positive (经营亏损141亿元), an outflow of a flow negative
     slack = entry.tol * abs(value)
     return lo - slack <= value <= hi + slack
 
