@@ -33,25 +33,6 @@ def check_period(period: str | None) -> str | None:
     return period
 
 
-# --- kind and period -------------------------------------------------------------------------------
-
-_KIND_WORDS = [
-    ("plan", re.compile(r"计划|规划|方案|预算")),
-    ("summary", re.compile(r"总结|年报|年终")),
-    ("review", re.compile(r"汇报|复盘|述职|季报|月报|周报|回顾|报告")),
-]
-_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_PERIODS = [
-    (re.compile(r"(20\d\d)\s*年?\s*(?:第\s*([一二三四1-4])\s*季度|Q([1-4]))", re.I),
-     lambda m: f"{m.group(1)}Q{_QUARTER[m.group(2) or m.group(3)]}"),
-    (re.compile(r"(20\d\d)\s*年?\s*(上半年|下半年|H[12])", re.I),
-     lambda m: f"{m.group(1)}H{1 if m.group(2) in ('上半年', 'H1', 'h1') else 2}"),
-    (re.compile(r"(20\d\d)\s*年\s*(1[0-2]|0?[1-9])\s*月(?!\s*[0-9]{1,2}\s*日)"),
-     lambda m: f"{m.group(1)}-{int(m.group(2)):02d}"),
-    (re.compile(r"(20\d\d)\s*(?:年|年度|财年)"), lambda m: m.group(1)),
-]
-
-
 # --- title ------------------------------------------------------------------------------------------
 
 _SUFFIX = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|html?)(?:VIP)?\s*$", re.I)
