@@ -119,3 +119,70 @@ def tiny_data(tmp_path) -> Path:
     folder.mkdir()
     (folder / "orders.csv").write_text(ORDERS_CSV, encoding="utf-8")
     return folder
+
+
+# Real warehouses, each started once per test session (a local Spark takes seconds); the tests fail, never skip,
+# when a server is not installed.
+@pytest.fixture(scope="session")
+def pg_url():
+    """A throwaway PostgreSQL server."""
+    from warehouses import PG_HINT, pg_bin, running_postgres
+
+    if pg_bin() is None:
+        pytest.fail(PG_HINT, pytrace=False)
+    with running_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_demo(pg_url, small_data):
+    """The small demo data in PostgreSQL (schema public), as typed tables with the team's Chinese headers."""
+    import psycopg
+    from warehouses import load_sql_tables
+
+    with psycopg.connect(pg_url) as con:
+        load_sql_tables(con, "postgres", small_data, "public")
+    return pg_url
+
+
+@pytest.fixture(scope="session")
+def mariadb_url():
+    """A throwaway MariaDB server; its URL without a database."""
+    from warehouses import MARIADB_HINT, mariadbd, running_mariadb
+
+    if mariadbd() is None:
+        pytest.fail(MARIADB_HINT, pytrace=False)
+    with running_mariadb() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def mariadb_demo(mariadb_url, small_data):
+    """The small demo data in MariaDB database demo; its engine URL."""
+    import pymysql
+    from warehouses import load_sql_tables
+
+    con = pymysql.connect(host="127.0.0.1", port=int(mariadb_url.rsplit(":", 1)[1]), user="root", charset="utf8mb4")
+    con.cursor().execute("CREATE DATABASE IF NOT EXISTS demo")
+    load_sql_tables(con, "mysql", small_data, "demo")
+    con.close()
+    return f"{mariadb_url}/demo"
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    """A local Spark for the whole session."""
+    from warehouses import spark_session
+
+    session = spark_session(tmp_path_factory.mktemp("spark-warehouse"))
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_demo(spark, small_data):
+    """The small demo data in Spark database demo; its engine URL."""
+    from warehouses import load_spark_tables
+
+    load_spark_tables(spark, small_data, "demo")
+    return "spark://local[2]/demo"

@@ -1,4 +1,4 @@
-"""Metrics engines: the same metric SQL on embedded DuckDB (default) or on a PostgreSQL warehouse."""
+"""Metrics engines: the same metric SQL on embedded DuckDB (default) or in a warehouse (PostgreSQL, Spark, MySQL)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,26 @@ def type_kind(sql_type: str) -> str:
 def quote(name: str) -> str:
     """A double-quoted SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+# A plain decimal number (what is left of an amount once separators and currency signs are gone); the pattern guards
+# the cast because MySQL's CAST('ten' AS DOUBLE) gives 0, not NULL.
+NUMBER_PATTERN = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def parse_time(text: str) -> str:
+    """SQL (base dialect) parsing a text expression into a timestamp with the formats real exports use, else NULL."""
+    from drafter.metrics.schema import TIMESTAMP_FORMATS
+
+    # A month alone (2025-07) is read as its first day, spelled out: MySQL's STR_TO_DATE would give day 0 (2025-07-00).
+    tries = ", ".join(f"try_strptime({text}, '{f}')" if "%d" in f else f"try_strptime({text} || '-01', '{f}-%d')"
+                      for f in TIMESTAMP_FORMATS)
+    return f"COALESCE(TRY_CAST({text} AS TIMESTAMP), {tries})"
+
+
+def parse_number(text: str) -> str:
+    """SQL (base dialect) parsing a text expression into a double, else NULL."""
+    return f"CASE WHEN regexp_matches({text}, '{NUMBER_PATTERN}') THEN TRY_CAST({text} AS DOUBLE) END"
 
 
 class Engine(Protocol):
@@ -125,6 +145,7 @@ class DuckDBEngine:
 
     def two_smallest(self, expr: str) -> str | None:
         """SQL aggregate giving a list of the two smallest values (ties count twice)."""
+        # DuckDB's own min(x, n); no other engine has it, so no library can compile it: they take the join instead.
         return f"min({expr}, 2)"
 
     def may_repeat(self, relation: str, column: str) -> bool:
@@ -138,15 +159,12 @@ class DuckDBEngine:
         return bool(np.any(hashes[1:] == hashes[:-1]))
 
     def parse_time(self, text: str) -> str:
-        """SQL parsing text into a timestamp with the formats real exports use."""
-        from drafter.metrics.schema import TIMESTAMP_FORMATS
-
-        formats = ", ".join(f"'{f}'" for f in TIMESTAMP_FORMATS)
-        return f"COALESCE(TRY_CAST({text} AS TIMESTAMP), try_strptime({text}, [{formats}]))"
+        """SQL parsing text into a timestamp."""
+        return parse_time(text)
 
     def parse_number(self, text: str) -> str:
         """SQL parsing text into a double."""
-        return f"TRY_CAST({text} AS DOUBLE)"
+        return parse_number(text)
 
     def is_nan(self, expr: str) -> str:
         """SQL that is true for NaN."""
@@ -160,129 +178,31 @@ class DuckDBEngine:
         shutil.rmtree(self.spill, ignore_errors=True)
 
 
-# PostgreSQL has no TRY_CAST: a session-local function turns a failed cast into NULL.
-_PG_HELPERS = r"""
-CREATE OR REPLACE FUNCTION pg_temp.drafter_time(t text) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-    IF t IS NULL OR t = '' THEN RETURN NULL; END IF;
-    IF t ~ '^\d{4}年\d{1,2}月\d{1,2}日$' THEN RETURN to_date(t, 'YYYY"年"MM"月"DD"日"')::timestamp; END IF;
-    IF t ~ '^\d{4}[-/]\d{1,2}$' THEN RETURN CAST(replace(t, '/', '-') || '-01' AS timestamp); END IF;
-    IF t ~ '^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}:\d{1,2}(:\d{1,2}(\.\d+)?)?)?$' OR t ~ '^\d{8}$' THEN
-        RETURN CAST(replace(t, '/', '-') AS timestamp);
-    END IF;
-    RETURN NULL;
-EXCEPTION WHEN others THEN RETURN NULL;
-END $$;
-CREATE OR REPLACE FUNCTION pg_temp.drafter_number(t text) RETURNS double precision LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-    IF t ~ '^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$' THEN RETURN CAST(t AS double precision); END IF;
-    RETURN NULL;
-EXCEPTION WHEN others THEN RETURN NULL;
-END $$;
-"""
-
-
-class PostgresEngine:
-    """A PostgreSQL warehouse: the team's tables stay there and the metric SQL runs in place."""
-
-    name = "postgresql"
-    row_numbers = False
-
-    def __init__(self, url: str) -> None:
-        try:
-            import psycopg
-        except ImportError as exc:
-            raise UserError("a PostgreSQL engine URL is set but psycopg is not installed: "
-                            "pip install 'drafter[postgres]' (or psycopg[binary])") from exc
-        try:
-            self.con = psycopg.connect(url, autocommit=True, connect_timeout=10)
-        except psycopg.Error as exc:
-            raise UserError(f"cannot connect to the metrics engine {_redact(url)}: {str(exc).strip()}") from exc
-        self.schema = self.con.execute("SELECT current_schema()").fetchone()[0]
-        if self.schema is None:
-            self.con.close()
-            raise UserError(f"{_redact(url)}: its search_path names no existing schema; "
-                            f"point options=-csearch_path=SCHEMA at the schema holding the orders table")
-        self.con.execute("SET TIME ZONE 'UTC'")  # timestamps without zone must not shift
-        self.con.execute(_PG_HELPERS)
-
-    def query(self, sql: str):
-        """Run SQL and return a pandas DataFrame (numeric columns as floats)."""
-        from decimal import Decimal
-
-        import pandas as pd
-
-        cursor = self.con.execute(sql)
-        names = [c.name for c in cursor.description]
-        frame = pd.DataFrame(cursor.fetchall(), columns=names)
-        for name in names:
-            if len(frame) and frame[name].map(lambda v: isinstance(v, Decimal)).any():
-                frame[name] = frame[name].map(lambda v: float(v) if v is not None else None).astype(float)
-        return frame
-
-    def execute(self, sql: str) -> None:
-        """Run SQL for its effect."""
-        self.con.execute(sql)
-
-    def tables(self) -> dict[str, str]:
-        """Lower-cased name → actual name of the tables and views in the current schema."""
-        rows = self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (self.schema,)
-        ).fetchall()
-        return {name.lower(): name for (name,) in rows}
-
-    def relation(self, table: str) -> str:
-        """The schema-qualified name of a warehouse table."""
-        return f"{quote(self.schema)}.{quote(table)}"
-
-    def columns(self, relation: str) -> dict[str, str]:
-        """Column name → kind of a table, in table order."""
-        cursor = self.con.execute(f"SELECT * FROM {relation} LIMIT 0")
-        types = {oid: name for oid, name in self.con.execute(
-            "SELECT oid, typname FROM pg_type WHERE oid = ANY(%s)", ([c.type_code for c in cursor.description],)
-        ).fetchall()}
-        return {c.name: type_kind(types.get(c.type_code, "text")) for c in cursor.description}
-
-    def two_smallest(self, expr: str) -> str | None:
-        """PostgreSQL has no such aggregate: the caller checks with a join instead."""
-        return None
-
-    def may_repeat(self, relation: str, column: str) -> bool:
-        """Always worth asking the warehouse itself."""
-        return True
-
-    def parse_time(self, text: str) -> str:
-        """SQL parsing text into a timestamp."""
-        return f"pg_temp.drafter_time({text})"
-
-    def parse_number(self, text: str) -> str:
-        """SQL parsing text into a double."""
-        return f"pg_temp.drafter_number({text})"
-
-    def is_nan(self, expr: str) -> str:
-        """SQL that is true for NaN."""
-        return f"({expr} = 'NaN'::double precision)"
-
-    def close(self) -> None:
-        """Release the connection (temporary views go with it)."""
-        self.con.close()
-
-
-def _redact(url: str) -> str:
+def redact(url: str) -> str:
     """The URL without its password, for messages."""
-    from urllib.parse import urlsplit
+    return re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", url, flags=re.IGNORECASE)
 
-    parts = urlsplit(url)
-    if parts.password:
-        return url.replace(f":{parts.password}@", ":***@", 1)
-    return url
+
+URL_FORMS = ("postgresql://user@host:5432/db", "mysql://user@host:3306/db", "spark://local/db",
+             "spark://host:7077/db", "sc://host:15002/db")
 
 
 def make_engine(url: str = ""):
     """The engine the config asks for; embedded DuckDB when no URL is set."""
     if not url:
         return DuckDBEngine()
-    if url.startswith(("postgresql://", "postgres://")):
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme in ("postgresql", "postgres"):
+        from drafter.backends.warehouse import PostgresEngine
+
         return PostgresEngine(url)
-    raise UserError(f"metrics engine URL {_redact(url)!r} is not supported: use postgresql://user@host:port/db, "
+    if scheme in ("mysql", "mariadb"):
+        from drafter.backends.warehouse import MySQLEngine
+
+        return MySQLEngine(url)
+    if scheme in ("spark", "sc"):
+        from drafter.backends.spark import SparkEngine
+
+        return SparkEngine(url)
+    raise UserError(f"metrics engine URL {redact(url)!r} is not supported: use one of {', '.join(URL_FORMS)}, "
                     f"or leave [metrics] engine_url empty for embedded DuckDB")

@@ -271,7 +271,7 @@ def _first_failure(engine, source: Source, relation: str, checks: list[_Check], 
     if not int(anything["n"][0]):
         return
     counts = engine.query(
-        "SELECT " + ", ".join(f"COUNT(*) FILTER (WHERE {c.condition}) AS c{i}" for i, c in enumerate(checks))
+        "SELECT " + ", ".join(f"COUNT(CASE WHEN {c.condition} THEN 1 END) AS c{i}" for i, c in enumerate(checks))
         + f" FROM {relation}"
     ).iloc[0]
     for i, check in enumerate(checks):
