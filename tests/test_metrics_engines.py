@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 
+import pytest
+from conftest import run_cli
+
+from drafter.errors import UserError
 from drafter.metrics import compute_facts
 
 
@@ -16,7 +20,9 @@ def test_every_engine_gives_the_same_facts(small_data, pg_demo, spark_demo, mari
     assert len(on_duckdb) > 300
     nowhere = tmp_path / "no-files-needed"
     for url in (pg_demo, spark_demo, mariadb_demo):
-        facts = _facts(nowhere, "2025", tmp_path, url)
+        result = compute_facts(nowhere, "2025", tmp_path, engine_url=url)
+        assert result.sources["orders"] in ("table public.orders", "table demo.orders"), url
+        facts = {f.id: f for f in result.facts}
         assert set(facts) == set(on_duckdb), url
         for key, fact in on_duckdb.items():
             other = facts[key].value
@@ -24,3 +30,83 @@ def test_every_engine_gives_the_same_facts(small_data, pg_demo, spark_demo, mari
                 assert round(other, 2) == round(fact.value, 2), (url, key, other, fact.value)
             else:
                 assert math.isclose(other, fact.value, rel_tol=1e-9, abs_tol=1e-9), (url, key, other, fact.value)
+
+
+def test_metrics_names_the_engine_and_the_tables_it_read(tiny_data, pg_demo, tmp_path):
+    on_files = run_cli("metrics", "--period", "2025", "--data", str(tiny_data), "--format", "csv")
+    assert on_files.returncode == 0, on_files.stderr
+    assert "engine: duckdb; read: orders ← orders.csv" in on_files.stderr
+    in_warehouse = run_cli("metrics", "--period", "2025", "--data", str(tmp_path), "--format", "csv",
+                           env={"DRAFTER_ENGINE_URL": pg_demo})
+    assert in_warehouse.returncode == 0, in_warehouse.stderr
+    assert "engine: postgresql; read: orders ← table public.orders, users ← table public.users" in in_warehouse.stderr
+    assert in_warehouse.stdout.startswith("metric,label,measure,value")
+
+
+# Text columns as a careless export leaves them: Chinese dates, a month, thousands separators; then bad rows.
+TEXT_ORDERS = [("A1", "u1", "2025年3月1日", "1,200.50"), ("A2", "u2", "20250401", "99.5"),
+               ("A3", "u2", "2025/04/02 10:00", "1"), ("A4", "u3", "2025-05", "¥10")]
+BAD_ORDERS = {
+    "dup": ([("A1", "u1", "2025-01-01 10:00:00", "10"), ("A1", "u2", "2025-01-02", "5")],
+            ["订单号", "2 rows with duplicated order ids", "'A1'"]),
+    "dates": ([("A1", "u1", "2025-01-01", "10"), ("A2", "u2", "2025-02-30", "5"), ("A3", "u2", "soon", "5")],
+              ["下单时间", "2 values that are not dates", "订单号 A2: '2025-02-30'", "订单号 A3: 'soon'"]),
+    "amounts": ([("A1", "u1", "2025-01-01", "10"), ("A2", "u2", "2025-01-02", "ten")],
+                ["实付金额", "not numbers", "订单号 A2: 'ten'"]),
+}
+HEADERS = ("订单号", "用户ID", "下单时间", "实付金额")
+
+
+def _text_table(engine: str, warehouse: str, database: str, rows: list[tuple]) -> str:
+    """A database holding one all-text orders table in MariaDB (named 订单) or Spark; its engine URL."""
+    if engine == "spark":
+        warehouse.sql(f"CREATE DATABASE IF NOT EXISTS {database}")
+        schema = ", ".join(f"`{h}` string" for h in HEADERS)
+        # Spark's own catalog takes only ASCII table names (its columns may be Chinese).
+        warehouse.createDataFrame(rows, schema).write.mode("overwrite").saveAsTable(f"{database}.orders")
+        return f"spark://local[2]/{database}"
+    import pymysql
+
+    con = pymysql.connect(host="127.0.0.1", port=int(warehouse.rsplit(":", 1)[1]), user="root", charset="utf8mb4",
+                          autocommit=True)
+    with con.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE IF NOT EXISTS {database} CHARACTER SET utf8mb4")
+        cursor.execute(f"CREATE TABLE {database}.`订单` ({', '.join(f'`{h}` text' for h in HEADERS)})")
+        cursor.executemany(f"INSERT INTO {database}.`订单` VALUES (%s, %s, %s, %s)", rows)
+    con.close()
+    return f"{warehouse}/{database}"
+
+
+@pytest.fixture(params=["mariadb", "spark"])
+def warehouse(request):
+    """(engine, what _text_table needs: the MariaDB base URL or the Spark session)."""
+    name = request.param
+    return name, request.getfixturevalue("mariadb_url" if name == "mariadb" else "spark")
+
+
+def test_text_columns_parse_like_files(warehouse, tmp_path):
+    url = _text_table(*warehouse, "text_cols", TEXT_ORDERS)
+    result = compute_facts(tmp_path, "2025", tmp_path, engine_url=url)
+    facts = {f.id: f.value for f in result.facts}
+    assert facts["gmv.2025"] == 1311.0 and facts["orders.2025"] == 4 and facts["buyers.2025"] == 3
+    assert facts["gmv.2025[month=5月]"] == 10.0
+    assert result.sources == {"orders": f"table text_cols.{'orders' if warehouse[0] == 'spark' else '订单'}"}
+
+
+@pytest.mark.parametrize("case", list(BAD_ORDERS))
+def test_bad_rows_get_the_same_messages(warehouse, tmp_path, case):
+    rows, needles = BAD_ORDERS[case]
+    url = _text_table(*warehouse, f"bad_{case}", rows)
+    with pytest.raises(UserError) as err:
+        compute_facts(tmp_path, "2025", tmp_path, engine_url=url)
+    assert f"table bad_{case}.{'orders' if warehouse[0] == 'spark' else '订单'}" in str(err.value)
+    for needle in needles:
+        assert needle in str(err.value)
+
+
+def test_bad_engine_urls_say_what_to_fix(mariadb_url, spark, tmp_path):
+    for url, needle in ((mariadb_url, "name the database"), ("mysql://root@127.0.0.1:1/x", "cannot connect"),
+                        ("spark://local[2]/nowhere", "Spark has no database 'nowhere'"),
+                        ("oracle://host/db", "sc://host:15002/db")):
+        with pytest.raises(UserError, match=needle):
+            compute_facts(tmp_path, "2025", tmp_path, engine_url=url)

@@ -54,8 +54,8 @@ class Warehouse:
         return None
 
     def may_repeat(self, relation: str, column: str) -> bool:
-        """Always worth asking the warehouse itself."""
-        return True
+        """Whether two non-null values are equal, from one count (the caller's IN query is slow on MariaDB)."""
+        return bool(self.query(f"SELECT COUNT({column}) - COUNT(DISTINCT {column}) AS d FROM {relation}")["d"][0])
 
     def parse_time(self, text: str) -> str:
         """SQL parsing text into a timestamp."""

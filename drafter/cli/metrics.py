@@ -49,6 +49,9 @@ def run_metrics(config: Config, period: Period | None, data: Path | None, fmt: s
                            engine_url=config.engine_url, channels=config.channels)
     if result.data_summary:
         print(result.data_summary, file=sys.stderr)
+    # On standard error, like the notes below: which engine ran the definitions and what it read.
+    print(f"engine: {result.engine}; read: " + ", ".join(f"{table} ← {name}" for table, name in result.sources.items()),
+          file=sys.stderr)
     if fmt == "table":
         _print_facts_table(result, console)
         return

@@ -33,6 +33,9 @@ class MetricsResult:
     skipped: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     data_summary: str = ""  # one line on the files read, for standard error
+    engine: str = "duckdb"
+    # table → where its rows came from: a file name, or "table SCHEMA.NAME" in a warehouse
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def compute_facts(data_dir: Path, period: Period | str, cache_dir: Path, columns: dict | None = None,
@@ -66,7 +69,8 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
     for label, period_values_ in values.items():
         apply_scope(engine, period_values_, parse_period(label))
     result = MetricsResult(period=period, facts=[], skipped=skipped_metrics(loaded), files=dict(loaded.files),
-                           data_summary=summary(loaded.reports, loaded.canonical, loaded.scope))
+                           data_summary=summary(loaded.reports, loaded.canonical, loaded.scope),
+                           engine=engine.name, sources=dict(loaded.names))
     scope = buyer_scope(engine, period)
     if scope_dimension(scope) != "":
         result.notes.append(scope_note(scope))

@@ -168,11 +168,12 @@ def _buyer_table(engine, periods: list[Period], channels: list[str]) -> None:
 def _repeated_within_30_days(engine, k: int, start: str, only_ties: bool) -> int:
     """New buyers with another paid order in the 30 days after their first, checked against the orders."""
     ties = "AND b.second_time = b.first_time" if only_ties else ""
+    # A join rather than a correlated EXISTS: MariaDB runs the EXISTS once per buyer over the whole orders view.
     return int(engine.query(
-        f"""SELECT COUNT(*) AS n FROM drafter_buyers b
-            WHERE b.n{k} > 0 AND b.first_time >= {start} {ties}
-              AND EXISTS (SELECT 1 FROM orders o WHERE o.user_id = b.user_id AND o.status <> 'cancelled'
-                          AND o.order_time > b.first_time AND o.order_time <= b.first_time + INTERVAL '30 days')"""
+        f"""SELECT COUNT(DISTINCT b.user_id) AS n FROM drafter_buyers b
+            JOIN orders o ON o.user_id = b.user_id
+            WHERE b.n{k} > 0 AND b.first_time >= {start} {ties} AND o.status <> 'cancelled'
+              AND o.order_time > b.first_time AND o.order_time <= b.first_time + INTERVAL '30 days'"""
     )["n"][0])
 
 
