@@ -1,6 +1,10 @@
 """Metrics benchmark: the full compute_facts (DuckDB) vs a straightforward pandas version, on generated orders.
 
-    python bench/metrics_bench.py [--orders 10000000] [--dir /tmp/drafter-bench] [--runs 3]
+    python bench/metrics_bench.py [--orders 10000000] [--dir /tmp/drafter-bench] [--runs 3] [--engine spark]
+
+With --engine spark the same compute_facts runs on a local Spark (2 cores, the Parquet file as a table of
+database bench) against DuckDB instead of pandas: the core values must agree; there is no speed target for
+Spark (on one machine it cannot win; its point is the path to a cluster), and its peak includes the JVM's.
 
 Each side runs in its own subprocess so wall time and peak memory (ru_maxrss) are the whole process's,
 imports included. The sides alternate for --runs rounds; the targets are judged on the median wall time
@@ -73,11 +77,11 @@ SIDES = {
 }
 
 
-def run_duckdb(data: Path) -> dict:
+def run_duckdb(data: Path, engine_url: str = "") -> dict:
     """The product's path: every fact for 2025 (and 2024, for the year-on-year measures)."""
     from drafter.metrics import compute_facts
 
-    facts = {f.id: f.value for f in compute_facts(data, "2025", data.parent / "cache").facts}
+    facts = {f.id: f.value for f in compute_facts(data, "2025", data.parent / "cache", engine_url=engine_url).facts}
     core = {}
     for name in CORE:
         metric, _, dim = name.partition("[")
@@ -148,10 +152,28 @@ def run_pandas(data: Path) -> dict:
     return {"core": {name: now[name] for name in CORE}, "gmv_yoy": (now["gmv"] / before["gmv"] - 1) * 100}
 
 
+def run_spark(data: Path) -> dict:
+    """compute_facts on a local Spark reading the Parquet file in place; the JVM's peak memory too."""
+    from pyspark.sql import SparkSession
+
+    # Started here (memory must be set before the JVM starts); compute_facts then reuses this session.
+    spark = (SparkSession.builder.master("local[2]").config("spark.driver.memory", "4g")
+             .config("spark.sql.warehouse.dir", str(data.parent / "spark-warehouse"))
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    spark.sql("CREATE DATABASE IF NOT EXISTS bench")
+    spark.sql(f"CREATE TABLE IF NOT EXISTS bench.orders USING parquet OPTIONS (path '{data / 'orders.parquet'}')")
+    result = run_duckdb(data, "spark://local[2]/bench")
+    pid = spark._jvm.java.lang.ProcessHandle.current().pid()
+    status = Path(f"/proc/{pid}/status").read_text()
+    result["jvm_mb"] = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM")) / 1024
+    return result
+
+
 def child(engine: str, data: Path) -> None:
     """Run one side and print its result and peak memory as JSON."""
-    result = run_duckdb(data) if engine == "duckdb" else run_pandas(data)
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {"duckdb": run_duckdb, "pandas": run_pandas, "spark": run_spark}[engine](data)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 + result.pop("jvm_mb", 0)
     print(json.dumps(result, default=float))
 
 
@@ -182,7 +204,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=2_500_000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/drafter-bench"))
     parser.add_argument("--runs", type=int, default=3, help="rounds of both sides; the median is judged")
-    parser.add_argument("--child", choices=["duckdb", "pandas"])
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                        help="duckdb: DuckDB against pandas, with the targets; spark: a local Spark against DuckDB")
+    parser.add_argument("--child", choices=["duckdb", "pandas", "spark"])
     args = parser.parse_args()
     data = args.dir / "data"
     if args.child:
@@ -196,6 +220,9 @@ def main() -> None:
         stamp.write_text(f"{args.orders},{args.users}")
         print(f"generated {args.orders:,} orders ({path.stat().st_size / 1e6:.0f} MB Parquet) "
               f"in {time.perf_counter() - started:.1f}s")
+    if args.engine == "spark":
+        compare_spark(data, args.runs)
+        return
     runs = {"duckdb": [], "pandas": []}
     for _ in range(args.runs):
         for engine in runs:
@@ -220,6 +247,25 @@ def main() -> None:
     print("targets: " + ", ".join(f"{k} {'ok' if v else 'MISSED'}" for k, v in checks.items())
           + (f" (differ: {', '.join(differ)})" if differ else ""))
     sys.exit(0 if all(checks.values()) else 1)
+
+
+def compare_spark(data: Path, runs: int) -> None:
+    """A local Spark against DuckDB: wall time, peak memory, and the core values, which must agree."""
+    rows = {"duckdb": [], "spark": []}
+    for _ in range(runs):
+        for engine in rows:
+            rows[engine].append(measure(engine, data))
+    print(f"\n{'engine':<26}{'run':>5}{'wall (s)':>10}{'cpu (s)':>10}{'peak (MB)':>11}{'GMV 2025':>20}")
+    for engine, name in (("duckdb", "DuckDB (compute_facts)"), ("spark", "Spark local[2] (same)")):
+        for i, row in enumerate(rows[engine], 1):
+            print(f"{name:<26}{i:>5}{row['wall']:>10.2f}{row['cpu']:>10.2f}{row['peak_mb']:>11.0f}"
+                  f"{row['core']['gmv']:>20,.2f}")
+    duck, spark = summarise(rows["duckdb"]), summarise(rows["spark"])
+    differ = [name for name in CORE if not math.isclose(duck["core"][name], spark["core"][name], rel_tol=1e-9)]
+    print(f"\nmedian of {runs}: DuckDB {duck['wall']:.2f}s, Spark {spark['wall']:.2f}s "
+          f"(CPU seconds count the Python process only; peak adds the JVM's); facts {duck['facts']} vs "
+          f"{spark['facts']}; core values {'equal' if not differ else 'DIFFER: ' + ', '.join(differ)}")
+    sys.exit(0 if not differ and duck["facts"] == spark["facts"] else 1)
 
 
 if __name__ == "__main__":
