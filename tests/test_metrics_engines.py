@@ -18,6 +18,9 @@ def _facts(data, period: str, cache, url: str = "") -> dict:
 def test_every_engine_gives_the_same_facts(small_data, pg_demo, spark_demo, mariadb_demo, tmp_path):
     on_duckdb = _facts(small_data, "2025", tmp_path)
     assert len(on_duckdb) > 300
+    for needed in ("promo_gmv_share.2025", "marketing_roi.2025", "nps.2025", "member_share.2025",
+                   "gmv.gap_yoy.2025", "visitors.driver.2025", "gmv.contribution.2025[buyer=新客]"):
+        assert needed in on_duckdb, needed
     nowhere = tmp_path / "no-files-needed"
     for url in (pg_demo, spark_demo, mariadb_demo):
         result = compute_facts(nowhere, "2025", tmp_path, engine_url=url)

@@ -49,7 +49,7 @@ def parse_number(text: str) -> str:
 
 
 class Engine(Protocol):
-    """What the metrics stage needs from an engine."""
+    """What the metrics stage needs from an engine; SQL given to it is in DuckDB's dialect (see dialects.py)."""
 
     name: str
 
