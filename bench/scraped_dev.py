@@ -9,7 +9,9 @@ does (both compared in Simplified script). One refinement: a chrome line whose t
 (a title repeated under a collection header) is removed when the kept text holds it no more often than the
 content does. A chunk is chrome-only when none of its lines is report content; a chunk is cited under a
 chrome heading when a part of its heading path is a chrome line. Title, kind and period are compared with
-expected.json. tests/web_copies has the same layout (--dev tests/web_copies)."""
+expected.json. tests/web_copies and tests/web_copies_wide have the same layout (--dev tests/web_copies); a copy
+may be in GBK or Big5 (read as the corpus reads it), and an .html copy's .labels give each visible line of the
+page as LABEL<TAB>text, since the page's source lines are markup."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from drafter.config import load_config  # noqa: E402
 from drafter.corpus import add_paths, get_document  # noqa: E402
+from drafter.corpus.text import decode_bytes  # noqa: E402
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "scraped-dev"
 
@@ -44,8 +47,11 @@ def norm(text: str) -> str:
 
 def measure_file(config, txt: Path, expected: dict) -> dict:
     """Figures for one labelled copy."""
-    lines = txt.read_text(encoding="utf-8").split("\n")
     labels = txt.with_suffix(".labels").read_text(encoding="utf-8").split("\n")
+    if txt.suffix == ".html":  # LABEL<TAB>visible line
+        labels, lines = zip(*(lab.partition("\t")[::2] for lab in labels), strict=True)
+    else:
+        lines = decode_bytes(txt.read_bytes(), str(txt)).split("\n")
     pairs = [(lab.strip(), norm(line)) for lab, line in zip(labels, lines, strict=False) if lab.strip() in "BC"
              and lab.strip() and norm(line)]
     report = add_paths(config, [txt])
@@ -102,7 +108,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="drafter-scraped-"))
     try:
         config = load_config(work, env={"DRAFTER_EMBEDDER": "hash"})
-        rows = [measure_file(config, txt, expected) for txt in sorted(dev.glob("*.txt"))]
+        rows = [measure_file(config, txt, expected) for txt in sorted([*dev.glob("*.txt"), *dev.glob("*.html")])]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     ok = [r for r in rows if "error" not in r]
