@@ -21,7 +21,7 @@ REPORT_WORDS = re.compile(
 )
 # Site UI that report prose almost never uses (2 points each) and UI words reports also use (1 point).
 _UI_STRONG = re.compile(
-    r"VIP文档|成为VIP|开通VIP|VIP下载|本文档|该文档|此文档|文档(?:编号|格式|大小|页数|简介|介绍|下载)|本站|本网站?|"
+    r"VIP文档|成为VIP|开通VIP|VIP下载|本文档|该文档|此文档|文档(?:编号|格式|大小|页数|简介|介绍|下载|信息)|本站|本网站?|"
     r"网友(?:上传|投稿|提供)|举报|如有侵权|若内容存在侵权|侵权(?:请|必删|删除)|版权(?:所有|归|声明|说明)|著作权|"
     r"扫码关注|扫一扫|二维码关注|小编|请登录|登录后|立即登录|登录\s*[|/]\s*注册|转载|投稿|"
     r"下载(?:权益|次数|券|本文|文档|地址|链接|全文)|点击(?:下载|查看|进入|阅读|这里|此处|链接|展开)|阅读(?:模式|全文|原文)|"
@@ -34,7 +34,7 @@ _UI_STRONG = re.compile(
     re.I,
 )
 _UI_SOFT = re.compile(r"下载|会员|注册|登录|登陆|收藏|分享|评论|关注|上传|首页|位置|阅读|浏览|点击|来源|点赞|报名|链接|"
-                      r"免费|广告|合作|网站|文库|打印|复制|VIP|网友|扫码|二维码|充值|积分|侵权|版权", re.I)
+                      r"免费|广告|合作|网站|文库|打印|复制|VIP|网友|扫码|二维码|充值|积分|侵权|版权|星标|置顶|专栏", re.I)
 # The page talking about writing (tips, template collections), not a report talking about its business.
 _META = re.compile(
     r"范文|模板|范例|例文|写作|撰写|作文|怎么写|如何写|写法|注意(?:以下)?事项|应注意|以下是|下面是|供(?:大家|你|您)参考|"
@@ -45,7 +45,8 @@ _COUNTER = re.compile(
     r"\d+\s*(?:人|次|条|个)?\s*(?:已)?(?:评论|浏览|阅读|收藏|点赞|分享|下载|围观|喜欢|关注|回复|回答|赞同|赞|看过|学习)"
     r"(?:了该(?:回答|文章|内容))?|"
     r"(?:已|共)?(?:影响|帮助|服务)(?:了)?\s*\d+\s*(?:人|位)|"
-    r"(?:评论|浏览|阅读|收藏|点赞|分享|下载|热度|人气|围观|赞同)(?:量|数|次数)?\s*[:：(（]?\s*\d+(?![\d.]*\s*[万亿%])[)）]?|"
+    r"(?:评论|浏览|阅读|收藏|点赞|分享|下载|热度|人气|围观|赞同|查看|回复|回帖)(?:量|数|次数)?\s*[:：(（]?\s*\d+"
+    r"(?![\d.]*\s*[万亿%])[)）]?|"
     r"约?\d+(?:\.\d+)?\s*(?:千字|万字|字|页|分钟|KB|MB|M|K)(?![\u4e00-\u9fff])|\d+\s*/\s*\d+",
     re.I,
 )
@@ -59,9 +60,10 @@ _LABELS = (r"文档编号|编号|上传(?:时间|日期|者|人)?|发布(?:时�
 # header such as 时间 | 活动 | GMV is not a byline.
 _FIELD = re.compile(f"(?:^|(?<=[\\s|•·・/]))(?:(?:{_LABELS})\\s*[:：]\\s*[^\\s|•·・]{{0,16}}|"
                     f"(?:发布|发表|编辑|更新|上传)于|IP\\s*属地\\s*[:：]?\\s*[^\\s|•·・]{{0,6}})")
-_BYLINE_WORD = re.compile(r"原创|转载|发表于|发布于|作者|编辑|来源|责编")
+_BYLINE_WORD = re.compile(r"原创|转载|发表于|发布于|作者|编辑|来源|责编|已于|修改于|更新于")
 # A line of nothing but the page's action buttons.
-_ACTIONS = re.compile(r"^(?:(?:分享|收藏|喜欢|举报|赞同|点赞|评论|回复|打赏|关注|转发|赞|写回答|关注问题)\s*\d*\s*)+$")
+_ACTIONS = re.compile(r"^(?:(?:分享|收藏|喜欢|举报|赞同|点赞|评论|回复|打赏|关注|转发|赞|踩|写回答|关注问题|楼主|沙发|板凳|地板|"
+    r"只看该作者|发表回复|\d+\s*楼)\s*\d*\s*)+$")
 _BREADCRUMB = re.compile(r"(?:您|你)(?:的|现在的)?(?:当前|所在)?位置(?:是)?\s*[:：]|(?:当前|所在)位置(?:是)?\s*[:：]|"
                          r"(?:首页|主页|Home)\s*(?:>|›|»|/|->|＞|→)", re.I)
 # A path without 首页 may be a breadcrumb or a report's funnel (曝光 > 点击 > 支付): only around the report.
@@ -92,7 +94,14 @@ _FOOTER_HEAD = re.compile(
     r"^[-—–=\s]*END[-—–=\s]*$"
 )
 _TAGS = re.compile(
-    r"^(?:标签|关键词|关键字|Tags?|热门标签|相关搜索|热门搜索|本文链接|原文链接|文章来源|责任编辑)\s*[:：]", re.I)
+    r"^(?:(?:文章|分类|所属)?(?:标签|专栏|分类)|关键词|关键字|Tags?|热门标签|相关搜索|热门搜索|本文链接|原文链接|文章来源|"
+    r"责任编辑)\s*[:：]", re.I)
+# 【打印本页】【关闭窗口】: a line of nothing but bracketed buttons.
+_BUTTONS = re.compile(r"^(?:\s*[【\[][^】\]]{1,12}[】\]]\s*){2,}$")
+_CRUMB_SEP = re.compile(r"\s*(?:>|›|»|＞|→)\s*")
+# A report's signature date, alone or after its author (运营部 2025年1月10日): the report ends there.
+_SIGN_DATE = re.compile(r"^(?:\S{2,16}\s+)?20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_QUOTED = re.compile(r"“[^”]{1,20}”|「[^」]{1,20}」|‘[^’]{1,20}’|\"[^\"]{1,20}\"")
 _REPORT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]+[章部节]|#)")
 
 
@@ -133,6 +142,15 @@ def strong_reason(s: str) -> str | None:
     parts = [p for p in re.split(r"\s{2,}|\s*[|｜·•]\s*", s) if p]
     if len(parts) >= 3 and any(_NAV.match(p) for p in parts) and all(len(p) <= 6 for p in parts):
         return "menu"
+    words = s.split()
+    if len(words) >= 4 and all(len(w) <= 6 and not re.search(r"\d", w) for w in words) \
+            and sum(bool(_UI_SOFT.search(w)) for w in words) >= 2:
+        return "menu"  # CSDN 博客 下载 学习 社区 会员中心
+    if _BUTTONS.match(s):
+        return "site_ui"
+    crumbs = _CRUMB_SEP.split(s)
+    if len(crumbs) >= 3 and _SITE_NAME.match(crumbs[0]) and all(len(c) <= 30 for c in crumbs):
+        return "breadcrumb"  # 某某论坛 › 电商运营 › 经验分享
     ui = 2 * len(set(_UI_STRONG.findall(s))) + len(set(_UI_SOFT.findall(s)))
     report = len(set(REPORT_WORDS.findall(s)))
     if _UI_STRONG.search(s) and (short and len(s) <= 30 and not report or ui - report >= 2 and len(s) <= 150):
@@ -155,8 +173,8 @@ def weak_reason(s: str, head: bool = True) -> str | None:
         return "writing_tips"  # a template site's introduction, though it names the report's subject
     if len(s) <= 30 and any(_SITE_NAME.match(p.strip()) for p in re.split(r"\s[-–—|]\s|[|｜_]", s)):
         return "site_name"  # 运营人社区 - 让运营更简单
-    if REPORT_WORDS.search(s) and not _WIDE_GAP.search(s):
-        return None
+    if REPORT_WORDS.search(_QUOTED.sub("", s)) and not _WIDE_GAP.search(s):
+        return None  # a quoted name (点击上方“某某运营”关注) is not the report talking
     if head and _UI_SOFT.search(s) and len(s) <= 20 and not _LIST_ITEM.match(s):
         return "site_ui"
     if head and _PATH.search(s) and len(s) <= 60 and not _SENTENCE_END.search(s):
