@@ -34,7 +34,8 @@ _UI_STRONG = re.compile(
     re.I,
 )
 _UI_SOFT = re.compile(r"下载|会员|注册|登录|登陆|收藏|分享|评论|关注|上传|首页|位置|阅读|浏览|点击|来源|点赞|报名|链接|"
-                      r"免费|广告|合作|网站|文库|打印|复制|VIP|网友|扫码|二维码|充值|积分|侵权|版权|星标|置顶|专栏", re.I)
+                      r"免费|广告|合作|网站|文库|打印|复制|VIP|网友|扫码|二维码|充值|积分|侵权|版权|星标|置顶|"
+                      r"专栏", re.I)
 # The page talking about writing (tips, template collections), not a report talking about its business.
 _META = re.compile(
     r"范文|模板|范例|例文|写作|撰写|作文|怎么写|如何写|写法|注意(?:以下)?事项|应注意|以下是|下面是|供(?:大家|你|您)参考|"
@@ -62,8 +63,8 @@ _FIELD = re.compile(f"(?:^|(?<=[\\s|•·・/]))(?:(?:{_LABELS})\\s*[:：]\\s*[^
                     f"(?:发布|发表|编辑|更新|上传)于|IP\\s*属地\\s*[:：]?\\s*[^\\s|•·・]{{0,6}})")
 _BYLINE_WORD = re.compile(r"原创|转载|发表于|发布于|作者|编辑|来源|责编|已于|修改于|更新于")
 # A line of nothing but the page's action buttons.
-_ACTIONS = re.compile(r"^(?:(?:分享|收藏|喜欢|举报|赞同|点赞|评论|回复|打赏|关注|转发|赞|踩|写回答|关注问题|楼主|沙发|板凳|地板|"
-    r"只看该作者|发表回复|\d+\s*楼)\s*\d*\s*)+$")
+_ACTIONS = re.compile(r"^(?:(?:分享|收藏|喜欢|举报|赞同|点赞|评论|回复|打赏|关注|转发|赞|踩|写回答|关注问题|"
+    r"楼主|沙发|板凳|地板|只看该作者|发表回复|\d+\s*楼)\s*\d*\s*)+$")
 _BREADCRUMB = re.compile(r"(?:您|你)(?:的|现在的)?(?:当前|所在)?位置(?:是)?\s*[:：]|(?:当前|所在)位置(?:是)?\s*[:：]|"
                          r"(?:首页|主页|Home)\s*(?:>|›|»|/|->|＞|→)", re.I)
 # A path without 首页 may be a breadcrumb or a report's funnel (曝光 > 点击 > 支付): only around the report.
@@ -261,8 +262,50 @@ def find_chrome(simple: list[str], shared: frozenset[str] = frozenset()) -> list
         if reasons[i] is None and s and (i < first or i > last):
             reasons[i] = weak_reason(s, head=i < first)
     _spread(bare, simple, reasons)
+    _head_repeats(bare, reasons, first)
     _footer(bare, reasons, first)
+    _tail(bare, reasons, first, last)
     return reasons
+
+
+def _head_repeats(bare: list[str], reasons: list[str | None], first: int) -> None:
+    """Before the report, a page title that a later line repeats is the page's copy of the report's title."""
+    # The later line keeps the text: it equals the early one, starts with it (the title with its dates),
+    # or ends it (the report's own title under a thread title). Numbered headings stay: a report's own
+    # table of contents repeats them too.
+    keys = [line_key(s) if s and reasons[i] is None else "" for i, s in enumerate(bare)]
+    for i in range(min(first, len(bare))):
+        key = keys[i]
+        if _cjk(key) < 4 or len(key) > 60 or _LIST_ITEM.match(bare[i]) or _REPORT_HEADING.match(bare[i]):
+            continue
+        if any(k and (k.startswith(key) or key.endswith(k) and _cjk(k) >= 6) for k in keys[i + 1:]):
+            reasons[i] = "repeated_title"
+
+
+def _signature(bare: list[str], first: int) -> int | None:
+    """The line of the report's closing date (运营部 / 2025年1月10日) when no report heading follows it."""
+    for i in range(len(bare) - 1, first, -1):
+        if _REPORT_HEADING.match(bare[i]):
+            return None
+        if _SIGN_DATE.match(bare[i]):
+            return i
+    return None
+
+
+def _tail(bare: list[str], reasons: list[str | None], first: int, last: int) -> None:
+    """The page after the report: from its signature date, or from the first site line after its last prose."""
+    # A copy cut short may end in short report lines, so the tail begins only at clear evidence; in it a line
+    # with a figure, an attachment, report prose (three report words) or a numbered report heading stays.
+    sign = _signature(bare, first)
+    starts = [sign + 1] if sign is not None else []
+    starts += [i for i in range(last + 1, len(bare)) if reasons[i]][:1]
+    for i in range(min(starts, default=len(bare)), len(bare)):
+        s = bare[i]
+        if _REPORT_HEADING.match(s):
+            return
+        if s and reasons[i] is None and not _FIGURE.search(s) and not _ATTACHMENT.match(s) \
+                and len(set(REPORT_WORDS.findall(s))) < 3:
+            reasons[i] = "page_tail"
 
 
 def _footer(bare: list[str], reasons: list[str | None], first: int) -> None:

@@ -48,6 +48,7 @@ _TITLE_WORDS = re.compile(r"总结|计划|规划|方案|复盘|汇报|报告|述
 def clean_title(title: str) -> str:
     """The report's title from a page's: no file suffix, collection markers, breadcrumbs or site names."""
     title = title.strip().lstrip("#").strip()
+    title = re.sub(r"^(?:[\[【][^\]】]{1,8}[\]】]\s*)+(?=\S)", "", title)  # a forum's [经验分享] tag
     title = re.split(r"\s*(?:>|›|»|＞)\s*", title)[-1]  # a breadcrumb ends with the page
     parts = [p.strip() for p in re.split(r"\s*(?:[_|｜]|\s[-–—]\s)\s*", title) if p.strip()]
     if any(_SITE_PART.search(p) for p in parts):  # a page title: 报告名_栏目_站名
@@ -74,9 +75,12 @@ def title_from(text: str, hints: dict, meta_title: str, path: Path) -> str:
         return clean_title(m.group(1))
     if meta_title and clean_title(meta_title):
         return clean_title(meta_title)
-    first = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
-    if _title_like(first) and clean_title(first):
-        return clean_title(first)
+    # The first line that reads as a report's title among the opening lines (a kept 目录 or a lead-in may
+    # come first), else the first line if it reads as a title at all.
+    opening = [ln.strip() for ln in text.split("\n") if ln.strip()][:5]
+    titled = [ln for ln in opening if _title_like(ln) and _TITLE_WORDS.search(ln) and clean_title(ln)]
+    if titled or opening and _title_like(opening[0]) and clean_title(opening[0]):
+        return clean_title((titled or opening)[0])
     if hints.get("title_candidates"):
         return hints["title_candidates"][0]
     return clean_title(path.stem) or path.stem
@@ -103,6 +107,7 @@ _PERIODS = [
 ]
 # In a title a bare year names the period too: "2022,一个小卖家的年终总结", "工作总结(2018)".
 _TITLE_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d|\s*[-./]\s*\d)")
+_WEEK_START = re.compile(r"(20\d\d)\s*(?:年\s*|[-./])(1[0-2]|0?[1-9])\s*(?:月\s*|[-./])\d{1,2}")
 _TITLE_MONTH = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月(?:份)?(?!\s*\d{1,2}\s*日)")
 
 
@@ -131,6 +136,10 @@ def infer_kind(title: str, text: str) -> str:
 def infer_period(title: str, text: str, kind: str, date_hint: str = "") -> str:
     """2024, 2025Q3, 2025H1 or 2025-07 from the title, else the opening headings, else a cover date."""
     # Not from the opening prose: "我是2019年开的店" names a year, not the period the report covers.
+    # A week has no period of its own: a weekly report's dates (第12周（2025年3月17日-23日）) give its month,
+    # the month the week starts in.
+    if re.search(r"周报|周总结|第\s*\d+\s*周|本周|每周", title) and (m := _WEEK_START.search(title)):
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
     for source in (title, _opening_headings(text)):
         for pattern, fmt in _PERIODS:
             if m := pattern.search(source):
