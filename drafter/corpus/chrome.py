@@ -100,8 +100,11 @@ _TAGS = re.compile(
 # 【打印本页】【关闭窗口】: a line of nothing but bracketed buttons.
 _BUTTONS = re.compile(r"^(?:\s*[【\[][^】\]]{1,12}[】\]]\s*){2,}$")
 _CRUMB_SEP = re.compile(r"\s*(?:>|›|»|＞|→)\s*")
-# A report's signature date, alone or after its author (运营部 2025年1月10日): the report ends there.
-_SIGN_DATE = re.compile(r"^(?:\S{2,16}\s+)?20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+# A report's signature: its author (a team, office or company, perhaps with a person's name) and its date,
+# on one line or two (运营部 / 2025年1月10日). A bare date after a plain line is a timeline's, not a signature.
+_SIGNER = (f"[{_CJK}A-Za-z]{{0,14}}(?:部|中心|组|团队|公司|集团|处|科|室|局|委|办|店)(?:\\s+[{_CJK}·]{{2,4}})?")
+_SIGN_DATE = re.compile(r"^20\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_SIGNED = re.compile(f"^{_SIGNER}$|^{_SIGNER}\\s+20\\d\\d\\s*年\\s*\\d{{1,2}}\\s*月\\s*\\d{{1,2}}\\s*日$")
 _QUOTED = re.compile(r"“[^”]{1,20}”|「[^」]{1,20}」|‘[^’]{1,20}’|\"[^\"]{1,20}\"")
 _REPORT_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]+[章部节]|#)")
 
@@ -280,6 +283,29 @@ def _head_repeats(bare: list[str], reasons: list[str | None], first: int) -> Non
             continue
         if any(k and (k.startswith(key) or key.endswith(k) and _cjk(k) >= 6) for k in keys[i + 1:]):
             reasons[i] = "repeated_title"
+    _page_contents(bare, reasons, keys, first)
+
+
+def _page_contents(bare: list[str], reasons: list[str | None], keys: list[str], first: int) -> None:
+    """A 目录 whose items the report repeats, standing before the report's own title, is the page's."""
+    # A report's own table of contents follows its title; a blog's 文章目录 comes before the article.
+    for i in range(min(first, len(bare))):
+        if not re.fullmatch(r"(?:文章)?目\s*录", bare[i]):
+            continue
+        items = []  # the lines under it that a later line repeats
+        for j in range(i + 1, len(bare)):
+            if bare[j] and not (keys[j] and keys[j] in keys[j + 1:]):
+                break
+            if bare[j]:
+                items.append(j)
+        if len(items) < 2:
+            continue
+        heading = keys.index(keys[items[0]], items[-1] + 1)
+        if any(bare[k] and reasons[k] is None and REPORT_WORDS.search(bare[k]) and len(bare[k]) <= 40
+               and not _SENTENCE_END.search(bare[k]) and not _REPORT_HEADING.match(bare[k])
+               for k in range(items[-1] + 1, heading)):
+            for k in (i, *items):
+                reasons[k] = "table_of_contents"
 
 
 def _signature(bare: list[str], first: int) -> int | None:
@@ -287,7 +313,10 @@ def _signature(bare: list[str], first: int) -> int | None:
     for i in range(len(bare) - 1, first, -1):
         if _REPORT_HEADING.match(bare[i]):
             return None
-        if _SIGN_DATE.match(bare[i]):
+        if _SIGNED.match(bare[i]) and re.search(r"\d日$", bare[i]):
+            return i
+        signer = next((bare[j] for j in range(i - 1, first, -1) if bare[j]), "")
+        if _SIGN_DATE.match(bare[i]) and _SIGNED.match(signer):
             return i
     return None
 
