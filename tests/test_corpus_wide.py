@@ -34,20 +34,32 @@ def _labelled(path: Path) -> list[tuple[str, str]]:
     return [(label, _norm(line)) for label, line in pairs if label in ("B", "C") and _norm(line)]
 
 
-@pytest.mark.parametrize("path", sorted([*COPIES.glob("*.txt"), *COPIES.glob("*.html")]), ids=lambda p: p.stem)
-def test_wide_copy_keeps_every_report_line_and_most_chrome_goes(path):
-    doc = load_document(path)
-    kept = _norm(doc.text)
+PATHS = sorted([*COPIES.glob("*.txt"), *COPIES.glob("*.html")])
+
+
+def _chrome_gone(path: Path) -> tuple[int, int]:
+    """Chrome lines gone and chrome lines, for one copy; a repeated title is gone when no more frequent."""
+    kept = _norm(load_document(path).text)
     pairs = _labelled(path)
     content = [line for label, line in pairs if label == "C"]
-    assert [line for line in content if line not in kept] == []
-    # A chrome line whose text the report also holds (a repeated title) is gone when it is no more frequent.
     chrome = [line for label, line in pairs if label == "B"]
-    gone = [line for line in chrome if kept.count(line) <= sum(c.count(line) for c in content)]
-    assert len(gone) >= 0.85 * len(chrome), set(chrome) - set(gone)
+    return sum(kept.count(line) <= sum(c.count(line) for c in content) for line in chrome), len(chrome)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_wide_copy_keeps_every_report_line(path):
+    doc = load_document(path)
+    kept = _norm(doc.text)
+    assert [line for label, line in _labelled(path) if label == "C" and line not in kept] == []
     expected = EXPECTED[path.stem]
     assert _norm(doc.title) in {_norm(t) for t in expected["title"]}
     assert doc.kind == expected["kind"] and doc.period in expected["period"]
+
+
+def test_most_chrome_of_the_wide_copies_goes():
+    counts = [_chrome_gone(path) for path in PATHS]
+    assert sum(g for g, _ in counts) >= 0.9 * sum(n for _, n in counts)
+    assert all(g >= 0.75 * n for g, n in counts), counts
 
 
 def test_lines_after_a_plain_date_are_a_timeline_not_a_page_tail():

@@ -281,8 +281,18 @@ def _head_repeats(bare: list[str], reasons: list[str | None], first: int) -> Non
         key = keys[i]
         if _cjk(key) < 4 or len(key) > 60 or _LIST_ITEM.match(bare[i]) or _REPORT_HEADING.match(bare[i]):
             continue
-        if any(k and (k.startswith(key) or key.endswith(k) and _cjk(k) >= 6) for k in keys[i + 1:]):
-            reasons[i] = "repeated_title"
+        title = next((j for j in range(i + 1, len(keys)) if keys[j] and
+                      (keys[j].startswith(key) or key.endswith(keys[j]) and _cjk(keys[j]) >= 6)), None)
+        if title is None:
+            continue
+        reasons[i] = "repeated_title"
+        # The page's header runs up to the report's own title: author names, bios, columns, site names. A line
+        # with a year or a figure, a signature or a numbered heading may be a report's cover and stays.
+        for k in range(min(title, first)):
+            if bare[k] and reasons[k] is None and len(bare[k]) <= 30 and not re.search(r"20\d\d", bare[k]) \
+                    and not _FIGURE.search(bare[k]) and not _SIGNED.match(bare[k]) \
+                    and not _LIST_ITEM.match(bare[k]) and not _REPORT_HEADING.match(bare[k]):
+                reasons[k] = "page_head"
     _page_contents(bare, reasons, keys, first)
 
 
@@ -324,7 +334,8 @@ def _signature(bare: list[str], first: int) -> int | None:
 def _tail(bare: list[str], reasons: list[str | None], first: int, last: int) -> None:
     """The page after the report: from its signature date, or from the first site line after its last prose."""
     # A copy cut short may end in short report lines, so the tail begins only at clear evidence; in it a line
-    # with a figure, an attachment, report prose (three report words) or a numbered report heading stays.
+    # with a figure, an attachment, report prose (a sentence with three report words and no site words) or a
+    # numbered report heading stays. A related article's title is no sentence, however many report words.
     sign = _signature(bare, first)
     starts = [sign + 1] if sign is not None else []
     starts += [i for i in range(last + 1, len(bare)) if reasons[i]][:1]
@@ -332,8 +343,8 @@ def _tail(bare: list[str], reasons: list[str | None], first: int, last: int) -> 
         s = bare[i]
         if _REPORT_HEADING.match(s):
             return
-        if s and reasons[i] is None and not _FIGURE.search(s) and not _ATTACHMENT.match(s) \
-                and len(set(REPORT_WORDS.findall(s))) < 3:
+        prose = len(set(REPORT_WORDS.findall(s))) >= 3 and _SENTENCE_END.search(s) and not _UI_STRONG.search(s)
+        if s and reasons[i] is None and not _FIGURE.search(s) and not _ATTACHMENT.match(s) and not prose:
             reasons[i] = "page_tail"
 
 

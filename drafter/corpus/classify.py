@@ -42,6 +42,7 @@ _MARKERS = re.compile(
     r"(?<=[\u4e00-\u9fff])篇\s*[一二三四五六七八九十\d]+\s*$|_第\d+[页頁]$|[\"“”/]+\s*$"
 )
 _SITE_PART = re.compile(r"网$|网站$|文库$|之家$|官网$|论坛$|社区$|博客$|\.com|\.cn|[Ww]ww")
+_TITLE_KIND = re.compile(r"总结|计划|规划|方案|复盘|汇报|报告|述职|回顾")
 _TITLE_WORDS = re.compile(r"总结|计划|规划|方案|复盘|汇报|报告|述职|回顾|运营|年度|季度|工作")
 
 
@@ -77,8 +78,10 @@ def title_from(text: str, hints: dict, meta_title: str, path: Path) -> str:
         return clean_title(meta_title)
     # The first line that reads as a report's title among the opening lines (a kept 目录 or a lead-in may
     # come first), else the first line if it reads as a title at all.
-    opening = [ln.strip() for ln in text.split("\n") if ln.strip()][:5]
-    titled = [ln for ln in opening if _title_like(ln) and _TITLE_WORDS.search(ln) and clean_title(ln)]
+    # A line naming the kind of report (总结, 复盘…) reads as a title before one that only names the trade.
+    opening = [ln.strip() for ln in text.split("\n") if ln.strip()][:8]
+    titled = sorted((ln for ln in opening if _title_like(ln) and _TITLE_WORDS.search(ln) and clean_title(ln)),
+                    key=lambda ln: not _TITLE_KIND.search(ln))
     if titled or opening and _title_like(opening[0]) and clean_title(opening[0]):
         return clean_title((titled or opening)[0])
     if hints.get("title_candidates"):
