@@ -35,7 +35,7 @@ _UI_STRONG = re.compile(
 )
 _UI_SOFT = re.compile(r"下载|会员|注册|登录|登陆|收藏|分享|评论|关注|上传|首页|位置|阅读|浏览|点击|来源|点赞|报名|链接|"
                       r"免费|广告|合作|网站|文库|打印|复制|VIP|网友|扫码|二维码|充值|积分|侵权|版权|星标|置顶|"
-                      r"专栏", re.I)
+                      r"专栏|赞赏|APP", re.I)
 # The page talking about writing (tips, template collections), not a report talking about its business.
 _META = re.compile(
     r"范文|模板|范例|例文|写作|撰写|作文|怎么写|如何写|写法|注意(?:以下)?事项|应注意|以下是|下面是|供(?:大家|你|您)参考|"
@@ -46,7 +46,7 @@ _COUNTER = re.compile(
     r"\d+\s*(?:人|次|条|个)?\s*(?:已)?(?:评论|浏览|阅读|收藏|点赞|分享|下载|围观|喜欢|关注|回复|回答|赞同|赞|看过|学习)"
     r"(?:了该(?:回答|文章|内容))?|"
     r"(?:已|共)?(?:影响|帮助|服务)(?:了)?\s*\d+\s*(?:人|位)|"
-    r"(?:评论|浏览|阅读|收藏|点赞|分享|下载|热度|人气|围观|赞同|查看|回复|回帖)(?:量|数|次数)?\s*[:：(（]?\s*\d+"
+    r"(?:评论|浏览|阅读|收藏|点赞|分享|下载|热度|人气|围观|赞同|查看|回复|回帖|字数)(?:量|数|次数)?\s*[:：(（]?\s*\d+"
     r"(?![\d.]*\s*[万亿%])[)）]?|"
     r"约?\d+(?:\.\d+)?\s*(?:千字|万字|字|页|分钟|KB|MB|M|K)(?![\u4e00-\u9fff])|\d+\s*/\s*\d+",
     re.I,
@@ -91,7 +91,8 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万|亿|元|个百分点|倍)")
 _FOOTER_HEAD = re.compile(
     r"^(?:(?:全部|网友|精彩|热门|最新)?评论(?:区|列表)?|(?:发表|我要|写)评论|相关(?:推荐|文章|阅读|文档|资源|范文|内容)|"
     r"(?:推荐|延伸|扩展|热门)阅读|猜你喜欢|热门(?:文章|推荐|文档|标签)|(?:更多|最新)(?:文章|文档|范文|推荐)|"
-    r"(?:更多|其他|全部)回答|相关问题|(?:往期|精彩|近期)(?:推荐|回顾|文章))\s*(?:[(（]\d+[)）]|\d+)?\s*[:：]?$|"
+    r"(?:更多|其他|全部)回答|相关问题|(?:往期|精彩|近期)(?:推荐|回顾|文章))"
+    r"(?:\s*(?:[(（]\d+[)）]|\d+)?\s*[:：]?$|(?P<rest>[\u4e00-\u9fff]{1,6})$)|"
     r"^[-—–=\s]*END[-—–=\s]*$"
 )
 _TAGS = re.compile(
@@ -336,23 +337,46 @@ def _tail(bare: list[str], reasons: list[str | None], first: int, last: int) -> 
     # A copy cut short may end in short report lines, so the tail begins only at clear evidence; in it a line
     # with a figure, an attachment, report prose (a sentence with three report words and no site words) or a
     # numbered report heading stays. A related article's title is no sentence, however many report words.
+    if last < 0:
+        return  # no report prose: nothing tells where the report ends
     sign = _signature(bare, first)
     starts = [sign + 1] if sign is not None else []
     starts += [i for i in range(last + 1, len(bare)) if reasons[i]][:1]
+    # Before a comments or related-links heading, a line with a site word or a counter is the page's too.
+    footer = next((i for i in range(last + 1, len(bare)) if reasons[i] == "footer"), last + 1)
+    for i in range(last + 1, footer):
+        if bare[i] and reasons[i] is None and (_UI_SOFT.search(bare[i]) or _COUNTER.search(bare[i])) \
+                and not _FIGURE.search(bare[i]) and not _LIST_ITEM.match(bare[i]) \
+                and not _REPORT_HEADING.match(bare[i]):
+            reasons[i] = "page_tail"
     for i in range(min(starts, default=len(bare)), len(bare)):
         s = bare[i]
-        if _REPORT_HEADING.match(s):
-            return
+        if _REPORT_HEADING.match(s) or _ATTACHMENT.match(s):
+            return  # the report resumes: its next part, or its attachment after the signature
         prose = len(set(REPORT_WORDS.findall(s))) >= 3 and _SENTENCE_END.search(s) and not _UI_STRONG.search(s)
-        if s and reasons[i] is None and not _FIGURE.search(s) and not _ATTACHMENT.match(s) and not prose:
+        if s and reasons[i] is None and not _FIGURE.search(s) and not prose:
             reasons[i] = "page_tail"
+
+
+def _footer_head(bare: list[str], i: int) -> bool:
+    """A comments or related-links heading: the phrase alone, or with a few words when links follow it."""
+    # 推荐阅读更多精彩内容 heads a list of short titles; 相关资源投入 followed by a sentence is the report's.
+    m = _FOOTER_HEAD.match(bare[i])
+    if m is None:
+        return False
+    rest = m.group("rest") or ""
+    if REPORT_WORDS.search(bare[i][: len(bare[i]) - len(rest)]):
+        return False
+    if not rest:
+        return True
+    nxt = next((s for s in bare[i + 1:] if s), "")
+    return _cjk(rest) == len(rest) <= 6 and bool(nxt) and len(nxt) <= 30 and not _SENTENCE_END.search(nxt)
 
 
 def _footer(bare: list[str], reasons: list[str | None], first: int) -> None:
     """After the report, a comments or related-links heading starts the page's footer: all of it goes."""
     # ...unless a numbered report heading further down shows the report resumes.
-    start = next((i for i, s in enumerate(bare) if i > first and len(s) <= 20 and _FOOTER_HEAD.match(s)
-                  and not REPORT_WORDS.search(s)), None)
+    start = next((i for i, s in enumerate(bare) if i > first and len(s) <= 20 and _footer_head(bare, i)), None)
     if start is None:
         return
     reasons[start] = reasons[start] or "footer"
