@@ -176,6 +176,7 @@ def _money(cells, name: str, header: str, rows, must):
     import pandas as pd
 
     text = cells.str.replace(r"[,¥￥\s]", "", regex=True)
+    text = text.where(~text.str.lower().isin(NO_TIME), "")  # '-' in an amount cell (微信小店 退款金额) means none
     values = pd.to_numeric(text, errors="coerce")
     bad = values.isna() & (text != "") & must
     if bad.any():
@@ -317,8 +318,24 @@ def merge_exports(parts: list, reports: list[FileReport]):
     for part, report in zip(parts, reports, strict=True):
         part["file"] = report.file
     frame = pd.concat(parts, ignore_index=True)
+    # A later download knows of refunds an earlier one does not: the order keeps the most money given back.
+    refund = frame.groupby(["channel", "order_id"], sort=False)["refund_amount"].transform("max")
+    frame["refund_amount"] = refund
+    frame["status"] = refund.gt(0).map({True: "refunded", False: "paid"})
+    _one_scope_per_channel(frame, reports)
     twice = frame.duplicated(["channel", "order_id"], keep="first")
     for name, count in frame[twice]["file"].value_counts().items():
         report = next(r for r in reports if r.file == name)
         report.excluded["orders also in an earlier file (overlapping exports): counted once"] = int(count)
     return frame[~twice].drop(columns=["file", "row"]).reset_index(drop=True)
+
+
+def _one_scope_per_channel(frame, reports: list[FileReport]) -> None:
+    """A channel some of whose orders carry no buyer account (淘宝 from the 千牛 xlsx beside the classic CSV) is
+    out of the buyer metrics: its other accounts are dropped too, so no buyer figure covers part of a channel."""
+    partial = frame.groupby("channel")["user_id"].agg(lambda ids: ids.isna().any() and ids.notna().any())
+    dropped = frame["channel"].isin(partial[partial].index) & frame["user_id"].notna()
+    for name, count in frame[dropped]["file"].value_counts().items():
+        report = next(r for r in reports if r.file == name)
+        report.excluded["buyer accounts not used: other exports of the channel carry none"] = int(count)
+    frame.loc[dropped, "user_id"] = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# A time cell that says "no time": empty, '-', or a lone tab (cleaned to empty before this is asked).
+# A time (or amount) cell that says "none": empty, '-', or a lone tab (cleaned to empty before this is asked).
 NO_TIME = ("", "-", "--", "null", "nan", "none")
 
 # 天猫 shop names must end in one of these shop types; a 淘宝 C shop may not use them.
