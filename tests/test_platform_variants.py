@@ -96,6 +96,8 @@ def write_taobao(folder: Path, want: Want) -> None:
     feb = [_taobao("3100000000000000002", "tb_bob", "交易关闭", "0.00", "2025-01-31 23:59:59", "88.50", "退款"),
            _taobao("3100000000000000005", "tb_alice", "卖家已发货，等待买家确认", "19.90", "2025-02-02 08:00:00"),
            _taobao("3100000000000000006", "tb_erin", "交易成功", "200.00", "2025-02-03 08:00:00", "50.00"),
+           # Closed and refunded, but still showing what was paid: counted once, not with 退款金额 added again.
+           _taobao("3100000000000000008", "tb_dan", "交易关闭", "60.00", "2025-02-04 08:00:00", "60.00", "退款"),
            # 2024 order: out of the 2025 period
            _taobao("3100000000000000007", "tb_erin", "交易成功", "77.00", "2024-12-31 23:00:00")]
     _csv(folder / "ExportOrderList202502011030.csv", _table(TAOBAO, jan), "gbk", newline="\r\n")
@@ -104,6 +106,7 @@ def write_taobao(folder: Path, want: Want) -> None:
     want.add("淘宝", "88.50", "88.50", buyer="tb_bob")  # the later download shows it refunded
     want.add("淘宝", "19.90", buyer="tb_alice")
     want.add("淘宝", "200.00", "50.00", buyer="tb_erin")
+    want.add("淘宝", "60.00", "60.00", buyer="tb_dan")
     tmall = [_taobao("3200000000000000001", "tm_fay", "交易成功", "599.00", "2025-06-18 00:01:00",
                      shop="青禾家居旗舰店"),
              _taobao("3200000000000000002", "tm_gus", "交易关闭", "0.00", "2025-06-18 00:02:00", "129.00", "退款",
@@ -276,3 +279,69 @@ def test_variant_exports_give_the_hand_counted_figures(variants, tmp_path):
     accounted = ("京东", "天猫")
     assert buyers == {"scope=京东、天猫": len({b for c, b in want.buyers if c in accounted}),
                       **{f"channel={c}": len({b for ch, b in want.buyers if ch == c}) for c in accounted}}
+
+
+def test_a_year_the_exports_only_touch_is_no_base_for_a_change(variants, tmp_path):
+    """One 2024 order in a 2025 download: 2024 is a cut, so no year-on-year change (it would read +5000%)."""
+    folder, _ = variants
+    out = run_cli("metrics", "--period", "2025", "--format", "json", "--data", str(folder), "--dir", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert "2024 is only partly covered" in out.stderr
+    facts = json.loads(out.stdout)
+    assert not [f for f in facts if f["measure"] == "yoy" or f["period"] == "2024"]
+
+
+def test_a_draft_from_exports_only_never_states_a_shop_wide_buyer_count(variants, tmp_path):
+    import re
+    import shutil
+
+    folder, want = variants
+    shutil.copytree(folder, tmp_path / "data")
+    (tmp_path / "drafter.toml").write_text('company = "青禾"\n[embedder]\nname = "hash"\n', encoding="utf-8")
+    result = run_cli("write", "--period", "2025", "--no-exports", "--dir", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = (tmp_path / "drafts" / "2025-annual-summary" / "report.md").read_text(encoding="utf-8")
+    accounted = len({b for c, b in want.buyers if c in ("京东", "天猫")})
+    assert f"京东、天猫买家数为{accounted}人" in report
+    # Every buyer count names the platforms it covers.
+    assert all(re.search(r"(京东、天猫|京东|天猫)$", m[1]) for m in re.finditer(r"(.{0,6})买家数", report))
+    assert re.search(r"\| GMV \| [^|]+ \| — \| — \|", report)  # no change against the 2024 cut
+
+
+def test_taobao_without_a_refund_column_leaves_zero_paid_closed_orders_out(tmp_path):
+    """The 2016 report had no 退款金额: a closed order showing 0.00 paid is of unknown money, said so, not 0."""
+    headers = [h for h in TAOBAO if h != "退款金额"]
+    rows = [_taobao("3400000000000000001", "tb_a", "交易成功", "50.00", "2025-03-01 10:00:00"),
+            _taobao("3400000000000000002", "tb_b", "交易关闭", "0.00", "2025-03-01 10:00:00", reason="退款"),
+            _taobao("3400000000000000003", "tb_c", "交易关闭", "20.00", "2025-03-01 10:00:00", reason="退款")]
+    _csv(tmp_path / "ExportOrderList201606132128.csv", _table(headers, rows), "gbk", newline="\r\n")
+    check = run_cli("data", "check", "--data", str(tmp_path), "--json", "--dir", str(tmp_path))
+    assert check.returncode == 0, check.stderr
+    (report,) = json.loads(check.stdout)["files"]
+    assert report["paid"] == 2 and report["refunded"] == 1
+    assert [n for reason, n in report["excluded"].items() if "unknown" in reason] == [1]
+    values = _facts(tmp_path, tmp_path)
+    assert values[("gmv", "")] == 70.0 and values[("refund_rate", "")] == pytest.approx(20 / 70 * 100)
+
+
+def test_ids_excel_turned_into_scientific_notation_stop_with_the_rows(tmp_path):
+    """An 抖店 report opened and saved in Excel: GBK, times as 2025/9/9 20:01, ids as 6.95E+18."""
+    rows = [["主订单编号", "子订单编号", "订单应付金额", "支付完成时间", "订单状态", "订单提交时间"],
+            ["6.95E+18", "6.95E+18", "59.9", "2025/9/9 20:01", "已完成", "2025/9/9 20:00"],
+            ["6.95E+18", "6.95E+18", "20", "2025/9/9 21:01", "已完成", "2025/9/9 21:00"]]
+    _csv(tmp_path / "1757400000_50f90004feaf19ec05e8c73cefbfeb24.csv", rows, "gbk", newline="\r\n")
+    out = run_cli("metrics", "--period", "2025", "--data", str(tmp_path), "--dir", str(tmp_path))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "1757400000_50f90004feaf19ec05e8c73cefbfeb24.csv" in out.stderr and "主订单编号" in out.stderr
+    assert "scientific notation" in out.stderr and "row 2" in out.stderr
+
+
+def test_data_check_names_each_variant_file_and_its_platform(variants, tmp_path):
+    folder, want = variants
+    check = run_cli("data", "check", "--data", str(folder), "--json", "--dir", str(tmp_path))
+    assert check.returncode == 0, check.stderr
+    payload = json.loads(check.stdout)
+    platforms = {f["file"]: f["platform"].split()[0] for f in payload["files"]}
+    assert sorted(platforms.values()) == sorted(["淘宝/天猫"] * 4 + ["京东", "抖店", "拼多多", "拼多多", "微信小店"])
+    assert not payload["errors"] and all(not f["reason"] for f in payload["files"])
+    assert payload["buyers"] == {"with": ["京东", "天猫"], "without": ["微信小店", "抖音", "拼多多", "淘宝"]}

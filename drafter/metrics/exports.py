@@ -234,6 +234,11 @@ def _rows(path: Path, platform: Platform, frame, rows, used: dict, mapping: dict
     if (ids == "").any():
         _raise_rows(path.name, used["order_id"], "empty order ids", rows[ids == ""], ids[ids == ""],
                     "Every row needs its order id; export the file again.")
+    shortened = ids.str.fullmatch(r"\d(\.\d+)?[eE]\+?\d+")
+    if shortened.any():
+        _raise_rows(path.name, used["order_id"], "order ids in scientific notation", rows[shortened],
+                    ids[shortened], "Excel shortened them (6.95E+18), so distinct orders can no longer be told "
+                    "apart: use the export as downloaded, not a copy opened and saved in Excel.")
     paid_cells = _column(frame, used["order_time"])
     paid = ~paid_cells.str.lower().isin(NO_TIME)
     amount = _money(_column(frame, used["amount"]), path.name, used["amount"], rows, paid)
@@ -279,8 +284,8 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
         report.excluded["orders not paid (no payment time)"] = report.unpaid
     orders = orders[orders["paid"]].copy()
     closed = closed[orders.index]
-    if platform.refund_moved:  # the closed order's money sits in the refund column
-        orders.loc[closed, "amount"] = orders.loc[closed, "amount"] + orders.loc[closed, "refund"]
+    if platform.refund_moved:
+        orders, closed = _moved_refunds(orders, closed, used["refund"], report)
     # Closed after payment: the money went back in full.
     orders["refund_amount"] = orders["refund"].where(~closed, orders["amount"]).clip(upper=orders["amount"]).round(2)
     orders["amount"] = orders["amount"].round(2)
@@ -290,6 +295,21 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
     orders["user_id"] = orders["user_id"].where(named, None)
     _describe(report, orders, platform, used, frame.columns)
     return orders[["order_id", "user_id", "order_time", "amount", "refund_amount", "channel", "status", "row"]], report
+
+
+def _moved_refunds(orders, closed, refund_column: str | None, report: FileReport):
+    """淘宝: a closed, refunded order shows 0.00 paid, its money moved to 退款金额 (added back when the paid column
+    holds less than the refund, so an order still showing its money is not counted twice). Without a refund
+    column what such an order was paid is unknown: it is left out and said so, not counted as 0.00."""
+    if refund_column is None:
+        unknown = closed & orders["amount"].eq(0)
+        if unknown.any():
+            report.excluded["orders closed after payment showing 0.00 paid, with no 退款金额 column: "
+                            "what was paid is unknown (export the report with 退款金额)"] = int(unknown.sum())
+        return orders[~unknown], closed[~unknown]
+    moved = closed & orders["amount"].lt(orders["refund"])
+    orders.loc[moved, "amount"] = orders.loc[moved, "amount"] + orders.loc[moved, "refund"]
+    return orders, closed
 
 
 def _describe(report: FileReport, orders, platform: Platform, used: dict, headers) -> None:
