@@ -345,3 +345,28 @@ def test_data_check_names_each_variant_file_and_its_platform(variants, tmp_path)
     assert sorted(platforms.values()) == sorted(["淘宝/天猫"] * 4 + ["京东", "抖店", "拼多多", "拼多多", "微信小店"])
     assert not payload["errors"] and all(not f["reason"] for f in payload["files"])
     assert payload["buyers"] == {"with": ["京东", "天猫"], "without": ["微信小店", "抖音", "拼多多", "淘宝"]}
+
+
+def test_workbook_with_number_and_date_cells_and_ids_rounded_as_numbers(tmp_path):
+    """A 千牛 workbook saved with real number and date cells reads the same; 19-digit ids kept as numbers are
+    rounded into one another, so the rows that disagree stop the run instead of merging three orders into one."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    def book(first_id: int) -> None:
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["订单编号", "买家实付金额", "订单状态", "订单关闭原因", "订单创建时间", "订单付款时间", "退款金额"])
+        ws.append([first_id, 66.0, "交易成功", "订单未关闭", datetime(2025, 8, 1, 10), datetime(2025, 8, 1, 10, 1), 0])
+        ws.append([first_id + 1, 0, "交易关闭", "退款", datetime(2025, 8, 1, 10), datetime(2025, 8, 1, 10, 2), 42.5])
+        ws.append([first_id + 2, 42, "交易关闭", "买家未付款", datetime(2025, 8, 1, 10), None, 0])
+        wb.save(tmp_path / "ExportOrderList26594515418.xlsx")
+
+    book(33000000001)
+    values = _facts(tmp_path, tmp_path)
+    assert values[("gmv", "")] == 108.5 and values[("orders", "")] == 2
+    book(3300000000000000001)
+    out = run_cli("metrics", "--period", "2025", "--data", str(tmp_path), "--dir", str(tmp_path))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "differ in 订单付款时间" in out.stderr and "rows 2, 3" in out.stderr

@@ -182,7 +182,7 @@ def _money(cells, name: str, header: str, rows, must):
     if bad.any():
         _raise_rows(name, header, "values that are not amounts", rows[bad], cells[bad],
                     "Write plain amounts such as 59.90.")
-    return values.fillna(0.0)
+    return values.fillna(0.0).astype(float)  # whole-yuan cells parse as integers, a refund may add cents
 
 
 def _times(cells, name: str, header: str, rows, must):
@@ -252,6 +252,20 @@ def _rows(path: Path, platform: Platform, frame, rows, used: dict, mapping: dict
         "channel": channel_for(platform, path.name, _column(frame, platform.shop), mapping), "row": rows})
 
 
+def _same_order_agrees(name: str, lines, used: dict, sum_rows: bool) -> None:
+    """Rows of one order share its payment time (and, where totals repeat per row, its amount). Rows that do not
+    are different orders whose ids lost digits (19-digit ids stored as numbers in a workbook): stop, not merge."""
+    checks = {"time": used["order_time"]} | ({} if sum_rows else {"amount": used["amount"]})
+    for column, header in checks.items():
+        split = lines[column].astype(str).groupby(lines["order_id"]).transform("nunique") > 1
+        if split.any():
+            sample = "; ".join(f"rows {', '.join(map(str, part['row'][:3]))}: {oid}"
+                               for oid, part in list(lines[split].groupby("order_id"))[:3])
+            raise UserError(f"{name}: rows with the same order id ({used['order_id']}) differ in {header} ({sample}). "
+                            f"These are different orders whose ids lost digits: 19-digit ids kept as numbers in "
+                            f"Excel are rounded. Use the export as downloaded, or keep the id column as text.")
+
+
 def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, str]):
     """One export's paid orders as canonical rows, and the report of what was read and left out.
 
@@ -269,6 +283,7 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
         keep &= ~hit
     used = _columns_used(platform, frame.columns)
     lines = _rows(path, platform, frame[keep], rows[keep], used, mapping)
+    _same_order_agrees(path.name, lines, used, platform.sum_rows)
     # Sub-order rows (抖店) add up to their main order; order totals repeated on SKU rows (京东) count once.
     orders = lines.groupby("order_id", sort=False).agg(
         user_id=("user_id", "first"), paid=("paid", "any"), amount=("amount", "sum" if platform.sum_rows else "first"),
