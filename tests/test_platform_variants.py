@@ -370,3 +370,24 @@ def test_workbook_with_number_and_date_cells_and_ids_rounded_as_numbers(tmp_path
     out = run_cli("metrics", "--period", "2025", "--data", str(tmp_path), "--dir", str(tmp_path))
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "differ in 订单付款时间" in out.stderr and "rows 2, 3" in out.stderr
+
+
+def test_douyin_order_level_report_and_an_older_pinduoduo_export(tmp_path):
+    """抖店's 订单维度 report (one row per main order, no 子订单编号; ¥ and thousands separators here) and the older
+    拼多多 export (支付时间, GBK)."""
+    douyin = ["主订单编号,订单应付金额,订单提交时间,支付完成时间,订单状态,售后状态,取消原因",
+              "\t6950000000000000101,¥59.90,2025-09-09 20:00:00,2025-09-09 20:01:00,已完成,-,",
+              '\t6950000000000000102,"¥1,059.90",2025-09-09 20:00:00,-,已关闭,-,超时未支付',
+              "\t6950000000000000103,\"¥1,020.00\",2025-09-09 20:00:00,2025-09-09 20:05:00,已关闭,-,"]
+    (tmp_path / "1757400001_0f9a.csv").write_bytes(("\n".join(douyin) + "\n").encode("utf-8-sig"))
+    pdd = ["订单号,商品,订单状态,用户实付金额(元),商家实收金额(元),支付时间,拼单成功时间,收货人,手机,售后状态",
+           "250101-100000000000001,纸巾,已收货,29.9,31.9,2025-01-01 10:00:00,2025-01-01 10:00:01,张*,138****0000,无",
+           "250101-100000000000002,纸巾,已取消,19.9,21.9,,,张*,138****0000,无"]
+    (tmp_path / "9f3orders_export2025-02-01-09-00-00.csv").write_bytes(("\r\n".join(pdd) + "\r\n").encode("gbk"))
+    values = _facts(tmp_path, tmp_path)
+    assert values[("gmv", "channel=抖音")] == 1079.9 and values[("orders", "channel=抖音")] == 2
+    assert values[("gmv", "channel=拼多多")] == 29.9 and values[("orders", "channel=拼多多")] == 1
+    assert values[("refund_rate", "")] == pytest.approx(1020 / 1109.8 * 100)
+    assert not [k for k in values if k[0] == "buyers"]
+    check = run_cli("data", "check", "--data", str(tmp_path), "--dir", str(tmp_path))
+    assert "buyers: no buyer metrics" in check.stdout

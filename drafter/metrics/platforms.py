@@ -82,7 +82,8 @@ PLATFORMS: tuple[Platform, ...] = (
     ),
     Platform(
         key="douyin", title="抖店 订单标准报表", channel="抖音",
-        signature=("主订单编号", "子订单编号", "订单应付金额", "支付完成时间", "订单状态"),
+        # 子订单编号 is not required: the 订单维度 report holds one row per main order, summed the same way.
+        signature=("主订单编号", "订单应付金额", "支付完成时间", "订单状态"),
         order_id="主订单编号", amount="订单应付金额", paid_time="支付完成时间", placed_time="订单提交时间",
         status="订单状态", sum_rows=True, refund_words=(("售后状态", r"退款成功|退货退款成功|已退款"),),
         closed=r"已关闭|已取消",
