@@ -254,16 +254,17 @@ def _rows(path: Path, platform: Platform, frame, rows, used: dict, mapping: dict
 
 def _same_order_agrees(name: str, lines, used: dict, sum_rows: bool) -> None:
     """Rows of one order share its payment time (and, where totals repeat per row, its amount). Rows that do not
-    are different orders whose ids lost digits (19-digit ids stored as numbers in a workbook): stop, not merge."""
+    are most often different orders whose ids lost digits (19-digit ids stored as numbers): stop, not merge."""
     checks = {"time": used["order_time"]} | ({} if sum_rows else {"amount": used["amount"]})
     for column, header in checks.items():
         split = lines[column].astype(str).groupby(lines["order_id"]).transform("nunique") > 1
         if split.any():
             sample = "; ".join(f"rows {', '.join(map(str, part['row'][:3]))}: {oid}"
                                for oid, part in list(lines[split].groupby("order_id"))[:3])
-            raise UserError(f"{name}: rows with the same order id ({used['order_id']}) differ in {header} ({sample}). "
-                            f"These are different orders whose ids lost digits: 19-digit ids kept as numbers in "
-                            f"Excel are rounded. Use the export as downloaded, or keep the id column as text.")
+            raise UserError(f"{name}: rows with the same order id ({used['order_id']}) differ in {header} ({sample}), "
+                            f"so they cannot be read as one order. Most often they are different orders whose ids "
+                            f"lost digits (19-digit ids kept as numbers in Excel are rounded): use the export as "
+                            f"downloaded, or keep the id column as text.")
 
 
 def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, str]):
