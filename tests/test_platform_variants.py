@@ -391,3 +391,21 @@ def test_douyin_order_level_report_and_an_older_pinduoduo_export(tmp_path):
     assert not [k for k in values if k[0] == "buyers"]
     check = run_cli("data", "check", "--data", str(tmp_path), "--dir", str(tmp_path))
     assert "buyers: no buyer metrics" in check.stdout
+
+
+def test_the_qianniu_workbook_beside_the_csv_of_the_same_orders_keeps_their_buyers(tmp_path):
+    """The same orders downloaded as the classic CSV (with 买家会员名) and as the 千牛 xlsx (without): counted once,
+    with their accounts; one order only in the xlsx would leave 淘宝 out of the buyer metrics."""
+    csv_rows = [_taobao("3500000000000000001", "tb_a", "交易成功", "10.00", "2025-05-01 10:00:00"),
+                _taobao("3500000000000000002", "tb_b", "交易成功", "20.00", "2025-05-01 11:00:00")]
+    _csv(tmp_path / "ExportOrderList202506011030.csv", _table(TAOBAO, csv_rows), "gbk", newline="\r\n")
+    xlsx_rows = [{"订单编号": r["订单编号"].strip('="'), "买家实付金额": r["买家实际支付金额"], "订单状态": "交易成功",
+                  "订单关闭原因": "订单未关闭", "订单付款时间": r["订单付款时间"], "店铺名称": r["店铺名称"],
+                  "退款金额": "0.00"} for r in csv_rows]
+    _xlsx(tmp_path / "ExportOrderList26594515418.xlsx", _table(QIANNIU, xlsx_rows))
+    values = _facts(tmp_path, tmp_path)
+    assert values[("gmv", "")] == 30.0 and values[("orders", "")] == 2 and values[("buyers", "")] == 2
+    xlsx_rows.append({**xlsx_rows[0], "订单编号": "3500000000000000003"})
+    _xlsx(tmp_path / "ExportOrderList26594515418.xlsx", _table(QIANNIU, xlsx_rows))
+    values = _facts(tmp_path, tmp_path)
+    assert values[("orders", "")] == 3 and not [k for k in values if k[0] == "buyers"]

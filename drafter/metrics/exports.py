@@ -354,16 +354,20 @@ def merge_exports(parts: list, reports: list[FileReport]):
     for part, report in zip(parts, reports, strict=True):
         part["file"] = report.file
     frame = pd.concat(parts, ignore_index=True)
+    copies = frame.groupby(["channel", "order_id"], sort=False)
     # A later download knows of refunds an earlier one does not: the order keeps the most money given back.
-    refund = frame.groupby(["channel", "order_id"], sort=False)["refund_amount"].transform("max")
-    frame["refund_amount"] = refund
-    frame["status"] = refund.gt(0).map({True: "refunded", False: "paid"})
-    _one_scope_per_channel(frame, reports)
+    frame["refund_amount"] = copies["refund_amount"].transform("max")
+    frame["status"] = frame["refund_amount"].gt(0).map({True: "refunded", False: "paid"})
+    # The copy in an export with buyer accounts (淘宝 CSV) lends its account to the copy in one without (千牛 xlsx).
+    accounts = copies["user_id"].transform("first")
+    frame["user_id"] = accounts.where(accounts.notna(), None)
     twice = frame.duplicated(["channel", "order_id"], keep="first")
     for name, count in frame[twice]["file"].value_counts().items():
         report = next(r for r in reports if r.file == name)
         report.excluded["orders also in an earlier file (overlapping exports): counted once"] = int(count)
-    return frame[~twice].drop(columns=["file", "row"]).reset_index(drop=True)
+    frame = frame[~twice].copy()
+    _one_scope_per_channel(frame, reports)
+    return frame.drop(columns=["file", "row"]).reset_index(drop=True)
 
 
 def _one_scope_per_channel(frame, reports: list[FileReport]) -> None:
