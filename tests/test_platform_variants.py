@@ -409,3 +409,18 @@ def test_the_qianniu_workbook_beside_the_csv_of_the_same_orders_keeps_their_buye
     _xlsx(tmp_path / "ExportOrderList26594515418.xlsx", _table(QIANNIU, xlsx_rows))
     values = _facts(tmp_path, tmp_path)
     assert values[("orders", "")] == 3 and not [k for k in values if k[0] == "buyers"]
+
+
+def test_an_after_sales_export_beside_the_orders_is_listed_not_read(tmp_path):
+    """An after-sales export repeating the order's columns is not a second copy of the orders."""
+    head = "主订单编号,订单应付金额,支付完成时间,订单状态,售后状态"
+    orders = [head, "\t6950000000000000201,80.00,2025-10-01 10:00:00,已完成,退款成功"]
+    (tmp_path / "1759300000_aa.csv").write_text("\n".join(orders) + "\n", encoding="utf-8")
+    after = ["售后单号," + head + ",退款金额", "\t7000000000000000001,\t6950000000000000201,80.00,2025-10-01 10:00:00,"
+             "已完成,退款成功,30.00"]
+    (tmp_path / "售后单_1759300000.csv").write_text("\n".join(after) + "\n", encoding="utf-8")
+    check = run_cli("data", "check", "--data", str(tmp_path), "--json", "--dir", str(tmp_path))
+    files = {f["file"]: f for f in json.loads(check.stdout)["files"]}
+    assert "after-sales" in files["售后单_1759300000.csv"]["reason"] and not files["售后单_1759300000.csv"]["table"]
+    values = _facts(tmp_path, tmp_path)
+    assert values[("gmv", "")] == 80.0 and values[("orders", "")] == 1

@@ -104,6 +104,16 @@ PLATFORMS: tuple[Platform, ...] = (
 )
 
 
+# An after-sales (refund) export may repeat the order's columns: its own id column marks it, and it is not read
+# as orders (refunds come from the order exports' 售后状态 / 退款金额 / 关闭原因).
+AFTER_SALES = Platform(
+    key="after-sales", title="售后/退款单导出", channel="", signature=("售后单号|退款单号|售后编号|退款编号",),
+    order_id="", amount="", paid_time="", placed_time="", status="",
+    note="an after-sales (refund) export: refunds are read from the order exports (售后状态, 退款金额, 关闭原因), "
+         "not from this file",
+)
+
+
 def normal(header: str) -> str:
     """A header as matched: trimmed, full-width brackets as half-width, 账号 as 帐号 (both spellings occur)."""
     return header.strip().replace("（", "(").replace("）", ")").replace("账", "帐")
@@ -117,6 +127,8 @@ def present(headers, name: str | None) -> str | None:
 def recognise(headers: list[str]) -> tuple[Platform | None, str]:
     """The export format whose signature the headers hold (the most specific one), or None and why not."""
     have = set(headers)
+    if present(have, AFTER_SALES.signature[0]):
+        return AFTER_SALES, ""
     matches = [p for p in PLATFORMS if all(present(have, h) for h in p.signature)]
     if matches:
         return max(matches, key=lambda p: len(p.signature)), ""
