@@ -424,3 +424,27 @@ def test_an_after_sales_export_beside_the_orders_is_listed_not_read(tmp_path):
     assert "after-sales" in files["售后单_1759300000.csv"]["reason"] and not files["售后单_1759300000.csv"]["table"]
     values = _facts(tmp_path, tmp_path)
     assert values[("gmv", "")] == 80.0 and values[("orders", "")] == 1
+
+
+def test_versions_without_a_buyer_column_are_still_read_and_a_workbook_with_one_uses_it(tmp_path):
+    """A 京东 export without 下单帐号 and a 淘宝 report without 买家会员名 are order exports all the same (no buyer
+    metrics for them); a 千牛 workbook that does have 买家会员名 counts its buyers."""
+    jd = [h for h in JD if h != "下单账号"]
+    jd_rows = [{"订单号": "12000000001", "应付金额": "99.00", "订单状态": "完成",
+                "付款确认时间": "2025-02-01 10:00:00"}]
+    _csv(tmp_path / "20250301.csv", _table(jd, jd_rows), "gbk", newline="\r\n")
+    taobao = [h for h in TAOBAO if h != "买家会员名"]
+    _csv(tmp_path / "ExportOrderList202503011030.csv",
+         _table(taobao, [_taobao("3600000000000000001", "", "交易成功", "50.00", "2025-03-01 10:00:00")]), "gbk")
+    values = _facts(tmp_path, tmp_path)
+    assert values[("gmv", "channel=京东")] == 99.0 and values[("gmv", "channel=淘宝")] == 50.0
+    assert not [k for k in values if k[0] == "buyers"]
+
+    other = tmp_path / "qianniu"
+    other.mkdir()
+    rows = [{"订单编号": f"370000000000000000{i}", "买家实付金额": "30.00", "订单状态": "交易成功",
+             "订单关闭原因": "订单未关闭", "订单付款时间": f"2025-0{i}-01 10:00:00", "退款金额": "0.00",
+             "买家会员名": "tb_same"} for i in (1, 2)]
+    _xlsx(other / "ExportOrderList26594515419.xlsx", _table([*QIANNIU, "买家会员名"], rows))
+    values = _facts(other, tmp_path)
+    assert values[("buyers", "")] == 1 and values[("repurchase_rate", "")] == 100.0

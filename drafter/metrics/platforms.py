@@ -37,7 +37,9 @@ class Platform:
     paid_time: str  # set when the order was paid: the order counts, and its time is this one
     placed_time: str
     status: str
-    buyer: str | None = None  # a buyer account; None: the export has none (masked names and phones are no account)
+    # A buyer account column, read when the file has it (signatures leave it out: a version without one is still
+    # an order export); None: the format has none (masked names and phones are no account).
+    buyer: str | None = None
     sum_rows: bool = False  # True: one row per sub-order, the order paid the sum; False: order totals repeat per row
     refund_amount: str | None = None  # a column holding the refunded money
     refund_moved: bool = False  # 淘宝: a refunded, closed order shows 0 paid; its money moved to the refund column
@@ -52,7 +54,7 @@ class Platform:
 PLATFORMS: tuple[Platform, ...] = (
     Platform(
         key="taobao", title="淘宝/天猫 订单报表", channel="淘宝",
-        signature=("订单编号", "买家会员名", "买家实际支付金额", "订单付款时间", "订单状态"),
+        signature=("订单编号", "买家实际支付金额", "订单付款时间", "订单状态"),
         order_id="订单编号", amount="买家实际支付金额", paid_time="订单付款时间", placed_time="订单创建时间",
         status="订单状态", buyer="买家会员名", refund_amount="退款金额", refund_moved=True,
         closed=r"交易关闭", shop="店铺名称", shop_channels=((TMALL_SHOP, "天猫"),),
@@ -61,7 +63,7 @@ PLATFORMS: tuple[Platform, ...] = (
         key="taobao-xlsx", title="淘宝/天猫 订单报表（千牛新版）", channel="淘宝",
         signature=("订单编号", "买家实付金额", "订单付款时间", "订单状态"),
         order_id="订单编号", amount="买家实付金额", paid_time="订单付款时间", placed_time="订单创建时间",
-        status="订单状态", refund_amount="退款金额", refund_moved=True, closed=r"交易关闭",
+        status="订单状态", buyer="买家会员名", refund_amount="退款金额", refund_moved=True, closed=r"交易关闭",
         shop="店铺名称", shop_channels=((TMALL_SHOP, "天猫"),),
     ),
     Platform(
@@ -73,7 +75,7 @@ PLATFORMS: tuple[Platform, ...] = (
     ),
     Platform(
         key="jd", title="京东 订单导出", channel="京东",
-        signature=("订单号", "下单帐号", "应付金额", "付款确认时间", "订单状态"),
+        signature=("订单号", "应付金额", "付款确认时间", "订单状态"),
         order_id="订单号", amount="应付金额", paid_time="付款确认时间", placed_time="下单时间", status="订单状态",
         buyer="下单帐号", closed=r"取消",
         drop=(Rule((("订单状态", r"^\(删除\)"), ("商家备注", r"拆分")),
