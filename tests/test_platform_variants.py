@@ -98,6 +98,8 @@ def write_taobao(folder: Path, want: Want) -> None:
            _taobao("3100000000000000006", "tb_erin", "交易成功", "200.00", "2025-02-03 08:00:00", "50.00"),
            # Closed and refunded, but still showing what was paid: counted once, not with 退款金额 added again.
            _taobao("3100000000000000008", "tb_dan", "交易关闭", "60.00", "2025-02-04 08:00:00", "60.00", "退款"),
+           # A partial refund moved out of 买家实际支付金额 (more back than shown paid): paid 90.00, 70.00 back.
+           _taobao("3100000000000000009", "tb_dan", "交易成功", "20.00", "2025-02-05 08:00:00", "70.00"),
            # 2024 order: out of the 2025 period
            _taobao("3100000000000000007", "tb_erin", "交易成功", "77.00", "2024-12-31 23:00:00")]
     _csv(folder / "ExportOrderList202502011030.csv", _table(TAOBAO, jan), "gbk", newline="\r\n")
@@ -107,6 +109,7 @@ def write_taobao(folder: Path, want: Want) -> None:
     want.add("淘宝", "19.90", buyer="tb_alice")
     want.add("淘宝", "200.00", "50.00", buyer="tb_erin")
     want.add("淘宝", "60.00", "60.00", buyer="tb_dan")
+    want.add("淘宝", "90.00", "70.00", buyer="tb_dan")
     tmall = [_taobao("3200000000000000001", "tm_fay", "交易成功", "599.00", "2025-06-18 00:01:00",
                      shop="青禾家居旗舰店"),
              _taobao("3200000000000000002", "tm_gus", "交易关闭", "0.00", "2025-06-18 00:02:00", "129.00", "退款",

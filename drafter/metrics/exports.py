@@ -314,16 +314,17 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
 
 
 def _moved_refunds(orders, closed, refund_column: str | None, report: FileReport):
-    """淘宝: a closed, refunded order shows 0.00 paid, its money moved to 退款金额 (added back when the paid column
-    holds less than the refund, so an order still showing its money is not counted twice). Without a refund
-    column what such an order was paid is unknown: it is left out and said so, not counted as 0.00."""
+    """淘宝: a refunded order shows less paid (0.00 when closed), its money moved to 退款金额: added back when the paid
+    column holds less than the refund (more cannot have been given back than was paid), so an order still showing
+    its money is not counted twice. Without a refund column what a closed order showing 0.00 was paid is
+    unknown: it is left out and said so, not counted as 0.00."""
     if refund_column is None:
         unknown = closed & orders["amount"].eq(0)
         if unknown.any():
             report.excluded["orders closed after payment showing 0.00 paid, with no 退款金额 column: "
                             "what was paid is unknown (export the report with 退款金额)"] = int(unknown.sum())
         return orders[~unknown], closed[~unknown]
-    moved = closed & orders["amount"].lt(orders["refund"])
+    moved = orders["amount"].lt(orders["refund"])
     orders.loc[moved, "amount"] = orders.loc[moved, "amount"] + orders.loc[moved, "refund"]
     return orders, closed
 
