@@ -451,3 +451,18 @@ def test_versions_without_a_buyer_column_are_still_read_and_a_workbook_with_one_
     _xlsx(other / "ExportOrderList26594515419.xlsx", _table([*QIANNIU, "买家会员名"], rows))
     values = _facts(other, tmp_path)
     assert values[("buyers", "")] == 1 and values[("repurchase_rate", "")] == 100.0
+
+
+def test_a_jd_order_downloaded_before_and_after_its_split_counts_through_its_children(tmp_path):
+    def row(oid, status, due, remark=""):
+        return {"订单号": oid, "应付金额": due, "订单状态": status, "下单账号": "jd_k", "商家备注": remark,
+                "付款确认时间": "2025-06-30 23:50:00"}
+    _csv(tmp_path / "20250630.csv", _table(JD, [row("13000000001", "等待出库", "500.00")]), "gbk")
+    _csv(tmp_path / "20250731.csv", _table(JD, [
+        row("13000000001", "(删除)等待出库", "500.00", "订单拆分为 13000000002 13000000003"),
+        row("13000000002", "等待确认收货", "200.00"), row("13000000003", "完成", "300.00")]), "gbk")
+    values = _facts(tmp_path, tmp_path)
+    assert values[("gmv", "")] == 500.0 and values[("orders", "")] == 2
+    check = run_cli("data", "check", "--data", str(tmp_path), "--json", "--dir", str(tmp_path))
+    first = next(f for f in json.loads(check.stdout)["files"] if f["file"] == "20250630.csv")
+    assert "gone" not in first and any("shows split" in reason for reason in first["excluded"])

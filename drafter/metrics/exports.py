@@ -31,10 +31,11 @@ class FileReport:
     excluded: dict[str, int] = field(default_factory=dict)  # reason → rows
     buyer: str | None = None  # the buyer account column; None: the export has none
     reason: str = ""  # why the file was not read
+    gone: set[str] = field(default_factory=set)  # ids that are no orders in any file of the platform (split parents)
 
     def as_dict(self) -> dict:
         """The JSON shape of `drafter data check --json`."""
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k != "gone"}
 
 
 def decode(path: Path) -> str:
@@ -281,6 +282,8 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
             hit &= _column(frame, column).str.contains(pattern, regex=True)
         if hit.any():
             report.excluded[rule.reason] = int(hit.sum())
+            if rule.everywhere:
+                report.gone |= set(_column(frame, platform.order_id)[hit])
         keep &= ~hit
     used = _columns_used(platform, frame.columns)
     lines = _rows(path, platform, frame[keep], rows[keep], used, mapping)
@@ -355,6 +358,7 @@ def merge_exports(parts: list, reports: list[FileReport]):
     for part, report in zip(parts, reports, strict=True):
         part["file"] = report.file
     frame = pd.concat(parts, ignore_index=True)
+    frame = _drop_gone(frame, reports)
     copies = frame.groupby(["channel", "order_id"], sort=False)
     # A later download knows of refunds an earlier one does not: the order keeps the most money given back.
     frame["refund_amount"] = copies["refund_amount"].transform("max")
@@ -369,6 +373,19 @@ def merge_exports(parts: list, reports: list[FileReport]):
     frame = frame[~twice].copy()
     _one_scope_per_channel(frame, reports)
     return frame.drop(columns=["file", "row"]).reset_index(drop=True)
+
+
+def _drop_gone(frame, reports: list[FileReport]):
+    """Orders another download of the same platform shows split (京东): counted through their children only."""
+    platform = {r.file: r.platform for r in reports}
+    gone = {(r.platform, i) for r in reports for i in r.gone}
+    if not gone:
+        return frame
+    hit = [(platform[f], i) in gone for f, i in zip(frame["file"], frame["order_id"], strict=True)]
+    for name, count in frame[hit]["file"].value_counts().items():
+        report = next(r for r in reports if r.file == name)
+        report.excluded["orders another download shows split (their child orders are counted instead)"] = int(count)
+    return frame[[not h for h in hit]]
 
 
 def _one_scope_per_channel(frame, reports: list[FileReport]) -> None:

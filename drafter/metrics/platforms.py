@@ -20,6 +20,7 @@ class Rule:
 
     when: tuple[tuple[str, str], ...]
     reason: str
+    everywhere: bool = False  # these ids are no orders in any file (a split parent downloaded before its split)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ PLATFORMS: tuple[Platform, ...] = (
         order_id="订单号", amount="应付金额", paid_time="付款确认时间", placed_time="下单时间", status="订单状态",
         buyer="下单帐号", closed=r"取消",
         drop=(Rule((("订单状态", r"^\(删除\)"), ("商家备注", r"拆分")),
-                   "rows of split parent orders (their child orders are counted instead)"),
+                   "rows of split parent orders (their child orders are counted instead)", everywhere=True),
               Rule((("订单状态", r"^\(删除\)"),), "rows of deleted orders ((删除) status)")),
     ),
     Platform(
