@@ -346,7 +346,9 @@ def _describe(report: FileReport, orders, platform: Platform, used: dict, header
         "order_id": used["order_id"], "user_id": used["user_id"] or "(none: no buyer account)",
         "order_time": used["order_time"], "amount": used["amount"] + moved,
         "refund_amount": " / ".join([*filter(None, refunds), f"{used['status']} (closed after payment)"]),
-        "status": used["status"], "channel": f"{platform.channel} (platform)"}
+        "status": used["status"],
+        "channel": f"{platform.channel} (platform)" if set(report.channels) <= {platform.channel} else
+        f"{'、'.join(report.channels)} (by {present(headers, platform.shop) or 'file name'} or drafter.toml)"}
 
 
 def merge_exports(parts: list, reports: list[FileReport]):
