@@ -59,8 +59,9 @@ def _print(result: dict) -> None:
             out.print(f"  left out: {rows} — {escape(reason)}")
     scope = result["buyers"]
     if scope.get("without"):
-        out.print(f"\nbuyers: counted from the accounts of {'、'.join(scope['with']) or 'no platform'}; "
-                  f"{'、'.join(scope['without'])} exports carry no buyer account, so buyer metrics cover "
-                  f"{'、'.join(scope['with']) or 'nothing'} only")
+        without = f"{'、'.join(scope['without'])} orders carry no buyer account (in some or all of their exports)"
+        out.print(f"\nbuyers: counted from the accounts of {'、'.join(scope['with'])}; {without}, so buyer metrics "
+                  f"cover {'、'.join(scope['with'])} only" if scope.get("with") else
+                  f"\nbuyers: no buyer metrics; {without}")
     for message in result["errors"]:
         err.print(f"[bold red]error:[/] {escape(message)}")

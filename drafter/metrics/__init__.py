@@ -55,6 +55,7 @@ def compute_facts(data_dir: Path, period: Period | str, cache_dir: Path, columns
 def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows, channels=None) -> MetricsResult:
     from drafter.metrics.folder import summary
     from drafter.metrics.scope import apply_scope, buyer_scope, scope_dimension, scope_note
+    from drafter.metrics.stack import partly_covered
 
     loaded = load_data(engine, Path(data_dir), Path(cache_dir), columns or {}, channels)
     last_year = period.previous_year()
@@ -66,6 +67,9 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
         span = engine.query("SELECT MIN(order_time) AS a, MAX(order_time) AS b FROM orders").to_dict("records")[0]
         raise UserError(f"{loaded.names['orders']} covers {span['a']:%Y-%m-%d} to {span['b']:%Y-%m-%d} and has "
                         f"nothing in {period.label}; choose a period inside that range")
+    partial = partly_covered(engine, loaded.reports, wanted[1:])
+    for label in partial:
+        values.pop(label, None)
     for label, period_values_ in values.items():
         apply_scope(engine, period_values_, parse_period(label))
     result = MetricsResult(period=period, facts=[], skipped=skipped_metrics(loaded), files=dict(loaded.files),
@@ -77,7 +81,8 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
     current, previous = values[period.label], values.get(last_year.label)
     facts = value_facts(current, period) + breakdown_facts(current, previous, period)
     if previous is None:
-        result.notes.append(f"no orders in {last_year.label}: year-on-year facts left out")
+        why = partial.get(last_year.label, f"no orders in {last_year.label}")
+        result.notes.append(f"{why}: year-on-year facts left out")
     else:
         facts += value_facts(previous, last_year) + change_facts(current, previous, period, "yoy")
         facts += driver_facts(current, previous, period)
@@ -85,6 +90,8 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
         if older is not None:
             facts += change_facts(previous, older, last_year, "yoy") + driver_facts(previous, older, last_year)
         facts += breakdown_facts(previous, older, last_year)
+    if period.previous().label in partial and period.grain != "year":
+        result.notes.append(f"{partial[period.previous().label]}: period-on-period facts left out")
     if period.grain != "year" and period.previous().label in values:
         facts += change_facts(current, values[period.previous().label], period, "pop")
     facts += kpi_facts(engine, loaded, period)

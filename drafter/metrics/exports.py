@@ -31,10 +31,11 @@ class FileReport:
     excluded: dict[str, int] = field(default_factory=dict)  # reason → rows
     buyer: str | None = None  # the buyer account column; None: the export has none
     reason: str = ""  # why the file was not read
+    gone: set[str] = field(default_factory=set)  # ids that are no orders in any file of the platform (split parents)
 
     def as_dict(self) -> dict:
         """The JSON shape of `drafter data check --json`."""
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k != "gone"}
 
 
 def decode(path: Path) -> str:
@@ -176,12 +177,13 @@ def _money(cells, name: str, header: str, rows, must):
     import pandas as pd
 
     text = cells.str.replace(r"[,¥￥\s]", "", regex=True)
+    text = text.where(~text.str.lower().isin(NO_TIME), "")  # '-' in an amount cell (微信小店 退款金额) means none
     values = pd.to_numeric(text, errors="coerce")
     bad = values.isna() & (text != "") & must
     if bad.any():
         _raise_rows(name, header, "values that are not amounts", rows[bad], cells[bad],
                     "Write plain amounts such as 59.90.")
-    return values.fillna(0.0)
+    return values.fillna(0.0).astype(float)  # whole-yuan cells parse as integers, a refund may add cents
 
 
 def _times(cells, name: str, header: str, rows, must):
@@ -233,6 +235,11 @@ def _rows(path: Path, platform: Platform, frame, rows, used: dict, mapping: dict
     if (ids == "").any():
         _raise_rows(path.name, used["order_id"], "empty order ids", rows[ids == ""], ids[ids == ""],
                     "Every row needs its order id; export the file again.")
+    shortened = ids.str.fullmatch(r"\d(\.\d+)?[eE]\+?\d+")
+    if shortened.any():
+        _raise_rows(path.name, used["order_id"], "order ids in scientific notation", rows[shortened],
+                    ids[shortened], "Excel shortened them (6.95E+18), so distinct orders can no longer be told "
+                    "apart: use the export as downloaded, not a copy opened and saved in Excel.")
     paid_cells = _column(frame, used["order_time"])
     paid = ~paid_cells.str.lower().isin(NO_TIME)
     amount = _money(_column(frame, used["amount"]), path.name, used["amount"], rows, paid)
@@ -244,6 +251,21 @@ def _rows(path: Path, platform: Platform, frame, rows, used: dict, mapping: dict
         "refund": refund, "status": _column(frame, used["status"]),
         "time": _times(paid_cells, path.name, used["order_time"], rows, paid),
         "channel": channel_for(platform, path.name, _column(frame, platform.shop), mapping), "row": rows})
+
+
+def _same_order_agrees(name: str, lines, used: dict, sum_rows: bool) -> None:
+    """Rows of one order share its payment time (and, where totals repeat per row, its amount). Rows that do not
+    are most often different orders whose ids lost digits (19-digit ids stored as numbers): stop, not merge."""
+    checks = {"time": used["order_time"]} | ({} if sum_rows else {"amount": used["amount"]})
+    for column, header in checks.items():
+        split = lines[column].astype(str).groupby(lines["order_id"]).transform("nunique") > 1
+        if split.any():
+            sample = "; ".join(f"rows {', '.join(map(str, part['row'][:3]))}: {oid}"
+                               for oid, part in list(lines[split].groupby("order_id"))[:3])
+            raise UserError(f"{name}: rows with the same order id ({used['order_id']}) differ in {header} ({sample}), "
+                            f"so they cannot be read as one order. Most often they are different orders whose ids "
+                            f"lost digits (19-digit ids kept as numbers in Excel are rounded): use the export as "
+                            f"downloaded, or keep the id column as text.")
 
 
 def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, str]):
@@ -260,9 +282,12 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
             hit &= _column(frame, column).str.contains(pattern, regex=True)
         if hit.any():
             report.excluded[rule.reason] = int(hit.sum())
+            if rule.everywhere:
+                report.gone |= set(_column(frame, platform.order_id)[hit])
         keep &= ~hit
     used = _columns_used(platform, frame.columns)
     lines = _rows(path, platform, frame[keep], rows[keep], used, mapping)
+    _same_order_agrees(path.name, lines, used, platform.sum_rows)
     # Sub-order rows (抖店) add up to their main order; order totals repeated on SKU rows (京东) count once.
     orders = lines.groupby("order_id", sort=False).agg(
         user_id=("user_id", "first"), paid=("paid", "any"), amount=("amount", "sum" if platform.sum_rows else "first"),
@@ -278,8 +303,8 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
         report.excluded["orders not paid (no payment time)"] = report.unpaid
     orders = orders[orders["paid"]].copy()
     closed = closed[orders.index]
-    if platform.refund_moved:  # the closed order's money sits in the refund column
-        orders.loc[closed, "amount"] = orders.loc[closed, "amount"] + orders.loc[closed, "refund"]
+    if platform.refund_moved:
+        orders, closed = _moved_refunds(orders, closed, used["refund"], report)
     # Closed after payment: the money went back in full.
     orders["refund_amount"] = orders["refund"].where(~closed, orders["amount"]).clip(upper=orders["amount"]).round(2)
     orders["amount"] = orders["amount"].round(2)
@@ -289,6 +314,22 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
     orders["user_id"] = orders["user_id"].where(named, None)
     _describe(report, orders, platform, used, frame.columns)
     return orders[["order_id", "user_id", "order_time", "amount", "refund_amount", "channel", "status", "row"]], report
+
+
+def _moved_refunds(orders, closed, refund_column: str | None, report: FileReport):
+    """淘宝: a refunded order shows less paid (0.00 when closed), its money moved to 退款金额: added back when the paid
+    column holds less than the refund (more cannot have been given back than was paid), so an order still showing
+    its money is not counted twice. Without a refund column what a closed order showing 0.00 was paid is
+    unknown: it is left out and said so, not counted as 0.00."""
+    if refund_column is None:
+        unknown = closed & orders["amount"].eq(0)
+        if unknown.any():
+            report.excluded["orders closed after payment showing 0.00 paid, with no 退款金额 column: "
+                            "what was paid is unknown (export the report with 退款金额)"] = int(unknown.sum())
+        return orders[~unknown], closed[~unknown]
+    moved = orders["amount"].lt(orders["refund"])
+    orders.loc[moved, "amount"] = orders.loc[moved, "amount"] + orders.loc[moved, "refund"]
+    return orders, closed
 
 
 def _describe(report: FileReport, orders, platform: Platform, used: dict, headers) -> None:
@@ -305,7 +346,9 @@ def _describe(report: FileReport, orders, platform: Platform, used: dict, header
         "order_id": used["order_id"], "user_id": used["user_id"] or "(none: no buyer account)",
         "order_time": used["order_time"], "amount": used["amount"] + moved,
         "refund_amount": " / ".join([*filter(None, refunds), f"{used['status']} (closed after payment)"]),
-        "status": used["status"], "channel": f"{platform.channel} (platform)"}
+        "status": used["status"],
+        "channel": f"{platform.channel} (platform)" if set(report.channels) <= {platform.channel} else
+        f"{'、'.join(report.channels)} (by {present(headers, platform.shop) or 'file name'} or drafter.toml)"}
 
 
 def merge_exports(parts: list, reports: list[FileReport]):
@@ -317,8 +360,42 @@ def merge_exports(parts: list, reports: list[FileReport]):
     for part, report in zip(parts, reports, strict=True):
         part["file"] = report.file
     frame = pd.concat(parts, ignore_index=True)
+    frame = _drop_gone(frame, reports)
+    copies = frame.groupby(["channel", "order_id"], sort=False)
+    # A later download knows of refunds an earlier one does not: the order keeps the most money given back.
+    frame["refund_amount"] = copies["refund_amount"].transform("max")
+    frame["status"] = frame["refund_amount"].gt(0).map({True: "refunded", False: "paid"})
+    # The copy in an export with buyer accounts (淘宝 CSV) lends its account to the copy in one without (千牛 xlsx).
+    accounts = copies["user_id"].transform("first")
+    frame["user_id"] = accounts.where(accounts.notna(), None)
     twice = frame.duplicated(["channel", "order_id"], keep="first")
     for name, count in frame[twice]["file"].value_counts().items():
         report = next(r for r in reports if r.file == name)
         report.excluded["orders also in an earlier file (overlapping exports): counted once"] = int(count)
-    return frame[~twice].drop(columns=["file", "row"]).reset_index(drop=True)
+    frame = frame[~twice].copy()
+    _one_scope_per_channel(frame, reports)
+    return frame.drop(columns=["file", "row"]).reset_index(drop=True)
+
+
+def _drop_gone(frame, reports: list[FileReport]):
+    """Orders another download of the same platform shows split (京东): counted through their children only."""
+    platform = {r.file: r.platform for r in reports}
+    gone = {(r.platform, i) for r in reports for i in r.gone}
+    if not gone:
+        return frame
+    hit = [(platform[f], i) in gone for f, i in zip(frame["file"], frame["order_id"], strict=True)]
+    for name, count in frame[hit]["file"].value_counts().items():
+        report = next(r for r in reports if r.file == name)
+        report.excluded["orders another download shows split (their child orders are counted instead)"] = int(count)
+    return frame[[not h for h in hit]]
+
+
+def _one_scope_per_channel(frame, reports: list[FileReport]) -> None:
+    """A channel some of whose orders carry no buyer account (淘宝 from the 千牛 xlsx beside the classic CSV) is
+    out of the buyer metrics: its other accounts are dropped too, so no buyer figure covers part of a channel."""
+    partial = frame.groupby("channel")["user_id"].agg(lambda ids: ids.isna().any() and ids.notna().any())
+    dropped = frame["channel"].isin(partial[partial].index) & frame["user_id"].notna()
+    for name, count in frame[dropped]["file"].value_counts().items():
+        report = next(r for r in reports if r.file == name)
+        report.excluded["buyer accounts not used: other exports of the channel carry none"] = int(count)
+    frame.loc[dropped, "user_id"] = None

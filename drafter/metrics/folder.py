@@ -108,8 +108,8 @@ def summary(reports: list[FileReport], canonical: list[str], scope: dict | None)
     if unread:
         parts.append(f"{len(unread)} file(s) not read ({', '.join(unread[:3])}{' …' if len(unread) > 3 else ''})")
     if scope and scope.get("without"):
-        parts.append(f"buyer metrics cover {'、'.join(scope['with']) or 'no platform'} only "
-                     f"({'、'.join(scope['without'])}: no buyer account)")
+        covered = f"cover {'、'.join(scope['with'])} only" if scope.get("with") else "left out"
+        parts.append(f"buyer metrics {covered} ({'、'.join(scope['without'])}: no buyer account)")
     return "data: " + "; ".join(parts) + ". Run `drafter data check` for details." if parts else ""
 
 

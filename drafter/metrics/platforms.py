@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# A time cell that says "no time": empty, '-', or a lone tab (cleaned to empty before this is asked).
+# A time (or amount) cell that says "none": empty, '-', or a lone tab (cleaned to empty before this is asked).
 NO_TIME = ("", "-", "--", "null", "nan", "none")
 
 # 天猫 shop names must end in one of these shop types; a 淘宝 C shop may not use them.
@@ -20,6 +20,7 @@ class Rule:
 
     when: tuple[tuple[str, str], ...]
     reason: str
+    everywhere: bool = False  # these ids are no orders in any file (a split parent downloaded before its split)
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,9 @@ class Platform:
     paid_time: str  # set when the order was paid: the order counts, and its time is this one
     placed_time: str
     status: str
-    buyer: str | None = None  # a buyer account; None: the export has none (masked names and phones are no account)
+    # A buyer account column, read when the file has it (signatures leave it out: a version without one is still
+    # an order export); None: the format has none (masked names and phones are no account).
+    buyer: str | None = None
     sum_rows: bool = False  # True: one row per sub-order, the order paid the sum; False: order totals repeat per row
     refund_amount: str | None = None  # a column holding the refunded money
     refund_moved: bool = False  # 淘宝: a refunded, closed order shows 0 paid; its money moved to the refund column
@@ -52,7 +55,7 @@ class Platform:
 PLATFORMS: tuple[Platform, ...] = (
     Platform(
         key="taobao", title="淘宝/天猫 订单报表", channel="淘宝",
-        signature=("订单编号", "买家会员名", "买家实际支付金额", "订单付款时间", "订单状态"),
+        signature=("订单编号", "买家实际支付金额", "订单付款时间", "订单状态"),
         order_id="订单编号", amount="买家实际支付金额", paid_time="订单付款时间", placed_time="订单创建时间",
         status="订单状态", buyer="买家会员名", refund_amount="退款金额", refund_moved=True,
         closed=r"交易关闭", shop="店铺名称", shop_channels=((TMALL_SHOP, "天猫"),),
@@ -61,7 +64,7 @@ PLATFORMS: tuple[Platform, ...] = (
         key="taobao-xlsx", title="淘宝/天猫 订单报表（千牛新版）", channel="淘宝",
         signature=("订单编号", "买家实付金额", "订单付款时间", "订单状态"),
         order_id="订单编号", amount="买家实付金额", paid_time="订单付款时间", placed_time="订单创建时间",
-        status="订单状态", refund_amount="退款金额", refund_moved=True, closed=r"交易关闭",
+        status="订单状态", buyer="买家会员名", refund_amount="退款金额", refund_moved=True, closed=r"交易关闭",
         shop="店铺名称", shop_channels=((TMALL_SHOP, "天猫"),),
     ),
     Platform(
@@ -73,16 +76,17 @@ PLATFORMS: tuple[Platform, ...] = (
     ),
     Platform(
         key="jd", title="京东 订单导出", channel="京东",
-        signature=("订单号", "下单帐号", "应付金额", "付款确认时间", "订单状态"),
+        signature=("订单号", "应付金额", "付款确认时间", "订单状态"),
         order_id="订单号", amount="应付金额", paid_time="付款确认时间", placed_time="下单时间", status="订单状态",
         buyer="下单帐号", closed=r"取消",
         drop=(Rule((("订单状态", r"^\(删除\)"), ("商家备注", r"拆分")),
-                   "rows of split parent orders (their child orders are counted instead)"),
+                   "rows of split parent orders (their child orders are counted instead)", everywhere=True),
               Rule((("订单状态", r"^\(删除\)"),), "rows of deleted orders ((删除) status)")),
     ),
     Platform(
         key="douyin", title="抖店 订单标准报表", channel="抖音",
-        signature=("主订单编号", "子订单编号", "订单应付金额", "支付完成时间", "订单状态"),
+        # 子订单编号 is not required: the 订单维度 report holds one row per main order, summed the same way.
+        signature=("主订单编号", "订单应付金额", "支付完成时间", "订单状态"),
         order_id="主订单编号", amount="订单应付金额", paid_time="支付完成时间", placed_time="订单提交时间",
         status="订单状态", sum_rows=True, refund_words=(("售后状态", r"退款成功|退货退款成功|已退款"),),
         closed=r"已关闭|已取消",
@@ -103,6 +107,16 @@ PLATFORMS: tuple[Platform, ...] = (
 )
 
 
+# An after-sales (refund) export may repeat the order's columns: its own id column marks it, and it is not read
+# as orders (refunds come from the order exports' 售后状态 / 退款金额 / 关闭原因).
+AFTER_SALES = Platform(
+    key="after-sales", title="售后/退款单导出", channel="", signature=("售后单号|退款单号|售后编号|退款编号",),
+    order_id="", amount="", paid_time="", placed_time="", status="",
+    note="an after-sales (refund) export: refunds are read from the order exports (售后状态, 退款金额, 关闭原因), "
+         "not from this file",
+)
+
+
 def normal(header: str) -> str:
     """A header as matched: trimmed, full-width brackets as half-width, 账号 as 帐号 (both spellings occur)."""
     return header.strip().replace("（", "(").replace("）", ")").replace("账", "帐")
@@ -116,6 +130,8 @@ def present(headers, name: str | None) -> str | None:
 def recognise(headers: list[str]) -> tuple[Platform | None, str]:
     """The export format whose signature the headers hold (the most specific one), or None and why not."""
     have = set(headers)
+    if present(have, AFTER_SALES.signature[0]):
+        return AFTER_SALES, ""
     matches = [p for p in PLATFORMS if all(present(have, h) for h in p.signature)]
     if matches:
         return max(matches, key=lambda p: len(p.signature)), ""

@@ -61,3 +61,16 @@ def describe_source(engine, name: str, table: str, mapping: dict[str, str], rela
         report.excluded["orders cancelled (status column)"] = report.cancelled
     report.buyer = mapping.get("user_id")
     return report
+
+
+def partly_covered(engine, reports: list[FileReport], periods) -> dict[str, str]:
+    """Earlier periods that platform exports cover only in part (label → why): exports are downloaded for a chosen
+    date range, so a year whose first weeks hold no orders is a cut, not a slow start, and no base for a change."""
+    if not any(r.platform and r.table for r in reports):
+        return {}
+    first = engine.query("SELECT MIN(order_time) AS t FROM orders WHERE status <> 'cancelled'")["t"][0]
+    if first is None or first != first:  # no paid orders (NaT)
+        return {}
+    first = first.date()
+    return {p.label: f"the orders start on {first:%Y-%m-%d}, so {p.label} is only partly covered"
+            for p in periods if first > p.start + (p.end - p.start) / 12}
