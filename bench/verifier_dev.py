@@ -36,7 +36,8 @@ def run(folder: Path, show: bool) -> int:
     from drafter.verify.normalize import normalize
 
     cases = _rows(folder / "cases.tsv")
-    wrong = {r["text"]: r["wrong"] for r in _rows(folder / "wrong_figures.tsv")}
+    named = folder / "wrong_figures.tsv"  # optional: a set without it counts catches on the line only
+    wrong = {r["text"]: r["wrong"] for r in _rows(named)} if named.exists() else {}
     facts = load_facts_csv(folder / "facts.csv")
     lines = ["# verifier-dev", ""]
     where: dict[int, int] = {}
