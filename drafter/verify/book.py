@@ -10,6 +10,7 @@ from drafter.models import Fact, fact_id
 from drafter.verify.facts import is_lower_better, latest_period, parse_period, shift_period
 from drafter.verify.lexicon import BUILTIN_ALIASES, BUYER_WORDS, TARGET_MEASURES, canonical_metric
 
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
 DERIVED_TOL = 0.0015  # relative slack for values derived from rounded inputs (prev = value / (1 + yoy))
 
 
@@ -217,6 +218,7 @@ class FactBook:
         self.names = dict(names)
         ordered = sorted(self.names, key=len, reverse=True)
         self.name_re = re.compile("|".join(_name_pattern(n) for n in ordered)) if ordered else None
+        self._owner_names()
         dims: dict[str, set[str]] = defaultdict(set)
         for e in self.entries:
             if e.fact.dimension:
@@ -232,6 +234,30 @@ class FactBook:
         self.dims = dict(dims)
         ordered = sorted(self.dims, key=len, reverse=True)
         self.dim_re = re.compile("|".join(_name_pattern(n) for n in ordered)) if ordered else None
+
+    def _owner_names(self) -> None:
+        """Owners (companies) that prefix several metric names, and each name without its owner: 佣金收入 of 云栖."""
+        self.bare: dict[str, dict[str, str]] = defaultdict(dict)  # bare name -> owner -> metric
+        rests: dict[str, set[str]] = defaultdict(set)  # head -> what follows it in names of one metric
+        for name, metrics in self.names.items():
+            for n in range(2, min(5, len(name) - 1)):
+                if _HAN.fullmatch(name[:n]) and len(metrics) == 1:
+                    rests[name[:n]].add(name[n:])
+        # owners: heads of three or more fact metrics, no name themselves, that share two or more rests with another
+        # head (美团收入 and 快手收入, 美团经调整净利润 and 快手经调整净利润); one company's segments share none
+        heads = [h for h in rests if h not in self.names and sum(m.startswith(h) for m in self.metrics) >= 3]
+        owned = {h for h in heads for g in heads if g != h and len(rests[h] & rests[g]) >= 2}
+        chosen: list[str] = []
+        for head in sorted(owned, key=len):
+            if not any(head.startswith(c) for c in chosen):
+                chosen.append(head)
+        for name, metrics in self.names.items():
+            owner = next((c for c in chosen if name.startswith(c)), None)
+            if owner and len(metrics) == 1:
+                self.bare[name[len(owner):]][owner] = next(iter(metrics))
+        self.owner_re = re.compile("|".join(map(re.escape, sorted(chosen, key=len, reverse=True)))) if chosen else None
+        ordered = sorted(self.bare, key=len, reverse=True)
+        self.bare_re = re.compile("|".join(_name_pattern(n) for n in ordered)) if ordered else None
 
     def _aliases(self, metric: str) -> set[str]:
         out: set[str] = set()

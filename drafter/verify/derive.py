@@ -21,6 +21,7 @@ _PER_UNIT = re.compile(r"每\s*(?:投入|花费|花|消耗|使用|支出)?\s*(?:
 # 人均下单1.31单, 平均每位买家消费406元: per head of the buyers (or users) the sentence names
 _PER_HEAD = re.compile(r"(?:人均|每人|每位|平均每个?)(?:买家|用户|客户|顾客)?[^，,；;。\d]{0,6}?"
                        r"(?:约|近|超过?|逾)?\s*$")
+_PER_ANY = re.compile(r"每(?!年|季|月|天|日|周|次都)[^\d，,；;。]")  # 每单, 每位用户 (每年 is a period)
 _YIELDS = re.compile(r"[^，,；;。\d]{0,12}?(?:带来|产生|拉动|贡献|撬动|实现|创造)了?\s*(?:约|近|超过?|逾)?\s*$")
 
 
@@ -61,6 +62,12 @@ def derived_verdict(book: FactBook, s: str, fig: Figure, mentions: list[Mention]
         gain = next((m for m in mentions if m.kind == "metric" and fig.end <= m.start < right), None)
         if cost is not None and gain is not None:
             return _per_unit(book, fig, gain, cost, period)
+    each = _PER_ANY.search(s, left, fig.start)
+    if each is not None and fig.base_unit != "%" and \
+            not any(m.start <= each.start() < m.end for m in mentions if m.kind == "metric"):
+        # 每单平均收入约4.06元: a total over a count the facts may not name; the total itself is not stated
+        return Verdict("unsupported", message=f"{fig.text}: a per-unit figure the facts do not state",
+                       reading={"metric": "", "measure": "per_unit", "period": period, "dimension": ""})
     return None
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from drafter.verify.book import FactBook
-from drafter.verify.facts import format_period, parse_period
+from drafter.verify.facts import format_period, parse_period, shift_period
 from drafter.verify.figures import Figure
-from drafter.verify.lexicon import LEVEL_VERBS, NEXT_YEAR_WORDS
+from drafter.verify.lexicon import LEVEL_VERBS, NEXT_STEP_WORDS, NEXT_YEAR_WORDS
 
 _QUOTED_TARGET = re.compile(r"\s*(?:的|为|作为)?(?:年度|全年|季度|本年|今年)?(?:经营|业绩|考核)?"
                             r"(?:目标|计划|任务|指标)")
 MULTIPLE_OF = re.compile(r"(?:是|为|相当于|达到?)[^，,；;]{1,16}?的\s*(?:近|约|接近|将近|超过|逾|超)?\s*$")
+_TARGET_MADE = re.compile(r"(?:设定|确定|制定|提出|定下|设立)了?")
 _RESULT = re.compile(r"实际|当前|目前|现为|已")  # 计划…，实际完成: planning words do not reach a result
 # 较市场预期的120亿元高出3%, 分析师预估: someone's expectation, which no fact of the period states
 EXPECTED = re.compile(r"预期|预估|预测|一致预期|市场共识|彭博|路透")
@@ -44,6 +45,12 @@ def target_frame(s: str, fig: Figure) -> bool:
         closing = min((k for k in (s.find("”", fig.end), s.find("」", fig.end)) if k >= 0), default=-1)
         if closing >= 0 and s.rfind("”", opening, fig.start) < 0 and _QUOTED_TARGET.match(s, closing + 1):
             return True
+    made = next(reversed(list(_TARGET_MADE.finditer(s, 0, fig.start))), None)
+    if made is not None:
+        # 年初设定了付费用户达到1.3亿、付费率提升至23%的目标: every item of the list, up to 的目标, is planned
+        closing = _QUOTED_TARGET.search(s, fig.end)
+        if closing is not None and not re.search(r"[，,；;。]", s[made.end():closing.start()]):
+            return True
     lead = next(reversed(list(_PLAN_LEAD.finditer(s, 0, fig.start))), None)
     # 较计划高出2个百分点 measures against the plan: a gap, not the plan
     return lead is not None and not _RESULT.search(s, lead.end(), fig.start) and \
@@ -68,6 +75,7 @@ def base_before(s: str, figs: list[Figure], start: int, fig: Figure) -> Figure |
 
 
 _NEXT_YEAR = re.compile(NEXT_YEAR_WORDS)
+_NEXT_STEP = re.compile(NEXT_STEP_WORDS)
 PREV_STEP = re.compile(r"上季|上一季度|上个?月|上一?期")
 _PREV_YEAR = re.compile(r"去年|上年|上一年|前一年|上一?年度")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -92,4 +100,6 @@ def period_of(book: FactBook, word: str, year: str | None, quarter: int | None =
         return book.prev_year
     if _NEXT_YEAR.search(word):
         return book.next_year
+    if _NEXT_STEP.fullmatch(word):
+        return shift_period(book.period, steps=1)  # 预计下季度收入…: guidance for the quarter after
     return book.period

@@ -16,7 +16,7 @@ from drafter.verify.claims import (
     superlatives,
     turnaround_claims,
 )
-from drafter.verify.context import CLAUSE_SEP, Context, analyse, clause_bounds, find_mentions
+from drafter.verify.context import CLAUSE_SEP, Context, analyse, clause_bounds, find_mentions, last_owner
 from drafter.verify.derive import derived_verdict, is_unit_base
 from drafter.verify.extract import extract_figures
 from drafter.verify.figures import NON_CLAIM_KINDS, Figure, as_percent
@@ -59,10 +59,12 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
     carried: list[str] = []
     if piece.hint:
         carried = [k for m in find_mentions(book, normalize(piece.hint)) if m.kind == "metric" for k in m.keys]
+    owner = ""
     for offset, sentence in _sentences(piece.text):
         s = normalize(sentence)
         figs = extract_figures(sentence)
-        mentions = find_mentions(book, s)
+        mentions = find_mentions(book, s, owner)
+        owner = last_owner(book, s, owner)
         for fig in figs:
             if any(m.start <= fig.start and fig.end <= m.end for m in mentions if m.kind != "total"):
                 fig.kind, fig.claim = "name", False  # 新客30天复购率: a number inside a metric's name
