@@ -32,9 +32,9 @@ from drafter.verify.lexicon import (
     PERIOD_RE,
     POP_RE,
     TARGET_MEASURES,
-    TOTAL_RE,
     cue_info,
 )
+from drafter.verify.mentions import Mention
 
 CLAUSE_SEP = re.compile(r"[，,；;、（）()【】\[\]]")
 RATE_UNITS = {"%", "pp"}
@@ -57,17 +57,6 @@ _TO_AFTER = re.compile(rf"\s*{LEVEL_VERBS}?(?:至|到)(?!今)")
 
 
 @dataclass
-class Mention:
-    """A metric name, dimension value or total marker in a sentence."""
-
-    start: int
-    end: int
-    kind: str  # metric | dim | total
-    keys: tuple[str, ...]
-    text: str
-
-
-@dataclass
 class Context:
     """How to check one figure: candidate metrics (best first), dimension, period, measures, direction."""
 
@@ -86,71 +75,6 @@ class Context:
     two_signs: bool = False  # the sentence speaks of a loss and a profit: the direction of a change is ambiguous
     # an expectation (市场预期的120亿元), or a sentence scoped by a quarter the facts lack: no fact can say it is wrong
     foreign: bool = False
-
-
-def find_mentions(book: FactBook, s: str, owner: str = "") -> list[Mention]:
-    """Metric names, dimension values and 全年/整体 markers in a (normalised) sentence, in order; `owner`: the
-    company the sentence before named last (…；净利润12.9亿元 is still its)."""
-    out: list[Mention] = []
-    taken: list[tuple[int, int]] = []
-    if book.name_re is not None:
-        for m in book.name_re.finditer(s):
-            if s[m.end():m.end() + 1] == "率" and not m.group().endswith("率"):
-                continue  # 净利率 is not 净利: a name followed by 率 names another metric
-            out.append(Mention(m.start(), m.end(), "metric", tuple(sorted(book.names[m.group().lower()])),
-                               m.group()))
-            taken.append(m.span())
-        _owned_names(book, s, out, taken, owner)
-        _buyer_words(book, out, taken)
-    if book.dim_re is not None:
-        for m in book.dim_re.finditer(s):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            out.append(Mention(m.start(), m.end(), "dim", tuple(sorted(book.dims[m.group().lower()])), m.group()))
-    for m in TOTAL_RE.finditer(s):
-        out.append(Mention(m.start(), m.end(), "total", (), m.group()))
-    out.sort(key=lambda x: x.start)
-    return out
-
-
-def _owned_names(book: FactBook, s: str, metrics: list[Mention], taken: list[tuple[int, int]], owner: str) -> None:
-    """云栖广告收入和佣金收入, 澄江二季度收入: a bare name after a company's name is that company's metric (over a
-    name of no company: 订单量 of 青禾 is 青禾订单量)."""
-    if book.bare_re is None or book.owner_re is None:
-        return
-    owners = [(-1, owner)] + [(m.start(), m.group()) for m in book.owner_re.finditer(s)]
-    for m in book.bare_re.finditer(s):
-        if s[m.end():m.end() + 1] == "率" and not m.group().endswith("率"):
-            continue
-        last = next((o for at, o in reversed(owners) if at < m.start()), "")
-        metric = book.bare[m.group().lower()].get(last)
-        if not metric:
-            continue
-        clash = [x for x in metrics if x.start < m.end() and m.start() < x.end]
-        if any((x.start, x.end) != m.span() for x in clash):
-            continue  # a longer name stands there
-        for x in clash:
-            metrics.remove(x)
-            taken.remove((x.start, x.end))
-        metrics.append(Mention(m.start(), m.end(), "metric", (metric,), m.group()))
-        taken.append(m.span())
-
-
-def last_owner(book: FactBook, s: str, before: str = "") -> str:
-    """The company a sentence names last (or `before`, when it names none)."""
-    found = [m.group() for m in book.owner_re.finditer(s)] if book.owner_re is not None else []
-    return found[-1] if found else before
-
-
-def _buyer_words(book: FactBook, metrics: list[Mention], taken: list[tuple[int, int]]) -> None:
-    """新客GMV, 老客贡献了GMV增量的: before a metric the facts split by buyer type, 新客 is that split, not 新客数."""
-    for k, m in enumerate(metrics):
-        keys = book.dims.get(m.text.lower())
-        following = metrics[k + 1] if k + 1 < len(metrics) else None
-        if keys and following is not None and any(key.startswith("buyer=") for key in keys) \
-                and book.buyer_metrics & set(following.keys):
-            metrics[k] = Mention(m.start, m.end, "dim", tuple(sorted(keys)), m.text)
-            taken.remove((m.start, m.end))
 
 
 def clause_bounds(s: str, start: int, end: int) -> tuple[int, int]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from drafter.verify.book import Entry, FactBook
-from drafter.verify.context import CLAUSE_SEP, Mention
+from drafter.verify.context import CLAUSE_SEP
 from drafter.verify.figures import Figure
 from drafter.verify.judge import Verdict, describe, unit_factor
+from drafter.verify.mentions import Mention
 
 # 营销费用增速高于GMV增速10.8个百分点, 比GMV增速快10.8个百分点
 _COMPARE = re.compile(r"(?P<up>高于|快于|超过|超出|高出|领先于?)|(?P<down>低于|慢于|落后于?)|(?<![占对相同环])比")

@@ -16,13 +16,14 @@ from drafter.verify.claims import (
     superlatives,
     turnaround_claims,
 )
-from drafter.verify.context import CLAUSE_SEP, Context, analyse, clause_bounds, find_mentions, last_owner
+from drafter.verify.context import CLAUSE_SEP, Context, analyse, clause_bounds
 from drafter.verify.derive import derived_verdict, is_unit_base
 from drafter.verify.extract import extract_figures
 from drafter.verify.figures import NON_CLAIM_KINDS, Figure, as_percent
 from drafter.verify.frames import base_before
 from drafter.verify.judge import Verdict, judge
 from drafter.verify.markdown import Piece, pieces
+from drafter.verify.mentions import find_mentions, last_owner
 from drafter.verify.normalize import normalize
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
