@@ -104,7 +104,8 @@ def set_interval(fig: Figure, before: str, after: str) -> None:
     if bound == "~":
         lo, hi = min(lo, v - 0.05 * mag), max(hi, v + 0.05 * mag)
     elif bound == ">=":
-        hi = INF if v >= 0 else hi
+        # 超过四成 is more than 40%: the coarse step of 成 (±5 points) must not let 35% pass as "over 40%"
+        lo, hi = (v - min(step, 0.01 * mag) if v > 0 else lo), (INF if v >= 0 else hi)
     elif bound == "<~":
         lo = min(lo, v - 0.1 * mag)
         bound = "<="
