@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from drafter.models import fact_id
 from drafter.verify.book import Entry, FactBook
 from drafter.verify.context import CLAUSE_SEP
 from drafter.verify.figures import Figure
@@ -23,6 +24,9 @@ _PER_UNIT = re.compile(r"每\s*(?:投入|花费|花|消耗|使用|支出)?\s*(?:
 _PER_HEAD = re.compile(r"(?:人均|每人|每位|平均每个?)(?:买家|用户|客户|顾客)?[^，,；;。\d]{0,6}?"
                        r"(?:约|近|超过?|逾)?\s*$")
 _PER_ANY = re.compile(r"每(?!年|季|月|天|日|周|次都)[^\d，,；;。]")  # 每单, 每位用户 (每年 is a period)
+# 社交娱乐收入约占总收入的三分之一, 销售费用占收入比重为11.2%: one named metric as a share of another
+_PART_OF = re.compile(r"\s*(?:约|近|接近|将近|超过|逾|已|仅)?\s*占(?:到|了)?\s*")
+_SHARE_TAIL = re.compile(r"[^，,；;。\d]{0,8}")
 _YIELDS = re.compile(r"[^，,；;。\d]{0,12}?(?:带来|产生|拉动|贡献|撬动|实现|创造)了?\s*(?:约|近|超过?|逾)?\s*$")
 
 
@@ -48,6 +52,14 @@ def derived_verdict(book: FactBook, s: str, fig: Figure, mentions: list[Mention]
             # 云业务收入增速远高于整体营收增速，高出16.7个百分点: a gap between two things it cannot derive
             return Verdict("unsupported", message=f"{fig.text}: a gap between two figures the facts do not both give",
                            reading={"metric": "", "measure": "gap", "period": period, "dimension": ""})
+    if fig.base_unit == "%":
+        named = [m for m in mentions if m.kind == "metric" and left <= m.start and m.end <= fig.start]
+        part, whole = (named[-2], named[-1]) if len(named) >= 2 else (None, None)
+        if part and whole and set(part.keys) != set(whole.keys) and _PART_OF.fullmatch(s, part.end, whole.start) \
+                and _SHARE_TAIL.fullmatch(s, whole.end, fig.start):
+            found = _share_of(book, fig, part, whole, period)
+            if found is not None:
+                return found
     if fig.base_unit == "倍" and _TIMES_OF.search(s, left, fig.start):
         named = [m for m in mentions if m.kind == "metric" and left <= m.start and m.end <= fig.start]
         if len(named) >= 2 and set(named[-2].keys) != set(named[-1].keys):
@@ -134,6 +146,21 @@ def _times(book: FactBook, fig: Figure, a: Mention, b: Mention, period: str) -> 
     reading = {"metric": x.fact.metric, "measure": "multiple", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
     return _outcome(fits, x, fig, f"{describe(book, x.fact)} / {describe(book, y.fact)}", f"{ratio:.2f}倍", reading)
+
+
+def _share_of(book: FactBook, fig: Figure, a: Mention, b: Mention, period: str) -> Verdict | None:
+    x, y = _value(book, a, period, "value"), _value(book, b, period, "value")
+    if x is None or y is None or not y.fact.value or x.fact.unit != y.fact.unit or x.fact.unit == "%" or \
+            _value(book, a, period, "share") is not None:
+        return None  # a share the facts state is judged as such
+    share = 100 * x.fact.value / y.fact.value
+    fits = fig.low - 0.05 <= share <= fig.high + 0.05
+    # the verdict carries the share itself, so 由A升至B compares shares, not the amounts
+    as_share = {"id": fact_id(x.fact.metric, "share", period), "measure": "share", "value": share, "unit": "%"}
+    part = Entry(x.fact.model_copy(update=as_share), derived=True, inputs=(x.fact.id, y.fact.id), operation="a / b")
+    reading = {"metric": x.fact.metric, "measure": "share", "period": period, "dimension": "",
+               "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
+    return _outcome(fits, part, fig, f"{describe(book, x.fact)} / {describe(book, y.fact)}", f"{share:.1f}%", reading)
 
 
 def _per_unit(book: FactBook, fig: Figure, gain: Mention, cost: Mention, period: str) -> Verdict | None:
