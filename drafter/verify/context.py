@@ -31,6 +31,7 @@ from drafter.verify.lexicon import (
     LEVEL_VERBS,
     PERIOD_RE,
     POP_RE,
+    POP_WORDS,
     TARGET_MEASURES,
     cue_info,
 )
@@ -41,6 +42,9 @@ RATE_UNITS = {"%", "pp"}
 TARGET_SET = TARGET_MEASURES
 GAP_SET = GAP_MEASURES
 CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | GAP_MEASURES | {"diff", "pop_diff", "share_pp", "contribution", "driver"}
+# what names a metric the facts lack (loss and profit words also say the sign of a named one: not here)
+_UNNAMED = re.compile(r"收入|营收|费用率|利润率|毛利率|成本|开支|费用|用户|买家|司机|订单|GMV|EBITDA", re.I)
+_POP_LEAD = re.compile(rf"(?:{POP_WORDS})(?:计算|来看|看|而言|口径)")
 SHARE_WORDS = re.compile(r"占比|份额|比重")
 _ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前|现为|已")
 _PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
@@ -120,6 +124,8 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         if (measures and "share" in measures or share_said) and not renamed:
             ctx.measures = ctx.measures | {"share_pp"}  # 占比为17.3%，(去年同期为…,) 较上年提升7.2个百分点
     _metric(book, ctx, fig, mentions, left, right, carried)
+    if ctx.metrics and not _metric_named(mentions, left, fig.start) and _UNNAMED.search(masked, left, fig.start):
+        ctx.foreign = True  # …，销售费用率降至11.2%: the clause names a metric the facts do not; not the one before
     ctx.two_signs = bool(LOSS_WORDS.search(s, 0, fig.start) and PROFIT_WORDS.search(s, 0, fig.start))
     _dimension(ctx, fig, mentions, right)
     _respectively(ctx, s, fig, figs, mentions)
@@ -281,7 +287,8 @@ def _cues(ctx: Context, near: str, clause: str, fig: Figure, earlier: str = "") 
         ctx.direction, ctx.direction_word = 0, ""
     if ctx.measures is None and ctx.direction:
         if fig.base_unit in RATE_UNITS or fig.base_unit == "倍":
-            ctx.measures = frozenset(GROWTH_POP if POP_RE.search(clause) else GROWTH_YOY)
+            pop = POP_RE.search(clause) or _POP_LEAD.search(earlier)  # 按季度计算，收入增长10.5%
+            ctx.measures = frozenset(GROWTH_POP if pop else GROWTH_YOY)
         else:
             ctx.measures = frozenset({"value", "diff"})  # 增长至X is the value, 增加X the difference
     elif (ctx.measures is not None and ctx.measures <= (GROWTH_YOY | GROWTH_POP) and fig.base_unit == "pp"

@@ -12,7 +12,7 @@ from drafter.verify.judge import Verdict, describe, unit_factor
 from drafter.verify.mentions import Mention
 
 # 营销费用增速高于GMV增速10.8个百分点, 比GMV增速快10.8个百分点
-_COMPARE = re.compile(r"(?P<up>高于|快于|超过|超出|高出|领先于?)|(?P<down>低于|慢于|落后于?)|(?<![占对相同环])比")
+_COMPARE = re.compile(r"(?P<up>高于|快于|超过|超出|高出|领先于?)|(?P<down>低于|慢于|落后于?)|(?<![占对相同环])[比较]")
 # a comparison with a period or a target, which the figure's own reading handles (较上年高出, 高于目标)
 _OWN_COMPARISON = re.compile(r"同比|环比|按年|按季|目标|计划|预算|较上|去年|上年|上季|同期|上一")
 # 营收约为云业务收入的5.8倍: one named metric as a multiple of another
@@ -41,14 +41,15 @@ def derived_verdict(book: FactBook, s: str, fig: Figure, mentions: list[Mention]
     left = max((m.end() for m in CLAUSE_SEP.finditer(s, 0, fig.start)), default=0)
     compare = next(reversed(list(_COMPARE.finditer(s, left, fig.start))), None)
     if fig.base_unit == "pp" and compare is not None:
-        # 营销费用增速高于GMV增速…, or 营销投放同比增长34.0%，高于GMV增速…: A before the word, B after it
+        # 营销费用增速高于GMV增速…, 营销投放同比增长34.0%，高于GMV增速…, 增速较营销费用低…: A before the word, B after
+        # it (较2024年的6.8%上升0.8个百分点 names no B: a change of A)
         before = [m for m in mentions if m.kind == "metric" and m.end <= compare.start()]
         after = [m for m in mentions if m.kind == "metric" and compare.end() <= m.start and m.end <= fig.start]
         if before and after and set(before[-1].keys) != set(after[-1].keys):
             found = _rate_gap(book, s, fig, before[-1], after[-1], compare, period)
             if found is not None:
                 return found
-        if not _OWN_COMPARISON.search(s, 0, fig.start):
+        if not _OWN_COMPARISON.search(s, 0, fig.start) and (after or compare.group() != "较"):
             # 云业务收入增速远高于整体营收增速，高出16.7个百分点: a gap between two things it cannot derive
             return Verdict("unsupported", message=f"{fig.text}: a gap between two figures the facts do not both give",
                            reading={"metric": "", "measure": "gap", "period": period, "dimension": ""})
@@ -123,7 +124,7 @@ def _rate_gap(book: FactBook, s: str, fig: Figure, a: Mention, b: Mention, word:
     down = word["down"] or tail["down"]
     if bool(up) == bool(down):
         return None
-    rate_words = s[word.start():fig.start]  # 增速 after the word names the measure of both
+    rate_words = s[a.end:fig.start]  # 增速 after the first name (收入…，增速较营销费用低) names the measure of both
     measure = "yoy" if re.search(r"增速|增幅|增长率|涨幅", rate_words) else (
         "share" if re.search(r"占比|份额|比重", rate_words) else "value")
     x, y = _value(book, a, period, measure), _value(book, b, period, measure)

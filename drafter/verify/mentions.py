@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from drafter.verify.book import FactBook
 from drafter.verify.lexicon import TOTAL_RE
+
+_CLAUSE_SEP = re.compile(r"[，,；;]")
 
 
 @dataclass
@@ -32,6 +35,7 @@ def find_mentions(book: FactBook, s: str, owner: str = "") -> list[Mention]:
                                m.group()))
             taken.append(m.span())
         _owned_names(book, s, out, taken, owner)
+        _segment_names(book, s, out, taken)
         _buyer_words(book, out, taken)
     if book.dim_re is not None:
         for m in book.dim_re.finditer(s):
@@ -65,6 +69,28 @@ def _owned_names(book: FactBook, s: str, metrics: list[Mention], taken: list[tup
             taken.remove((x.start, x.end))
         metrics.append(Mention(m.start(), m.end(), "metric", (metric,), m.group()))
         taken.append(m.span())
+
+
+def _segment_names(book: FactBook, s: str, metrics: list[Mention], taken: list[tuple[int, int]]) -> None:
+    """国际业务收入…，经营亏损收窄至9.6亿元: in a later clause, a name's head with another tail is that metric."""
+    for m in sorted(metrics, key=lambda x: x.start):
+        sep = _CLAUSE_SEP.search(s, m.end)
+        if sep is None:
+            continue
+        stop = min((x.start for x in metrics if x.start >= sep.end()), default=len(s))
+        for k in range(len(m.text) - 2, 1, -1):
+            head = m.text[:k]
+            tails = sorted((n[k:] for n in book.names if n.startswith(head) and len(n) - k >= 2), key=len,
+                           reverse=True)
+            found = next(((t, at) for t in tails if (at := s.find(t, sep.end(), stop)) >= 0
+                          and not any(a < at + len(t) and at < b for a, b in taken)), None)
+            if found is not None:
+                tail, at = found
+                keys = tuple(sorted(book.names[head + tail]))
+                metrics.append(Mention(at, at + len(tail), "metric", keys, tail))
+                taken.append((at, at + len(tail)))
+                break
+    metrics.sort(key=lambda x: x.start)
 
 
 def last_owner(book: FactBook, s: str, before: str = "") -> str:
