@@ -43,8 +43,11 @@ TARGET_SET = TARGET_MEASURES
 GAP_SET = GAP_MEASURES
 CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | GAP_MEASURES | {"diff", "pop_diff", "share_pp", "contribution", "driver"}
 # what names a metric the facts lack (loss and profit words also say the sign of a named one: not here)
-_UNNAMED = re.compile(r"收入|营收|费用率|利润率|毛利率|成本|开支|费用|用户|买家|司机|订单|GMV|EBITDA", re.I)
+_UNNAMED = re.compile(r"收入|营收|利率|费用率|亏损率|渗透率|转化率|付费率|复购率|成本|开支|费用|用户|买家|司机|订单|"
+                      r"GMV|EBITDA", re.I)
 _POP_LEAD = re.compile(rf"(?:{POP_WORDS})(?:计算|来看|看|而言|口径)")
+_YOY_SAID = re.compile(r"同比|按年|去年|上年|同期|年增|一年")
+_WHOLE_BEFORE = re.compile(r"占[^，,；;。]{0,2}$")  # 广告收入…，占总收入43.9%，按年增长19.3%: 总收入 is the whole
 SHARE_WORDS = re.compile(r"占比|份额|比重")
 _ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前|现为|已")
 _PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
@@ -123,9 +126,13 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         share_said = said is not None and not _metric_named(mentions, said.end(), fig.start)
         if (measures and "share" in measures or share_said) and not renamed:
             ctx.measures = ctx.measures | {"share_pp"}  # 占比为17.3%，(去年同期为…,) 较上年提升7.2个百分点
-    _metric(book, ctx, fig, mentions, left, right, carried)
-    if ctx.metrics and not _metric_named(mentions, left, fig.start) and _UNNAMED.search(masked, left, fig.start):
-        ctx.foreign = True  # …，销售费用率降至11.2%: the clause names a metric the facts do not; not the one before
+    subjects = [m for m in mentions if not (m.end <= left and _WHOLE_BEFORE.search(s, max(0, m.start - 3), m.start))]
+    _metric(book, ctx, fig, subjects, left, right, carried)
+    if ctx.metrics and not _metric_named(mentions, left, fig.start) and any(
+            not _WHOLE_BEFORE.search(masked, left, m.start()) for m in _UNNAMED.finditer(masked, left, fig.start)):
+        # …，销售费用率降至11.2%: the clause names a metric the facts do not; not the one before (占总营收的比重
+        # names the whole of a share, not another metric)
+        ctx.foreign = True
     ctx.two_signs = bool(LOSS_WORDS.search(s, 0, fig.start) and PROFIT_WORDS.search(s, 0, fig.start))
     _dimension(ctx, fig, mentions, right)
     _respectively(ctx, s, fig, figs, mentions)
@@ -175,6 +182,8 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             ctx.measures = frozenset(GROWTH_POP) | (ctx.measures & {"share_pp"})
         elif previous_step and "diff" in ctx.measures:
             ctx.measures = ctx.measures - {"diff"} | {"pop_diff"}  # 与二季度相比，GMV减少约120万元
+        elif step_apart and "diff" in ctx.measures and period == book.period and not _YOY_SAID.search(s, 0, fig.start):
+            ctx.measures = ctx.measures | {"pop_diff"}  # a quarter's 净增150万 says neither against when: either
         is_base = any(base_before(s, figs, left, g) is fig for g in figs if g.start > fig.end)
         if not is_base and (compare or (word and period in (book.prev_year, book.prev_step) and not year)):
             period = book.period  # 较2024年增长: this period's change against that one (占比由去年同期的A: A's)

@@ -9,6 +9,9 @@ from drafter.verify.book import FactBook
 from drafter.verify.lexicon import TOTAL_RE
 
 _CLAUSE_SEP = re.compile(r"[，,；;]")
+# a tail stands as a word: after a separator, a period or a function word (其他收入's 收入 is another name's end)
+_WORD_START = re.compile(r"(?:[^\u4e00-\u9fff]|[的为其且而则但度季期年月中和与及])\s*$")
+_OTHER_BEFORE = re.compile(r"(?:其他|其它|其余|剩余|非|除)\s*$")  # 其他收入 is not 收入
 
 
 @dataclass
@@ -55,7 +58,7 @@ def _owned_names(book: FactBook, s: str, metrics: list[Mention], taken: list[tup
         return
     owners = [(-1, owner)] + [(m.start(), m.group()) for m in book.owner_re.finditer(s)]
     for m in book.bare_re.finditer(s):
-        if s[m.end():m.end() + 1] == "率" and not m.group().endswith("率"):
+        if s[m.end():m.end() + 1] == "率" and not m.group().endswith("率") or _OTHER_BEFORE.search(s, 0, m.start()):
             continue
         last = next((o for at, o in reversed(owners) if at < m.start()), "")
         metric = book.bare[m.group().lower()].get(last)
@@ -72,18 +75,24 @@ def _owned_names(book: FactBook, s: str, metrics: list[Mention], taken: list[tup
 
 
 def _segment_names(book: FactBook, s: str, metrics: list[Mention], taken: list[tuple[int, int]]) -> None:
-    """国际业务收入…，经营亏损收窄至9.6亿元: in a later clause, a name's head with another tail is that metric."""
-    for m in sorted(metrics, key=lambda x: x.start):
-        sep = _CLAUSE_SEP.search(s, m.end)
+    """国际业务收入…，经营亏损收窄至9.6亿元: in a later clause, a name's head with another tail is that metric; the
+    head may also be what follows a company's name (云栖国际业务亏损持续收窄，经营亏损为…)."""
+    heads = [(m.end, m.text, 2) for m in metrics]
+    if book.owner_re is not None:
+        for o in book.owner_re.finditer(s):
+            end = next((x.start() for x in _CLAUSE_SEP.finditer(s, o.end())), len(s))
+            heads.append((end, s[o.start():end], len(o.group()) + 2))
+    for end, text, shortest in sorted(heads):
+        sep = _CLAUSE_SEP.search(s, end)
         if sep is None:
             continue
         stop = min((x.start for x in metrics if x.start >= sep.end()), default=len(s))
-        for k in range(len(m.text) - 2, 1, -1):
-            head = m.text[:k]
+        for k in range(len(text) - 2, shortest - 1, -1):
+            head = text[:k]
             tails = sorted((n[k:] for n in book.names if n.startswith(head) and len(n) - k >= 2), key=len,
                            reverse=True)
-            found = next(((t, at) for t in tails if (at := s.find(t, sep.end(), stop)) >= 0
-                          and not any(a < at + len(t) and at < b for a, b in taken)), None)
+            found = next(((t, at) for t in tails if (at := s.find(t, sep.end(), stop)) >= 0 and
+                          _WORD_START.search(s, 0, at) and not any(a < at + len(t) and at < b for a, b in taken)), None)
             if found is not None:
                 tail, at = found
                 keys = tuple(sorted(book.names[head + tail]))
