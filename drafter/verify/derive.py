@@ -25,7 +25,7 @@ _PER_HEAD = re.compile(r"(?:人均|每人|每位|平均每个?)(?:买家|用户|
                        r"(?:约|近|超过?|逾)?\s*$")
 _PER_ANY = re.compile(r"每(?!年|季|月|天|日|周|次都)[^\d，,；;。]")  # 每单, 每位用户 (每年 is a period)
 # 社交娱乐收入约占总收入的三分之一, 销售费用占收入比重为11.2%: one named metric as a share of another
-_PART_OF = re.compile(r"\s*(?:约|近|接近|将近|超过|逾|已|仅)?\s*占(?:到|了)?\s*")
+_PART_OF = re.compile(r"(?:[^，,；;。占]{0,12}[，,])?\s*(?:约|近|接近|将近|超过|逾|已|仅)?\s*占(?:到|了)?\s*")
 _SHARE_TAIL = re.compile(r"[^，,；;。\d]{0,8}")
 _YIELDS = re.compile(r"[^，,；;。\d]{0,12}?(?:带来|产生|拉动|贡献|撬动|实现|创造)了?\s*(?:约|近|超过?|逾)?\s*$")
 
@@ -54,8 +54,9 @@ def derived_verdict(book: FactBook, s: str, fig: Figure, mentions: list[Mention]
             return Verdict("unsupported", message=f"{fig.text}: a gap between two figures the facts do not both give",
                            reading={"metric": "", "measure": "gap", "period": period, "dimension": ""})
     if fig.base_unit == "%":
-        named = [m for m in mentions if m.kind == "metric" and left <= m.start and m.end <= fig.start]
-        part, whole = (named[-2], named[-1]) if len(named) >= 2 else (None, None)
+        # the part may stand in the clause before, with its own amount (研发费用31.9亿元，占收入比例约6.6%)
+        named = [m for m in mentions if m.kind == "metric" and m.end <= fig.start]
+        part, whole = (named[-2], named[-1]) if len(named) >= 2 and named[-1].start >= left else (None, None)
         if part and whole and set(part.keys) != set(whole.keys) and _PART_OF.fullmatch(s, part.end, whole.start) \
                 and _SHARE_TAIL.fullmatch(s, whole.end, fig.start):
             found = _share_of(book, fig, part, whole, period)

@@ -65,8 +65,8 @@ def _owned_names(book: FactBook, s: str, metrics: list[Mention], taken: list[tup
         if not metric:
             continue
         clash = [x for x in metrics if x.start < m.end() and m.start() < x.end]
-        if any((x.start, x.end) != m.span() for x in clash):
-            continue  # a longer name stands there
+        if any(x.start < m.start() or x.end > m.end() for x in clash):
+            continue  # a longer name stands there (a shorter one inside this one gives way: 年活跃买家 over 活跃买家)
         for x in clash:
             metrics.remove(x)
             taken.remove((x.start, x.end))
