@@ -188,28 +188,34 @@ def base_claims(book: FactBook, s: str, figs: list[Figure], judged: list[tuple[i
 
 
 # 同比收窄至6.1亿元, 按季扩大至, 较去年同期提升至: a level reached, with the direction against a named period
+# 经营利润率降至12.6%: a bare verb, alone in its clause with the figure (no base figure, no 由/从/较 before it)
+_LEVEL_BARE = re.compile(rf"(?:^|[，,；;])[^，,；;。\d由从较比]{{0,12}}?(?P<verb>{LEVEL_VERBS})(?:至|到)\s*$")
 _LEVEL_AGAINST = re.compile(rf"(?P<period>同比|环比|按年|按季度?|较上一?季度?|较上年|较去年(?:同期)?|较上年同期)"
                             rf"[^，,；;。\d]{{0,6}}?(?P<verb>{LEVEL_VERBS})(?:至|到)\s*$")
 
 
 def level_claims(book: FactBook, s: str, figs: list[Figure], judged: list[tuple[int, Verdict]]
                  ) -> list[tuple[int, int, Verdict]]:
-    """按季扩大至6.1亿元: the verb's direction against the named period's value of the same fact."""
+    """按季扩大至6.1亿元: the verb's direction against the named period's value of the same fact; with no period
+    named (利润率降至12.6%), against both the year before and the step before: wrong only when wrong against both."""
     out = []
     verdicts = dict(judged)
     for fig in figs:
         now = verdicts.get(fig.start)
-        m = _LEVEL_AGAINST.search(s, max(0, fig.start - 16), fig.start)
+        m = _LEVEL_AGAINST.search(s, max(0, fig.start - 16), fig.start) or _LEVEL_BARE.search(s, 0, fig.start)
         if now is None or now.verdict != "verified" or now.fact is None or m is None:
             continue
         direction = cue_info(m["verb"])[1] or (1 if m["verb"] in ("升", "涨") else -1 if m["verb"] in "降减跌" else 0)
-        pop = POP_RE.search(m["period"]) or "季" in m["period"]
-        back = book.prev_step if pop else book.prev_year
+        period = m.groupdict().get("period")
+        pop = period and (POP_RE.search(period) or "季" in period)
+        backs = [book.prev_step if pop else book.prev_year] if period else [book.prev_year, book.prev_step]
         f = now.fact
-        was = book.get(f.metric, f.dimension, back, f.measure) if f.period == book.period else None
-        if not direction or was is None:
+        olds = [w for b in dict.fromkeys(backs) if f.period == book.period and
+                (w := book.get(f.metric, f.dimension, b, f.measure)) is not None]
+        if not direction or not olds:
             continue
-        holds = (f.value - was.fact.value) * direction >= 0
+        was = olds[0]
+        holds = any((f.value - w.fact.value) * direction >= 0 for w in olds)
         message = (f"{describe(book, f)} “{m['verb']}” to {fig.text} — facts say {expected_text(was.fact)}→"
                    f"{expected_text(f)}")
         reading = {**book.reading(f), "facts": [was.fact.id, f.id], "operation": "sign(b - a)"}
