@@ -81,7 +81,8 @@ def _segment_names(book: FactBook, s: str, metrics: list[Mention], taken: list[t
     if book.owner_re is not None:
         for o in book.owner_re.finditer(s):
             end = next((x.start() for x in _CLAUSE_SEP.finditer(s, o.end())), len(s))
-            heads.append((end, s[o.start():end], len(o.group()) + 2))
+            words = o.group() + re.sub(r"^的", "", s[o.end():end])  # 云栖的国际业务: the company's own segment
+            heads.append((end, words, len(o.group()) + 2))
     for end, text, shortest in sorted(heads):
         sep = _CLAUSE_SEP.search(s, end)
         if sep is None:
