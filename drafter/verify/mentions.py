@@ -77,7 +77,7 @@ def _owned_names(book: FactBook, s: str, metrics: list[Mention], taken: list[tup
 def _segment_names(book: FactBook, s: str, metrics: list[Mention], taken: list[tuple[int, int]]) -> None:
     """国际业务收入…，经营亏损收窄至9.6亿元: in a later clause, a name's head with another tail is that metric; the
     head may also be what follows a company's name (云栖国际业务亏损持续收窄，经营亏损为…)."""
-    heads = [(m.end, m.text, 2) for m in metrics]
+    heads = [(m.end, m.text, 4) for m in metrics]  # a head of four or more (营销 of 营销ROI is too loose a head)
     if book.owner_re is not None:
         for o in book.owner_re.finditer(s):
             end = next((x.start() for x in _CLAUSE_SEP.finditer(s, o.end())), len(s))
