@@ -237,7 +237,7 @@ HOSTILE = """# 2024年度运营总结
 
 
 def test_offline_draft_never_quotes_a_hostile_report(folder, tmp_path):
-    from tests.conftest import run_cli
+    from conftest import run_cli
 
     (folder / "corpus" / "hostile.md").write_text(HOSTILE, encoding="utf-8")
     added = run_cli("corpus", "add", str(folder / "corpus" / "hostile.md"), cwd=folder)
