@@ -62,12 +62,10 @@ def report_format(path: Path) -> str:
 
 
 def read_text(path: Path) -> str:
-    """A Markdown or text report as UTF-8, else GBK."""
-    data = Path(path).read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+    """A Markdown or text report in whichever encoding the corpus reads (UTF-8, GBK/GB18030, Big5, UTF-16)."""
+    from drafter.corpus.text import decode_bytes
+
+    return decode_bytes(Path(path).read_bytes(), str(path))
 
 
 def period_in(text: str) -> str | None:
