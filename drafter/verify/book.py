@@ -87,10 +87,6 @@ class FactBook:
         names = BUILTIN_ALIASES.get(metric)
         return names[0] if names else metric
 
-    def has_metric(self, metric: str) -> bool:
-        """True when some fact (of any period) belongs to this metric."""
-        return metric in self.metrics
-
     # derivations -------------------------------------------------------------------------------------------
 
     def _add(self, base: Fact, measure: str, value: float, unit: str, period: str, tol: float,
