@@ -16,6 +16,12 @@ def check_fallback(fallback: str) -> None:
         raise UserError(f"--fallback {fallback!r}: the only fallback is 'offline'")
 
 
+def _exit_on_problems(counts: dict) -> None:
+    # Exit 1 when a figure is wrong or a section failed: the draft is there, but needs a look.
+    if counts.get("mismatch") or counts.get("claim_error") or counts.get("failed_sections"):
+        raise typer.Exit(1)
+
+
 @app.command()
 def write(
     # object: a Period, parsed by period_arg (metrics is imported only when a command runs)
@@ -37,8 +43,7 @@ def write(
     check_fallback(fallback)
     counts = run_write(load(folder), period, kind, out, force, console(), fallback=fallback,
                        use_cache=not no_cache, script=check_script(script), exports=not no_exports)
-    if counts.get("mismatch") or counts.get("claim_error") or counts.get("failed_sections"):
-        raise typer.Exit(1)
+    _exit_on_problems(counts)
 
 
 @app.command()
@@ -75,8 +80,7 @@ def regen(
 
     check_fallback(fallback)
     counts = run_regen(load(folder), draft, section, note, force, console(), fallback=fallback)
-    if counts.get("mismatch") or counts.get("claim_error") or counts.get("failed_sections"):
-        raise typer.Exit(1)
+    _exit_on_problems(counts)
 
 
 @app.command()
