@@ -74,16 +74,15 @@ def find_file(data_dir: Path, table: str) -> Path | None:
 
 def _utf8_copy(path: Path, cache_dir: Path) -> Path:
     """DuckDB reads UTF-8 only: give it a transcoded copy of a GBK/GB18030 file."""
+    from drafter.metrics.exports import utf8_or_gbk
+
     raw = path.read_bytes()
     try:
         raw.decode("utf-8")
         return path
     except UnicodeDecodeError:
         pass
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{path}: neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV") from exc
+    text = utf8_or_gbk(raw, str(path))
     cache_dir.mkdir(parents=True, exist_ok=True)
     copy = cache_dir / f"{path.stem}.utf8.csv"
     copy.write_text(text, encoding="utf-8")

@@ -43,6 +43,11 @@ def decode(path: Path) -> str:
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace")
+    return utf8_or_gbk(raw, path.name)
+
+
+def utf8_or_gbk(raw: bytes, name: str) -> str:
+    """A table file's bytes as UTF-8, else GBK/GB18030; a UserError naming the file when neither reads."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -50,7 +55,7 @@ def decode(path: Path) -> str:
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise UserError(f"{path.name}: neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV") from exc
+        raise UserError(f"{name}: neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV") from exc
 
 
 def clean_header(name) -> str:
