@@ -8,7 +8,7 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -62,8 +62,16 @@ def build_app(config: Config, token: str, host: str, port: int) -> Starlette:
 
         return render
 
+    async def font(request: Request) -> FileResponse:
+        from drafter.render.charts import cjk_font_path
+
+        # the CJK font the charts use, so the page reads right on machines without one (a browser caches it)
+        return FileResponse(cjk_font_path(), media_type="font/otf",
+                            headers={"cache-control": "private, max-age=86400"})
+
     routes = [
         Route("/", page("drafts.html.j2"), methods=["GET"]),
+        Route("/font/sans.otf", font, methods=["GET"]),
         Route("/drafts/{draft}", page("review.html.j2"), methods=["GET"]),
         Route("/data", page("data.html.j2"), methods=["GET"]),
         *api.routes(),

@@ -35,7 +35,8 @@ class Job:
         """A progress message from the pipeline; section counts become the progress bar."""
         count = _COUNT.search(message)
         if count:
-            self.done, self.total = int(count[1]), int(count[2])
+            # sections finish on several threads, so their messages may arrive out of order
+            self.done, self.total = max(self.done, int(count[1])), int(count[2])
         self.step = message
         self.steps.append({"at": round(time.time() - self.started, 2), "message": message})
 

@@ -98,7 +98,8 @@ class Guard:
 
         async def guarded_send(message) -> None:
             if message["type"] == "http.response.start":
-                extra = list(HEADERS)
+                present = {name.lower() for name, _value in message.get("headers", [])}
+                extra = [(name, value) for name, value in HEADERS if name not in present]
                 if login:
                     extra.append((b"set-cookie", f"{self.cookie}={self.token}; Path=/; HttpOnly; "
                                                  f"SameSite=Strict".encode()))
