@@ -48,9 +48,24 @@ def body_hash(body: str) -> str:
     return section_hash(body)
 
 
+def _trimmed(body: str) -> tuple[str, int]:
+    """A section body without its blank lines before and after (the Markdown the page edits), and how many lines
+    were dropped before it."""
+    lines = body.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=first - 1)
+    return "\n".join(lines[first:last + 1]), first
+
+
+def section_markdown(section) -> str:
+    """The Markdown of a section as the page shows and edits it."""
+    return _trimmed(section.body)[0]
+
+
 def relative(findings: list[Finding], section) -> list[dict]:
-    """The findings inside a section, their lines counted from the section body's first line."""
-    return [{**f.model_dump(), "report_line": f.line, "line": f.line - section.start_line - 1}
+    """The findings inside a section, their lines counted from the first line of its Markdown."""
+    offset = section.start_line + 1 + _trimmed(section.body)[1]
+    return [{**f.model_dump(), "report_line": f.line, "line": f.line - offset}
             for f in findings if section.start_line < f.line <= section.end_line]
 
 
@@ -66,9 +81,9 @@ def section_html(body: str, findings: list[dict]) -> str:
 def section_view(section, findings: list[Finding], sources: list[dict] | None = None) -> dict:
     """A section as the API shows it: id, heading, Markdown, hash, edited flag, findings, HTML (and excerpts)."""
     inside = relative(findings, section)
-    view = {"id": section.id, "heading": section.title, "markdown": section.body.strip(),
-            "hash": body_hash(section.body), "edited": section.edited, "findings": inside,
-            "html": section_html(section.body, inside)}
+    markdown = section_markdown(section)
+    view = {"id": section.id, "heading": section.title, "markdown": markdown, "hash": body_hash(section.body),
+            "edited": section.edited, "findings": inside, "html": section_html(markdown, inside)}
     if sources is not None:
         view["sources"] = sources
     return view
@@ -180,7 +195,7 @@ class Drafts:
             current = body_hash(section.body)
             if base_hash != current:
                 raise Conflict({"error": "stale", "message": f"section {section_id!r} changed on disk since the page "
-                                "read it; nothing was saved", "hash": current, "theirs": section.body.strip(),
+                                "read it; nothing was saved", "hash": current, "theirs": section_markdown(section),
                                 "yours": text})
             markdown = splice_body(markdown, section, text)
             atomic_write_text(report, markdown)
@@ -208,12 +223,20 @@ class Drafts:
             self.refresh_exports(folder)
 
     def refresh_exports(self, folder: Path) -> None:
-        """Rewrite report.docx, review.html and charts when a save left them behind report.md."""
-        from drafter.render.exports import write_exports
+        """Rewrite report.docx, review.html and charts when they lag report.md: after a save here (in the
+        background), or after an edit outside the app (then verification.json is redone first)."""
+        from drafter.review import verify_folder
 
+        report, exported = folder / "report.md", folder / "review.html"
         with self.serial(folder):
-            if folder not in self._stale:
+            outside = not exported.exists() or exported.stat().st_mtime < report.stat().st_mtime
+            if folder not in self._stale and not outside:
                 return
             with FolderLock(folder):
-                write_exports(folder)
+                if folder in self._stale:
+                    from drafter.render.exports import write_exports
+
+                    write_exports(folder)
+                else:
+                    verify_folder(self.config, folder)  # verification.json, then the exports, as `drafter verify`
             self._stale.discard(folder)

@@ -16,7 +16,16 @@ from pathlib import Path
 
 from drafter.errors import UserError
 from drafter.files import atomic_write_text
-from drafter.serve.drafts import Conflict, Drafts, Invalid, body_hash, relative, section_view, splice_body
+from drafter.serve.drafts import (
+    Conflict,
+    Drafts,
+    Invalid,
+    body_hash,
+    relative,
+    section_markdown,
+    section_view,
+    splice_body,
+)
 from drafter.serve.jobs import Say
 
 SNAPSHOT = ("report.md", "facts.json", "sources.json", "sections.json", "run.json")
@@ -116,7 +125,7 @@ def propose(drafts: Drafts, draft_id: str, section_id: str, note: str, force: bo
     atomic_write_text(scratch / "run.json", _dump(run))
     snapshot = (scratch / "report.md").read_text(encoding="utf-8")
     target = drafts.find_section(snapshot, section_id)
-    proposal = Proposal(draft_id, section_id, body_hash(target.body), scratch, before=target.body.strip())
+    proposal = Proposal(draft_id, section_id, body_hash(target.body), scratch, before=section_markdown(target))
     try:
         result = regen_section(drafts.config, scratch, section_id, note=note, force=force, progress=say,
                                fallback=fallback)
@@ -126,7 +135,7 @@ def propose(drafts: Drafts, draft_id: str, section_id: str, note: str, force: bo
     regenerated = (scratch / "report.md").read_text(encoding="utf-8")
     after = drafts.find_section(regenerated, section_id)
     proposal.preface = (_preface(snapshot), _preface(regenerated))
-    proposal.after, proposal.writer, proposal.failure = after.body.strip(), result.writer, result.failure
+    proposal.after, proposal.writer, proposal.failure = section_markdown(after), result.writer, result.failure
     proposal.findings = relative(result.findings, after)
     return proposal
 
@@ -147,7 +156,7 @@ def accept(drafts: Drafts, proposal: Proposal) -> dict:
         if body_hash(section.body) != proposal.base_hash:
             raise Conflict({"error": "stale", "message": f"section {proposal.section_id!r} changed on disk while "
                             "it was regenerated; nothing was replaced", "hash": body_hash(section.body),
-                            "theirs": section.body.strip(), "yours": proposal.after})
+                            "theirs": section_markdown(section), "yours": proposal.after})
         lines = markdown.split("\n")
         lines[section.start_line] = scratch_md.split("\n")[new.start_line]  # the marker, with the new text's hash
         lines = splice_body("\n".join(lines), section, new.body).split("\n")
