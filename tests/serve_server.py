@@ -16,9 +16,14 @@ DRAFT = "2025-annual-summary"
 TOKEN = "test-token-0123456789"
 
 
-def demo_folder(workspace: Path, target: Path) -> Path:
-    """A copy of the small demo workspace with the 2025 annual summary drafted by the offline writer."""
+def demo_folder(workspace: Path, target: Path, corpus: dict[str, str] | None = None) -> Path:
+    """A copy of the small demo workspace (plus `corpus`: file name → text, added to its corpus) with the 2025
+    annual summary drafted by the offline writer."""
     shutil.copytree(workspace, target, ignore=shutil.ignore_patterns("drafts"))
+    for name, text in (corpus or {}).items():
+        (target / "corpus" / name).write_text(text, encoding="utf-8")
+        added = run_cli("corpus", "add", str(target / "corpus" / name), "--dir", str(target))
+        assert added.returncode == 0, added.stdout + added.stderr
     done = run_cli("write", "--period", "2025", "--dir", str(target))
     assert done.returncode == 0, done.stdout + done.stderr
     return target
