@@ -71,7 +71,9 @@ function fillSection(node, section) {
         el("div", {class: "passage"}, s.text))))));
   const aside = el("aside", {class: "sec-findings"},
     el("h3", {}, `核对（${section.findings.length} 个数字，${problems} 个待看）`),
-    el("ol", {}, section.findings.map(findingItem)));
+    // problems first; each item keeps its finding's index for the tooltip
+    el("ol", {}, section.findings.map((f, i) => [f, i]).sort((a, b) => (a[0].verdict === "verified")
+      - (b[0].verdict === "verified")).map(([f, i]) => findingItem(f, i))));
   node.replaceChildren(main, aside);
 }
 
