@@ -163,6 +163,23 @@ def test_saving_over_a_section_the_cli_changed_shows_the_conflict(page, folder):
     assert report(folder) == from_cli  # nothing overwritten silently
 
 
+def test_regenerating_a_hand_edited_section_asks_first_and_discard_keeps_the_text(page, folder):
+    from playwright.sync_api import expect
+
+    edit(page, "problems", lambda text: text + "\n\n审阅人补充的一段话。")
+    problems = page.locator("#sec-problems")
+    expect(problems.locator("h2 .badge")).to_have_text("已手改")
+    problems.locator("button.regen").click()
+    expect(problems.locator(".confirm")).to_contain_text("手工修改")
+    problems.locator("button.confirm-regen").click()
+    proposal = problems.locator(".proposal")
+    expect(proposal).to_be_visible(timeout=60_000)
+    expect(proposal.locator(".d-delete", has_text="审阅人补充的一段话。")).to_be_visible()
+    proposal.locator("button.drop").click()
+    expect(problems.locator(".panel")).to_contain_text("已放弃")
+    assert "审阅人补充的一段话。" in report(folder)
+
+
 def test_a_hostile_passage_in_the_corpus_shows_as_inert_text(page):
     from playwright.sync_api import expect
 

@@ -71,6 +71,9 @@ class Guard:
         return bool(candidate) and hmac.compare_digest(candidate.encode(), self.token.encode())
 
     async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "websocket":  # the app has none; refuse rather than pass one by the checks
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -172,10 +172,10 @@ async function regen(node, force) {
     panel.replaceChildren(el("p", {class: "error"}, job.error));
     return;
   }
-  showProposal(node, job);
+  showProposal(node, job, note);
 }
 
-function showProposal(node, job) {
+function showProposal(node, job, note) {
   const r = job.result;
   const panel = panelOf(node);
   if (!r.changed) {
@@ -186,6 +186,8 @@ function showProposal(node, job) {
   const bad = r.findings.filter(f => f.verdict !== "verified").length;
   panel.replaceChildren(el("div", {class: "proposal"},
     el("p", {}, `由 ${r.writer} 重写：${r.findings.length} 个数字，${bad} 个待看。` + (r.failure ? "（模型失败：" + r.failure + "）" : "")),
+    note && r.writer.startsWith("offline") ? el("p", {class: "warn"},
+      "离线模板无法按要求改写；配置模型（OPENAI_BASE_URL、DRAFTER_MODEL）后重新生成，或手工编辑本节。") : null,
     el("div", {class: "diff"}, r.diff.map(line => el("div", {class: "d-" + line.op},
       (line.op === "insert" ? "+ " : line.op === "delete" ? "- " : "  ") + line.text))),
     el("div", {class: "row"},
