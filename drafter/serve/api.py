@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -67,6 +68,11 @@ class Api:
     def __init__(self, drafts: Drafts, jobs: Jobs) -> None:
         self.drafts, self.jobs = drafts, jobs
         self.proposals: dict[str, object] = {}  # regen job id → its Proposal, until accepted or discarded
+        self.scratch = Path(tempfile.mkdtemp(prefix="drafter-serve-"))  # regenerations' scratch copies
+
+    def close(self) -> None:
+        """Remove the scratch copies of proposals nobody settled."""
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def routes(self) -> list[Route]:
         """Every API route."""
@@ -128,7 +134,7 @@ class Api:
             return JSONResponse({"error": "edited", "message": f"section {section_id!r} has hand edits; "
                                  "regenerating would replace them. Confirm (force) to go ahead"}, status_code=409)
         def work(job) -> dict:
-            proposal = propose(self.drafts, draft_id, section_id, note, force, fallback, job.say)
+            proposal = propose(self.drafts, self.scratch, draft_id, section_id, note, force, fallback, job.say)
             self.proposals[job.id] = proposal
             return proposal.view()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,8 +78,13 @@ def build_app(config: Config, token: str, host: str, port: int) -> Starlette:
         *api.routes(),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        api.close()
+
     handlers = {NotFound: _error(404), Conflict: _error(409), Invalid: _error(422), UserError: _error(422)}
-    app = Starlette(routes=routes, exception_handlers=handlers)
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
     return Guard(app, token, allowed_hosts(host, port), port)
 
 
@@ -127,5 +133,5 @@ def bind(config: Config, host: str = "127.0.0.1", port: int = 8765, token: str =
     actual = sock.getsockname()[1]
     token = token or new_token()
     app = build_app(config, token, host, actual)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False))
     return Running(server, sock, f"http://{url_host(host)}:{actual}/?token={token}", actual)

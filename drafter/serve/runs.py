@@ -110,12 +110,14 @@ def line_diff(before: str, after: str) -> list[dict]:
     return out
 
 
-def propose(drafts: Drafts, draft_id: str, section_id: str, note: str, force: bool, fallback: str, say: Say):
-    """Regenerate one section on a scratch copy of the draft with the CLI's regen; report.md is left alone."""
+def propose(drafts: Drafts, root: Path, draft_id: str, section_id: str, note: str, force: bool, fallback: str,
+            say: Say):
+    """Regenerate one section on a scratch copy of the draft (under `root`) with the CLI's regen; report.md is
+    left alone."""
     from drafter.review import regen_section
 
     folder = drafts.folder(draft_id)
-    scratch = Path(tempfile.mkdtemp(prefix="drafter-regen-"))
+    scratch = Path(tempfile.mkdtemp(prefix="regen-", dir=root))
     with drafts.serial(folder):
         for name in SNAPSHOT:
             if (folder / name).exists():

@@ -13,9 +13,12 @@ async function loadDrafts() {
     el("td", {}, d.edited), el("td", {}, d.accepted ? "已定稿" : "草稿"))));
   document.getElementById("no-drafts").hidden = data.drafts.length > 0;
   const kinds = document.querySelector('select[name="kind"]');
-  if (!kinds.options.length) kinds.replaceChildren(...data.kinds.map(k => el("option", {value: k}, k)));
-  const llm = document.querySelector('input[name="writer"][value="llm"]');
-  llm.disabled = !data.llm;
+  if (!kinds.options.length) {
+    kinds.replaceChildren(...data.kinds.map(k => el("option", {value: k, selected: k === "annual-summary"}, k)));
+    const llm = document.querySelector('input[name="writer"][value="llm"]');
+    llm.disabled = !data.llm;
+    llm.checked = data.llm;  // a configured model is the default writer, as for `drafter write`
+  }
   document.getElementById("model-name").textContent = data.llm ? "（" + data.model + "）" : "（未配置模型）";
 }
 
