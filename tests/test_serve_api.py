@@ -350,3 +350,16 @@ def test_the_command_takes_a_free_port_and_prints_the_url_with_its_token(folder)
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_a_port_in_use_is_a_clear_error(client, folder):
+    taken = run_cli("serve", "--port", str(client.port), "--dir", str(folder))
+    assert taken.returncode == 2 and "choose another --port" in taken.stderr and "Traceback" not in taken.stderr
+
+
+def test_help_lists_serve_without_importing_the_web_stack():
+    shown = subprocess.run([sys.executable, "-X", "importtime", "-m", "drafter", "--help"], capture_output=True,
+                           text=True, timeout=60)
+    assert shown.returncode == 0 and "serve" in shown.stdout
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in shown.stderr.splitlines()}
+    assert not imported & {"starlette", "uvicorn", "jinja2", "playwright"}
