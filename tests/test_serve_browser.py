@@ -232,3 +232,12 @@ def test_accept_is_refused_while_a_mismatch_remains_then_succeeds(page, folder):
     page.click("#accept")
     expect(notice).to_contain_text("已定稿", timeout=60_000)
     assert (folder / "drafts" / DRAFT / "final.md").exists()
+
+
+def test_the_data_page_shows_the_data_check(page, server):
+    from playwright.sync_api import expect
+
+    page.goto(f"http://127.0.0.1:{server.port}/data")
+    row = page.locator("#data-files tbody tr", has_text="orders.csv")
+    expect(row).to_contain_text("orders")
+    expect(page.locator("#data-folder")).to_contain_text("data")
