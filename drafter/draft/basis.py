@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drafter.config import Config
+from drafter.draft.folder import draft_inputs
 from drafter.errors import UserError
 from drafter.models import Chunk, Fact
 
@@ -92,8 +93,6 @@ class FactsBasis:
 
 
 def _draft_basis(folder: Path, period: Period | None) -> FactsBasis:
-    from drafter.review import draft_inputs
-
     facts, sources, own_period, plan = draft_inputs(folder)
     if period is not None:  # --period: the facts are read for that period, as a plain report
         return FactsBasis(facts, sources, period.label)
