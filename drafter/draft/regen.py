@@ -108,13 +108,13 @@ def _update_records(config: Config, folder: Path, run: dict, section, note: str,
     adds its tokens to the run's total and cost."""
     if section.writer != "failed":
         sections = load_json(folder / "sections.json", [])
-        entry = section.modeldump_json(exclude={"sources"})
+        entry = section.model_dump(exclude={"sources"})
         sections = [entry if s.get("id") == section.id else s for s in sections]
         if not any(s.get("id") == section.id for s in sections):
             sections.append(entry)
         atomic_write_text(folder / "sections.json", dump_json(sections))
         sources = load_json(folder / "sources.json", {})
-        sources[section.id] = [c.modeldump_json() for c in section.sources]
+        sources[section.id] = [c.model_dump() for c in section.sources]
         atomic_write_text(folder / "sources.json", dump_json(sources))
     tokens = run.setdefault("tokens", {"in": 0, "out": 0})
     tokens["in"], tokens["out"] = tokens.get("in", 0) + section.tokens_in, tokens.get("out", 0) + section.tokens_out
