@@ -168,8 +168,8 @@ class Api:
         return JSONResponse(self.jobs.get(request.path_params["job"]).view())
 
     async def accept_draft(self, request: Request) -> JSONResponse:
+        from drafter.draft.accept import accept_draft
         from drafter.render import parse_sections
-        from drafter.review import accept_draft
 
         folder = self.drafts.folder(request.path_params["draft"])
 
@@ -207,7 +207,7 @@ class Api:
                             media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
     async def pull(self, request: Request) -> JSONResponse:
-        from drafter.pull import pull_docx
+        from drafter.draft.pull import pull_docx
 
         folder = self.drafts.folder(request.path_params["draft"])
         data = await _read_limited(request, MAX_UPLOAD)

@@ -6,7 +6,6 @@ parts of a path.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections import defaultdict
@@ -14,6 +13,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from drafter.config import Config
+from drafter.draft.folder import load_json
 from drafter.files import FolderLock, atomic_write_text
 from drafter.models import Finding
 
@@ -35,10 +35,6 @@ class Conflict(Exception):
 
 class Invalid(Exception):
     """The request's content cannot be used (422)."""
-
-
-def _load(path: Path, default):
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else default
 
 
 def body_hash(body: str) -> str:
@@ -135,9 +131,9 @@ class Drafts:
         from drafter.render.exports import report_title
 
         folder = self.folder(draft_id)
-        run = _load(folder / "run.json", {})
+        run = load_json(folder / "run.json", {})
         markdown = (folder / "report.md").read_text(encoding="utf-8")
-        counts = _load(folder / "verification.json", {}).get("counts", {})
+        counts = load_json(folder / "verification.json", {}).get("counts", {})
         sections = parse_sections(markdown)
         return {"id": draft_id, "title": report_title(markdown), "period": run.get("period", ""),
                 "kind": run.get("kind", ""), "figures": counts.get("total", 0), "counts": counts,
@@ -146,7 +142,7 @@ class Drafts:
 
     def verify(self, folder: Path, markdown: str) -> tuple[list[Finding], dict]:
         """Every figure of the report checked against the draft's facts and excerpts (nothing written)."""
-        from drafter.review import draft_inputs
+        from drafter.draft.folder import draft_inputs
         from drafter.verify import summarize, verify_markdown
 
         facts, sources, period, plan = draft_inputs(folder)
@@ -162,11 +158,11 @@ class Drafts:
         folder = self.folder(draft_id)
         markdown = (folder / "report.md").read_text(encoding="utf-8")
         findings, counts = self.verify(folder, markdown)
-        sources = _load(folder / "sources.json", {})
-        run = _load(folder / "run.json", {})
+        sources = load_json(folder / "sources.json", {})
+        run = load_json(folder / "run.json", {})
         sections = [section_view(s, findings, sources.get(s.id, [])) for s in parse_sections(markdown)]
         used = {f.fact_id for f in findings if f.fact_id}
-        facts = {f["id"]: fact_entry(f) for f in _load(folder / "facts.json", []) if f["id"] in used}
+        facts = {f["id"]: fact_entry(f) for f in load_json(folder / "facts.json", []) if f["id"] in used}
         return {"id": draft_id, "title": report_title(markdown), "period": run.get("period", ""),
                 "kind": run.get("kind", ""), "counts": counts, "sections": sections, "facts": facts,
                 "accepted": run.get("accepted"), "word_edited": word_edited(folder),
@@ -204,12 +200,11 @@ class Drafts:
 
     def record(self, folder: Path, markdown: str) -> tuple[list[Finding], dict]:
         """Verify report.md, write verification.json now and the exports (docx, review.html) in the background."""
-        from drafter.draft import verification_payload
+        from drafter.draft.folder import dump_json, verification_payload
         from drafter.render.exports import exports_wanted
 
         findings, counts = self.verify(folder, markdown)
-        payload = json.dumps(verification_payload(findings, counts), ensure_ascii=False, indent=2) + "\n"
-        atomic_write_text(folder / "verification.json", payload)
+        atomic_write_text(folder / "verification.json", dump_json(verification_payload(findings, counts)))
         if exports_wanted(folder):
             self._stale.add(folder)
             threading.Thread(target=self._refresh_quietly, args=(folder,), daemon=True).start()
@@ -225,7 +220,7 @@ class Drafts:
     def refresh_exports(self, folder: Path) -> None:
         """Rewrite report.docx, review.html and charts when they lag report.md: after a save here (in the
         background), or after an edit outside the app (then verification.json is redone first)."""
-        from drafter.review import verify_folder
+        from drafter.draft.verify import verify_folder
 
         report, exported = folder / "report.md", folder / "review.html"
         with self.serial(folder):

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from drafter.draft.folder import dump_json, load_json
 from drafter.errors import UserError
 from drafter.files import atomic_write_text
 from drafter.serve.drafts import (
@@ -32,14 +32,6 @@ SNAPSHOT = ("report.md", "facts.json", "sources.json", "sections.json", "run.jso
 PREFACE = "> 本稿由 drafter"
 
 
-def _load(path: Path, default):
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else default
-
-
-def _dump(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
 def kinds() -> list[str]:
     """The report kinds there are outlines for."""
     from drafter.resources import prompts_dir
@@ -49,7 +41,8 @@ def kinds() -> list[str]:
 
 def new_draft(drafts: Drafts, period: str, kind: str, use_llm: bool, force: bool, fallback: str):
     """Check the form, then the work a job runs: write_draft, as `drafter write` runs it."""
-    from drafter.draft import draft_folder, write_draft
+    from drafter.draft.folder import draft_folder
+    from drafter.draft.write import write_draft
     from drafter.metrics.periods import parse_period
 
     if kind not in kinds():  # looked up, never joined into the outline's path
@@ -114,7 +107,7 @@ def propose(drafts: Drafts, root: Path, draft_id: str, section_id: str, note: st
             say: Say):
     """Regenerate one section on a scratch copy of the draft (under `root`) with the CLI's regen; report.md is
     left alone."""
-    from drafter.review import regen_section
+    from drafter.draft.regen import regen_section
 
     folder = drafts.folder(draft_id)
     scratch = Path(tempfile.mkdtemp(prefix="regen-", dir=root))
@@ -122,9 +115,9 @@ def propose(drafts: Drafts, root: Path, draft_id: str, section_id: str, note: st
         for name in SNAPSHOT:
             if (folder / name).exists():
                 shutil.copy2(folder / name, scratch / name)
-    run = _load(scratch / "run.json", {})
+    run = load_json(scratch / "run.json", {})
     run["exports"] = False  # the scratch copy needs no docx or review page
-    atomic_write_text(scratch / "run.json", _dump(run))
+    atomic_write_text(scratch / "run.json", dump_json(run))
     snapshot = (scratch / "report.md").read_text(encoding="utf-8")
     target = drafts.find_section(snapshot, section_id)
     proposal = Proposal(draft_id, section_id, body_hash(target.body), scratch, before=section_markdown(target))
@@ -144,7 +137,7 @@ def propose(drafts: Drafts, root: Path, draft_id: str, section_id: str, note: st
 
 def accept(drafts: Drafts, proposal: Proposal) -> dict:
     """Splice the regenerated section into report.md (and its records into the JSON files), then verify."""
-    from drafter.draft import cost_estimate
+    from drafter.draft.folder import cost_estimate
 
     if proposal.writer == "failed" or proposal.before == proposal.after:
         raise Invalid("this regeneration produced no new text to accept")
@@ -169,7 +162,7 @@ def accept(drafts: Drafts, proposal: Proposal) -> dict:
         findings, counts = drafts.record(folder, markdown)
     shutil.rmtree(proposal.scratch, ignore_errors=True)
     return {**section_view(drafts.find_section(markdown, proposal.section_id), findings,
-                           _load(folder / "sources.json", {}).get(proposal.section_id, [])), "counts": counts}
+                           load_json(folder / "sources.json", {}).get(proposal.section_id, [])), "counts": counts}
 
 
 def _preface(markdown: str) -> str:
@@ -188,22 +181,22 @@ def _carry_records(drafts: Drafts, folder: Path, proposal: Proposal, cost_estima
     """sections.json and sources.json take the section's new entries; run.json records the regeneration."""
     scratch = proposal.scratch
     sid = proposal.section_id
-    sections = _load(folder / "sections.json", [])
-    entry = next((s for s in _load(scratch / "sections.json", []) if s.get("id") == sid), None)
+    sections = load_json(folder / "sections.json", [])
+    entry = next((s for s in load_json(scratch / "sections.json", []) if s.get("id") == sid), None)
     if entry is not None:
         sections = [entry if s.get("id") == sid else s for s in sections]
-        atomic_write_text(folder / "sections.json", _dump(sections))
-    sources = _load(folder / "sources.json", {})
-    sources[sid] = _load(scratch / "sources.json", {}).get(sid, [])
-    atomic_write_text(folder / "sources.json", _dump(sources))
-    record = _load(scratch / "run.json", {}).get("regenerated", [{}])[-1]
-    run = _load(folder / "run.json", {})
+        atomic_write_text(folder / "sections.json", dump_json(sections))
+    sources = load_json(folder / "sources.json", {})
+    sources[sid] = load_json(scratch / "sources.json", {}).get(sid, [])
+    atomic_write_text(folder / "sources.json", dump_json(sources))
+    record = load_json(scratch / "run.json", {}).get("regenerated", [{}])[-1]
+    run = load_json(folder / "run.json", {})
     tokens = run.setdefault("tokens", {"in": 0, "out": 0})
     tokens["in"] = tokens.get("in", 0) + record.get("tokens_in", 0)
     tokens["out"] = tokens.get("out", 0) + record.get("tokens_out", 0)
     run["cost_estimate"] = cost_estimate(drafts.config, tokens["in"], tokens["out"])
     run.setdefault("regenerated", []).append({**record, "via": "serve"})
-    atomic_write_text(folder / "run.json", _dump(run))
+    atomic_write_text(folder / "run.json", dump_json(run))
 
 
 def discard(proposal: Proposal) -> None:
