@@ -73,7 +73,7 @@ def blocks_html(blocks: list[Block], findings: list[dict]) -> str:
     return "\n".join(out)
 
 
-def _fact_entry(fact: dict) -> dict:
+def fact_entry(fact: dict) -> dict:
     from drafter.display import display
     from drafter.models import Fact
 
@@ -99,7 +99,7 @@ def review_page(markdown: str, verification: dict, facts: list[dict], sources: d
     marked_md, marked = mark_figures(markdown, findings)
     body = blocks_html(parse_blocks(marked_md), findings)
     used_facts = {f["fact_id"] for f in findings if f.get("fact_id")}
-    fact_data = {f["id"]: _fact_entry(f) for f in facts if f["id"] in used_facts}
+    fact_data = {f["id"]: fact_entry(f) for f in facts if f["id"] in used_facts}
     used_sources = {f["source"] for f in findings if f.get("source")}
     chunk_data = {}
     for section_id, chunks in sources.items():
