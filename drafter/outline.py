@@ -272,10 +272,11 @@ def read_house(path: Path) -> HouseOutline:
 
 def borrowed(kind: str, area: str) -> SectionSpec:
     """The built-in section whose facts, queries and offline template a chapter of this area uses."""
-    refs = areas()[area]["sections"]
+    refs, templates = areas()[area]["sections"], areas()[area].get("templates", {})
     source_kind, section_id = refs.get(kind, refs["default"]).split("/")
     spec = builtin_outline(source_kind).section(section_id)
-    return replace(spec, template=spec.template or f"{source_kind}/{section_id}.md.j2")
+    template = templates.get(kind, templates.get("default", "")) or f"{source_kind}/{section_id}.md.j2"
+    return replace(spec, template=template)
 
 
 def house_outline(base: Outline, house: HouseOutline) -> Outline:
