@@ -17,6 +17,7 @@ from drafter.errors import UserError
 from drafter.resources import prompts_dir
 
 HOUSE_DIR = "outlines"  # in the working folder
+DRAFT_COPY = "outline.toml"  # in a draft folder: the house outline it was written from (regen follows it too)
 # A report kind's corpus kind, and back: the kind a past report of that corpus kind is drafted as.
 
 CORPUS_KIND = {"annual-summary": "summary", "quarterly-review": "review", "annual-plan": "plan"}
@@ -85,12 +86,15 @@ def report_kinds() -> list[str]:
     return sorted(p.stem for p in (prompts_dir() / "outlines").glob("*.toml"))
 
 
-def load_outline(kind: str, config=None) -> Outline:
-    """A report kind's outline: the working folder's house outline when it has one, else the built-in one."""
+def load_outline(kind: str, config=None, draft: Path | None = None) -> Outline:
+    """A report kind's outline: the house outline a draft folder was written from (draft), or the working
+    folder's (config), when there is one; else the built-in one."""
     outline = builtin_outline(kind)
-    if config is not None and (path := house_path(config.root, kind)).exists():
-        return house_outline(outline, read_house(path))
-    return outline
+    if draft is not None:
+        path = Path(draft) / DRAFT_COPY
+    else:
+        path = house_path(config.root, kind) if config is not None else None
+    return house_outline(outline, read_house(path)) if path is not None and path.exists() else outline
 
 
 @cache

@@ -230,3 +230,85 @@ def test_a_word_template_gives_the_report_its_styles_and_page_setup(tmp_path, na
     assert heading.style.name == "Heading 1" and all(r.font.name is None for r in heading.runs)
     plain = docx.Document(io.BytesIO(build_docx(markdown, {})))
     assert abs(plain.sections[0].left_margin - Cm(2.5)) < Cm(0.01) and plain.styles["Heading 1"].font.size == Pt(15)
+
+
+# --- drafting with the house outline ------------------------------------------------------------------------------
+
+def _draft(folder: Path, *args: str) -> tuple[Path, str, dict]:
+    import json
+
+    result = run_cli("write", *args, cwd=folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = next(p for p in (folder / "drafts").iterdir() if p.name.startswith(args[1]))
+    return out, (out / "report.md").read_text(encoding="utf-8"), json.loads(
+        (out / "verification.json").read_text(encoding="utf-8"))
+
+
+def _chapters(report: str) -> list[tuple[str, str, str]]:
+    """(heading, section id, body) of each ## chapter of a draft."""
+    import re
+
+    parts = re.split(r"^## (.+)\n<!-- drafter:section id=([\w.-]+) hash=[0-9a-f]+ -->$", report, flags=re.M)
+    return [(parts[k], parts[k + 1], parts[k + 2].strip()) for k in range(1, len(parts), 3)]
+
+
+def _figures_by_section(report: str, verification: dict) -> dict[str, int]:
+    """Checked figures per section id, by the section marker above each finding's line."""
+    import re
+
+    owner, current = {}, ""
+    for number, line in enumerate(report.split("\n"), 1):
+        if m := re.match(r"<!-- drafter:section id=([\w.-]+) ", line):
+            current = m.group(1)
+        owner[number] = current
+    counts: dict[str, int] = {}
+    for finding in verification["findings"]:
+        counts[owner.get(finding["line"], "")] = counts.get(owner.get(finding["line"], ""), 0) + 1
+    return counts
+
+
+def _assert_every_figure_verified(verification: dict) -> None:
+    bad = [f for f in verification["findings"] if f["verdict"] in ("mismatch", "unsupported", "claim_error")]
+    assert not bad, bad
+
+
+def test_an_offline_draft_follows_a_markdown_past_reports_chapters_with_figures_verified(folder):
+    (folder / "past.md").write_text(PAST_MD, encoding="utf-8")
+    assert run_cli("outline", "from", "past.md", "--kind", "annual-summary", cwd=folder).returncode == 0
+    out, report, verification = _draft(folder, "--period", "2025", "--kind", "annual-summary")
+    chapters = _chapters(report)
+    assert [heading for heading, _, _ in chapters] == [
+        f"第{'一二三四五六'[i]}章 {name}" for i, name in enumerate(CHAPTERS)]
+    _assert_every_figure_verified(verification)
+    figures = _figures_by_section(report, verification)
+    for (heading, section_id, body), area in zip(chapters, AREAS, strict=True):
+        if area:
+            assert figures.get(section_id, 0) > 0 and any(c.isdigit() for c in body), heading
+        else:
+            assert body.startswith("> 【待补充】") and not figures.get(section_id), body
+    assert (out / "outline.toml").exists()  # the draft keeps the outline it followed
+
+    # regen follows the draft's own outline even after the working folder's changes
+    house_path(folder, "annual-summary").unlink()
+    regen = run_cli("regen", str(out), "--section", "users", cwd=folder)
+    assert regen.returncode == 0, regen.stdout + regen.stderr
+    assert "## 第三章 会员与私域运营" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_word_past_report_and_a_word_template_shape_a_quarterly_draft(folder):
+    chapters = ["业绩综述", "渠道表现", "品类与商品", "会员与私域", "营销效率", "团队与协作", "下季度计划"]
+    _word_report(folder / "q2.docx", chapters)
+    assert run_cli("outline", "from", "q2.docx", "--kind", "quarterly-review", cwd=folder).returncode == 0
+    _template(folder / "template.dotx")
+    out, report, verification = _draft(folder, "--period", "2025Q3", "--kind", "quarterly-review")
+    found = _chapters(report)
+    assert [heading for heading, _, _ in found] == [f"{i}. {name}" for i, name in enumerate(chapters, 1)]
+    _assert_every_figure_verified(verification)
+    figures = _figures_by_section(report, verification)
+    assert all(figures.get(section_id, 0) > 0 for heading, section_id, _ in found if "团队" not in heading)
+    channels = dict((h, body) for h, _, body in found)["2. 渠道表现"]
+    assert "| 渠道 |" in channels and "| 品类 |" not in channels and "###" not in channels
+    document = docx.Document(str(out / "report.docx"))
+    assert document.styles["Heading 1"].font.size == Pt(22)
+    assert abs(document.sections[0].left_margin - Cm(3.7)) < Cm(0.01)
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:2] == ["1. 业绩综述", "2. 渠道表现"]
