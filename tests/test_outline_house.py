@@ -312,3 +312,25 @@ def test_a_word_past_report_and_a_word_template_shape_a_quarterly_draft(folder):
     assert document.styles["Heading 1"].font.size == Pt(22)
     assert abs(document.sections[0].left_margin - Cm(3.7)) < Cm(0.01)
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][:2] == ["1. 业绩综述", "2. 渠道表现"]
+
+
+def test_with_a_model_a_chapter_nothing_names_is_written_from_excerpts_only(folder):
+    from chat_fakes import RealisticChatModel
+
+    from drafter.backends.llm import register_chat_model
+
+    model = RealisticChatModel()
+    register_chat_model("realistic", lambda config: model)
+    (folder / "past.md").write_text(PAST_MD, encoding="utf-8")
+    assert run_cli("outline", "from", "past.md", "--kind", "annual-summary", cwd=folder).returncode == 0
+    env = {"DRAFTER_LLM_PROVIDER": "realistic", "DRAFTER_MODEL": "realistic-7b"}
+    done = run_cli("write", "--period", "2025", "--no-cache", "--no-exports", cwd=folder, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    asked = {r["title"]: r["user"] for r in model.requests}
+    assert set(asked) >= {f"第{'一二三四五六'[i]}章 {name}" for i, name in enumerate(CHAPTERS)}
+    team = asked["第四章 团队建设与组织"]
+    assert "只依据参考摘录撰写" in team and "<excerpt" in team
+    table = team.split("## 事实表")[1].split("## 参考摘录")[0]
+    assert [row for row in table.split("\n") if row.startswith("| ") and "指标" not in row and "---" not in row] == []
+    report = next((folder / "drafts").iterdir()) / "report.md"
+    assert "【待补充】" not in report.read_text(encoding="utf-8")
