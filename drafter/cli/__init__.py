@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from drafter.cli import corpus, data, metrics, report, serve, setup, targets, word  # noqa: F401  (each registers)
+from drafter.cli import corpus, data, metrics, outline, report, serve, setup, targets, word  # noqa: F401  (each registers)
 from drafter.cli.app import app, console
 from drafter.errors import UserError
 

@@ -31,6 +31,8 @@ REMOVED_LABELS = {
     "link": "links and promotions",
     "file_name": "file-name lines",
     "collection_header": "collection headers",
+    "more_link": "\"more\" links",
+    "membership": "membership and VIP offers",
     "byline_counters": "bylines, dates and counters",
     "site_ui": "site-UI lines",
     "writing_tips": "writing tips",

@@ -10,6 +10,18 @@ from __future__ import annotations
 
 import re
 
+from drafter.corpus.signals import (
+    ATTACHMENT,
+    COLLECTION,
+    COUNTER,
+    MORE_LINK,
+    SITE_NAME,
+    bare_file_name,
+    breadcrumb,
+    collection_title,
+    membership_offer,
+)
+
 _CJK = r"\u4e00-\u9fff"
 # Words of reports: a line holding them is taken as content unless the chrome evidence is strong.
 REPORT_WORDS = re.compile(
@@ -30,7 +42,7 @@ _UI_STRONG = re.compile(
     r"(?:广告|推广|商务)合作|APP推广|免责声明|未经(?:许可|授权|允许|同意)|ICP备|Copyright|©|网站地图|关于我们|联系我们|"
     r"本文链接|原文链接|打开APP|APP内打开|分享到|分享至|展开全文|免费下载|人已下载|相关(?:推荐|文章|阅读|文档)|猜你喜欢|"
     r"热门(?:文章|推荐|文档)|收益归属|上传(?:者|人|时间|日期|用户)|收录于(?:合集|话题)|预览时标签不可点|滑动看下一个|"
-    r"轻触阅读原文|关注该公众号|上方蓝字|写留言|^在看$",
+    r"轻触阅读原文|关注该公众号|上方蓝字|写留言|^在看$|当前预览|预览前|预览(?:已)?结束|(?:剩余|还剩)\d+页",
     re.I,
 )
 _UI_SOFT = re.compile(r"下载|会员|注册|登录|登陆|收藏|分享|评论|关注|上传|首页|位置|阅读|浏览|点击|来源|点赞|报名|链接|"
@@ -42,44 +54,25 @@ _META = re.compile(
     r"仅供参考|参考借鉴|希望(?:对|能)(?:你|您|大家)有所?帮助|一起来看看|欢迎阅读|本文将|读者|精选|精心(?:整理|挑选|呈现)|"
     r"收集整理|整理了|篇范文|优秀范文|为大家|给大家"
 )
-_COUNTER = re.compile(
-    r"\d+\s*(?:人|次|条|个)?\s*(?:已)?(?:评论|浏览|阅读|收藏|点赞|分享|下载|围观|喜欢|关注|回复|回答|赞同|赞|看过|学习)"
-    r"(?:了该(?:回答|文章|内容))?|"
-    r"(?:已|共)?(?:影响|帮助|服务)(?:了)?\s*\d+\s*(?:人|位)|"
-    r"(?:评论|浏览|阅读|收藏|点赞|分享|下载|热度|人气|围观|赞同|查看|回复|回帖|字数)(?:量|数|次数)?\s*[:：(（]?\s*\d+"
-    r"(?![\d.]*\s*[万亿%])[)）]?|"
-    r"约?\d+(?:\.\d+)?\s*(?:千字|万字|字|页|分钟|KB|MB|M|K)(?![\u4e00-\u9fff])|\d+\s*/\s*\d+",
-    re.I,
-)
 # A site's dates: 2024-01-05, 2024/1/5 18:12, 2024年1月5日 18:12; a bare 2025年1月10日 may sign a report.
 _DATETIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?|"
                        r"\d{4}年\d{1,2}月\d{1,2}日\s*\d{1,2}:\d{2}(?::\d{2})?|"
                        r"\d+\s*(?:分钟|小时|天)前|(?:昨天|前天)\s*\d{1,2}:\d{2}")
-_LABELS = (r"文档编号|编号|上传(?:时间|日期|者|人)?|发布(?:时间|日期|者|人)?|更新(?:时间|日期)|时间|日期|格式|"
-           r"页数|大小|字数|编辑|责编|责任编辑|作者|来源|小编|栏目|分类|标签|关键词|贡献者|提供者|所属分类")
+_LABELS = (r"文档编号|编号|上传(?:时间|日期|者|人)?|发布(?:时间|日期|者|人)?|(?:更新|分享|收录)(?:时间|日期)|时间|"
+           r"日期|格式|[\u4e00-\u9fff]{1,2}者|页数|大小|字数|编辑|责编|责任编辑|来源|小编|栏目|分类|标签|关键词|所属分类")
 # A labelled field (作者：…, 上传时间：…) or a dated verb (发布于, 编辑于); a label needs its colon, so a table
 # header such as 时间 | 活动 | GMV is not a byline.
-_FIELD = re.compile(f"(?:^|(?<=[\\s|•·・/]))(?:(?:{_LABELS})\\s*[:：]\\s*[^\\s|•·・]{{0,16}}|"
+_FIELD = re.compile(f"(?:^|(?<=[\\s|•·・/]))(?:(?:{_LABELS})\\s*[:：]\\s?[^\\s|•·・]{{0,16}}|"
                     f"(?:发布|发表|编辑|更新|上传)于|IP\\s*属地\\s*[:：]?\\s*[^\\s|•·・]{{0,6}})")
 _BYLINE_WORD = re.compile(r"原创|转载|发表于|发布于|作者|编辑|来源|责编|已于|修改于|更新于")
 # A line of nothing but the page's action buttons.
 _ACTIONS = re.compile(r"^(?:(?:分享|收藏|喜欢|举报|赞同|点赞|评论|回复|打赏|关注|转发|赞|踩|写回答|关注问题|"
     r"楼主|沙发|板凳|地板|只看该作者|发表回复|\d+\s*楼)\s*\d*\s*)+$")
-_BREADCRUMB = re.compile(r"(?:您|你)(?:的|现在的)?(?:当前|所在)?位置(?:是)?\s*[:：]|(?:当前|所在)位置(?:是)?\s*[:：]|"
-                         r"(?:首页|主页|Home)\s*(?:>|›|»|/|->|＞|→)", re.I)
 # A path without 首页 may be a breadcrumb or a report's funnel (曝光 > 点击 > 支付): only around the report.
 _PATH = re.compile(r"(?:>|›|»|＞).{1,14}(?:>|›|»|＞)")
 # Writing-tips words that a report's own opening may use too (以下是本年度的工作总结).
 _META_SHARED = {"以下是", "下面是"}
 _URL = re.compile(r"https?://\S+|www\.\S+|\b[\w-]+\.(?:com|cn|net|org|pm|cc|io|top)(?:/\S*)?", re.I)
-_ATTACHMENT = re.compile(r"^(?:附件|附表|附录|详见|见)")  # a report naming its own attachment
-_FILE_NAME = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|rar|zip)(?:VIP)?(?![A-Za-z])", re.I)
-_COLLECTION = re.compile(
-    f"[(（]\\s*(?:精选|通用|优选|热门)?\\s*\\d+\\s*篇\\s*[)）]|范文\\s*[(（]?\\s*\\d*\\s*篇?[)）]?|"
-    f"^(?:篇\\s*[一二三四五六七八九十\\d]+|第\\s*[一二三四五六七八九十\\d]+\\s*篇)(?:\\s*[:：]|$)|"
-    f"[{_CJK}]\\s*篇\\s*[一二三四五六七八九十\\d]+\\s*$"
-)
-_SITE_NAME = re.compile(f"^[{_CJK}A-Za-z]{{2,10}}(?:网|网站|文库|之家|社区|论坛|博客|官网)$")
 _NAV = re.compile(r"^(?:首页|主页|网站首页|回到首页|Home)$", re.I)
 _LIST_ITEM = re.compile(
     r"^\s*(?:\d{1,2}\s*[.、．)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*[、.]|[•·\-*●■◆▪]\s*)")
@@ -100,7 +93,6 @@ _TAGS = re.compile(
     r"责任编辑)\s*[:：]", re.I)
 # 【打印本页】【关闭窗口】: a line of nothing but bracketed buttons.
 _BUTTONS = re.compile(r"^(?:\s*[【\[][^】\]]{1,12}[】\]]\s*){2,}$")
-_CRUMB_SEP = re.compile(r"\s*(?:>|›|»|＞|→)\s*")
 # A report's signature: its author (a team, office or company, perhaps with a person's name) and its date,
 # on one line or two (运营部 / 2025年1月10日). A bare date after a plain line is a timeline's, not a signature.
 _SIGNER = (f"[{_CJK}A-Za-z]{{0,14}}(?:部|中心|组|团队|公司|集团|处|科|室|局|委|办|店)(?:\\s+[{_CJK}·]{{2,4}})?")
@@ -119,8 +111,13 @@ def _residue(s: str) -> int:
     # Digits count: a table row of the report (2024-11-01 | 双11预热 | 320万) keeps its figures.
     s = _DATETIME.sub(" ", s)
     s = _FIELD.sub(" ", s)
-    s = _COUNTER.sub(" ", s)
+    s = COUNTER.sub(" ", s)
     return _cjk(s) + len(re.findall(r"\d", s))
+
+
+def _measured(s: str) -> bool:
+    """A sentence reporting two figures (阅读量126万，下载次数同比增长35%), whatever site words it holds."""
+    return len(_FIGURE.findall(s)) >= 2 and bool(_SENTENCE_END.search(s))
 
 
 def strong_reason(s: str) -> str | None:
@@ -132,19 +129,26 @@ def strong_reason(s: str) -> str | None:
         return "tags_links"
     if _ACTIONS.match(s):
         return "site_ui"
-    if _BREADCRUMB.search(s) and (short or _cjk(s) <= 40):
+    if breadcrumb(s, around_report=False):
         return "breadcrumb"
     if _URL.search(s) and (_UI_STRONG.search(s) or _cjk(_URL.sub("", s)) <= 10):
         return "link"
-    if _FILE_NAME.search(s) and len(s) <= 80 and not _SENTENCE_END.search(s) and not _ATTACHMENT.match(s):
+    if bare_file_name(s):
         return "file_name"
-    if _COLLECTION.search(s) and len(s) <= 50 and not _SENTENCE_END.search(s):
+    if collection_title(s):
+        return None  # it opens a document of the collection: that document's title (see _collection_openers)
+    if COLLECTION.search(s) and len(s) <= 50 and not _SENTENCE_END.search(s):
         return "collection_header"
-    if (_COUNTER.search(s) or _DATETIME.search(s) or _FIELD.search(s)) and len(s) <= 80 and _residue(s) <= 3:
+    if MORE_LINK.search(s) and len(s) <= 40 and not _SENTENCE_END.search(s) and not _FIGURE.search(s):
+        return "more_link"
+    if (COUNTER.search(s) or _DATETIME.search(s) or _FIELD.search(s)) and len(s) <= 80 and _residue(s) <= 3:
         return "byline_counters"
     if _DATETIME.search(s) and _BYLINE_WORD.search(s) and short and not _FIGURE.search(s):
         return "byline_counters"  # 原创 作者名 公众号名 2024-01-03 08:00 发表于上海
     parts = [p for p in re.split(r"\s{2,}|\s*[|｜·•]\s*", s) if p]
+    named = [p for p in parts if _residue(p) and not _ACTIONS.match(p)]
+    if len(parts) >= 3 and len(named) == 1 and len(named[0]) <= 12 and not REPORT_WORDS.search(named[0]):
+        return "byline_counters"  # 小王的馆藏  2025-03-02 | 阅 2345 | 转 12: a name among dates and counters
     if len(parts) >= 3 and any(_NAV.match(p) for p in parts) and all(len(p) <= 6 for p in parts):
         return "menu"
     words = s.split()
@@ -153,13 +157,13 @@ def strong_reason(s: str) -> str | None:
         return "menu"  # CSDN 博客 下载 学习 社区 会员中心
     if _BUTTONS.match(s):
         return "site_ui"
-    crumbs = _CRUMB_SEP.split(s)
-    if len(crumbs) >= 3 and _SITE_NAME.match(crumbs[0]) and all(len(c) <= 30 for c in crumbs):
-        return "breadcrumb"  # 某某论坛 › 电商运营 › 经验分享
     ui = 2 * len(set(_UI_STRONG.findall(s))) + len(set(_UI_SOFT.findall(s)))
     report = len(set(REPORT_WORDS.findall(s)))
-    if _UI_STRONG.search(s) and (short and len(s) <= 30 and not report or ui - report >= 2 and len(s) <= 150):
+    if _UI_STRONG.search(s) and (short and len(s) <= 30 and not report
+                                 or ui - report >= 2 and len(s) <= 150 and not _measured(s)):
         return "site_ui"
+    if membership_offer(s):
+        return "membership"
     meta = len(set(_META.findall(s)))
     if meta >= 3 or meta == 2 and (len(s) <= 60 or not REPORT_WORDS.search(s)):
         return "writing_tips"
@@ -172,12 +176,14 @@ def weak_reason(s: str, head: bool = True) -> str | None:
     # writing tips, site names and menus count, not short lines with a UI word or a path.
     if len(s) > 400:  # a run-together page of report text
         return None
-    if _UI_STRONG.search(s):
+    if _UI_STRONG.search(s) and not _measured(s):
         return "site_ui"
     if head and set(_META.findall(s)) - _META_SHARED:
         return "writing_tips"  # a template site's introduction, though it names the report's subject
-    if len(s) <= 30 and any(_SITE_NAME.match(p.strip()) for p in re.split(r"\s[-–—|]\s|[|｜_]", s)):
+    if len(s) <= 30 and any(SITE_NAME.match(p.strip()) for p in re.split(r"\s[-–—|]\s|[|｜_]", s)):
         return "site_name"  # 运营人社区 - 让运营更简单
+    if breadcrumb(s, around_report=True):
+        return "breadcrumb"
     if REPORT_WORDS.search(_QUOTED.sub("", s)) and not _WIDE_GAP.search(s):
         return None  # a quoted name (点击上方“某某运营”关注) is not the report talking
     if head and _UI_SOFT.search(s) and len(s) <= 20 and not _LIST_ITEM.match(s):
@@ -266,10 +272,23 @@ def find_chrome(simple: list[str], shared: frozenset[str] = frozenset()) -> list
         if reasons[i] is None and s and (i < first or i > last):
             reasons[i] = weak_reason(s, head=i < first)
     _spread(bare, simple, reasons)
+    _collection_openers(bare, reasons)
     _head_repeats(bare, reasons, first)
     _footer(bare, reasons, first)
     _tail(bare, reasons, first, last)
     return reasons
+
+
+def _collection_openers(bare: list[str], reasons: list[str | None]) -> None:
+    """A marker line (篇一：2025年计划) opens a document; when the document repeats its title, it is a header."""
+    for i, s in enumerate(bare):
+        title = collection_title(s)
+        if not title:
+            continue
+        reasons[i] = None  # the document's own opening, whatever the passes around the report made of it
+        nxt = next((j for j in range(i + 1, len(bare)) if bare[j] and reasons[j] is None), None)
+        if nxt is not None and line_key(bare[nxt]) == line_key(title):
+            reasons[i] = "collection_header"
 
 
 def _head_repeats(bare: list[str], reasons: list[str | None], first: int) -> None:
@@ -345,13 +364,13 @@ def _tail(bare: list[str], reasons: list[str | None], first: int, last: int) -> 
     # Before a comments or related-links heading, a line with a site word or a counter is the page's too.
     footer = next((i for i in range(last + 1, len(bare)) if reasons[i] == "footer"), last + 1)
     for i in range(last + 1, footer):
-        if bare[i] and reasons[i] is None and (_UI_SOFT.search(bare[i]) or _COUNTER.search(bare[i])) \
+        if bare[i] and reasons[i] is None and (_UI_SOFT.search(bare[i]) or COUNTER.search(bare[i])) \
                 and not _FIGURE.search(bare[i]) and not _LIST_ITEM.match(bare[i]) \
                 and not _REPORT_HEADING.match(bare[i]):
             reasons[i] = "page_tail"
     for i in range(min(starts, default=len(bare)), len(bare)):
         s = bare[i]
-        if _REPORT_HEADING.match(s) or _ATTACHMENT.match(s):
+        if _REPORT_HEADING.match(s) or ATTACHMENT.match(s):
             return  # the report resumes: its next part, or its attachment after the signature
         prose = len(set(REPORT_WORDS.findall(s))) >= 3 and _SENTENCE_END.search(s) and not _UI_STRONG.search(s)
         if s and reasons[i] is None and not _FIGURE.search(s) and not prose:

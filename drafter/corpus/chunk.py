@@ -49,6 +49,11 @@ def _heading(line: str) -> tuple[int, str] | None:
     return None
 
 
+def heading_lines(text: str) -> list[tuple[int, str]]:
+    """(rank, label) of each heading line of a text, in order; a smaller rank is an outer heading."""
+    return [found for line in text.split("\n") if (found := _heading(line.strip()))]
+
+
 def heading_labels(text: str) -> list[str]:
     """Labels of the heading lines inside a passage (packed sections keep their sub-headings)."""
     return [found[1] for line in text.split("\n") if (found := _heading(line.strip()))]

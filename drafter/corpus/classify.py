@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from drafter.corpus.signals import COLLECTION, FILE_SUFFIX, collection_title
 from drafter.errors import UserError
 
 KINDS = ("summary", "plan", "review", "other")
@@ -35,12 +36,9 @@ def check_period(period: str | None) -> str | None:
 
 # --- title ------------------------------------------------------------------------------------------
 
-_SUFFIX = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|wps|txt|html?)(?:VIP)?\s*$", re.I)
-_MARKERS = re.compile(
-    r"[(（]\s*(?:精选|通用|优选|热门)?\s*\d+\s*篇\s*[)）]|范文\s*(?:[(（]\s*\d*\s*篇?\s*[)）])?|大全|"
-    r"^\s*(?:篇\s*[一二三四五六七八九十\d]+|第\s*[一二三四五六七八九十\d]+\s*篇)\s*[:：、]?|"
-    r"(?<=[\u4e00-\u9fff])篇\s*[一二三四五六七八九十\d]+\s*$|_第\d+[页頁]$|[\"“”/]+\s*$"
-)
+_SUFFIX = re.compile(FILE_SUFFIX + r"\s*$", re.I)
+# Collection markers (范文(17篇), 篇一, 第一篇), a page number (_第2页), trailing quotes and slashes.
+_MARKERS = re.compile(f"{COLLECTION.pattern}|大全|_第\\d+[页頁]$|[\"“”/]+\\s*$")
 _SITE_PART = re.compile(r"网$|网站$|文库$|之家$|官网$|论坛$|社区$|博客$|\.com|\.cn|[Ww]ww")
 _TITLE_KIND = re.compile(r"总结|计划|规划|方案|复盘|汇报|报告|述职|回顾")
 _TITLE_WORDS = re.compile(r"总结|计划|规划|方案|复盘|汇报|报告|述职|回顾|运营|年度|季度|工作")
@@ -80,6 +78,13 @@ def title_from(text: str, hints: dict, meta_title: str, path: Path) -> str:
     # come first), else the first line if it reads as a title at all.
     # A line naming the kind of report (总结, 复盘…) reads as a title before one that only names the trade.
     opening = [ln.strip() for ln in text.split("\n") if ln.strip()][:8]
+    # A collection marker (第一篇：…) opens the document: the rest of its line is the title, unless a title
+    # stands before it.
+    for ln in opening:
+        if title := collection_title(ln):
+            return clean_title(title) or title
+        if _title_like(ln) and _TITLE_WORDS.search(ln):
+            break
     titled = sorted((ln for ln in opening if _title_like(ln) and _TITLE_WORDS.search(ln) and clean_title(ln)),
                     key=lambda ln: not _TITLE_KIND.search(ln))
     if titled or opening and _title_like(opening[0]) and clean_title(opening[0]):

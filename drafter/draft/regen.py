@@ -60,7 +60,7 @@ def _regen_locked(config, folder, report, section_id, note, force, say, fallback
         raise UserError(f"section {section_id!r} ({target.title}) has hand edits (its text no longer matches the "
                         f"hash in its marker); regenerating would discard them. Copy what you want to keep, then "
                         f"rerun with --force")
-    outline = load_outline(kind)
+    outline = load_outline(kind, draft=folder)
     spec = outline.section(section_id)
     period = parse_period(period_label)
     basis = parse_period(run["basis_period"]) if run.get("basis_period") else period

@@ -19,7 +19,7 @@ from drafter.draft.folder import (
 )
 from drafter.draft.sections import Progress, draft_sections, make_writer, preface_line, retrieve_sources
 from drafter.draft.verify import verify_folder
-from drafter.files import FolderLock, atomic_write_text
+from drafter.files import FolderLock, atomic_write_bytes, atomic_write_text
 from drafter.metrics.periods import Period, as_period
 from drafter.models import Draft, Finding
 from drafter.outline import Outline, load_outline
@@ -48,7 +48,7 @@ def write_draft(config: Config, period: Period | str, kind: str = "annual-summar
 
     say = progress or (lambda _message: None)
     started = time.perf_counter()
-    outline: Outline = load_outline(kind)
+    outline: Outline = load_outline(kind, config)
     timings: dict[str, float] = {}
     writer, model = make_writer(config, kind, use_cache)
 
@@ -67,9 +67,27 @@ def write_draft(config: Config, period: Period | str, kind: str = "annual-summar
     folder = draft_folder(config, wanted.label, kind, out)
     with FolderLock(folder):
         check_overwrite(folder, force)
+        _keep_house_files(config, kind, folder)
         timings["metrics"] = time.perf_counter() - started
         return _compose(config, outline, metrics, folder, writer, model, fallback, timings, started, say, script,
                         plan, exports)
+
+
+def _keep_house_files(config: Config, kind: str, folder: Path) -> None:
+    """Copy the house outline and Word template the draft follows into its folder (regen and exports use them)."""
+    from drafter.outline import DRAFT_COPY, house_path
+    from drafter.render.docx import TEMPLATE_NAMES, word_template
+
+    if folder.resolve() == config.root.resolve():
+        return  # the working folder's own files are the draft's already
+    template = word_template(config.root)
+    wanted = {DRAFT_COPY: house_path(config.root, kind), **({template.name: template} if template else {})}
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in (DRAFT_COPY, *TEMPLATE_NAMES):
+        if name in wanted and wanted[name].exists():
+            atomic_write_bytes(folder / name, wanted[name].read_bytes())
+        else:
+            (folder / name).unlink(missing_ok=True)  # a file left by an earlier run the team has since removed
 
 
 def _compose(config: Config, outline: Outline, metrics, folder: Path, writer, model, fallback: str,

@@ -1,4 +1,7 @@
-"""report.docx with python-docx: title, headings, paragraphs, tables and charts, with East-Asian fonts set."""
+"""report.docx with python-docx: title, headings, paragraphs, tables and charts, with East-Asian fonts set.
+
+A Word template (template.dotx/.docx or 模板.dotx/.docx) in the draft folder gives the styles instead: its fonts,
+heading styles and page setup; drafter then sets no fonts of its own."""
 
 from __future__ import annotations
 
@@ -11,6 +14,57 @@ from drafter.render.charts import CHART_SECTIONS, CHART_TITLES
 from drafter.render.docx_read import bookmark_name
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "微软雅黑", "Times New Roman"
+TEMPLATE_NAMES = ("template.dotx", "template.docx", "模板.dotx", "模板.docx")
+_TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+_DOCUMENT_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def word_template(folder: Path) -> Path | None:
+    """The team's Word template in a folder, if it has one."""
+    return next((Path(folder) / name for name in TEMPLATE_NAMES if (Path(folder) / name).is_file()), None)
+
+
+def _from_template(path: Path):
+    """A document with the template's styles and page setup and none of its text."""
+    import zipfile
+
+    import docx
+
+    data = path.read_bytes()
+    if path.suffix.lower() == ".dotx":  # python-docx opens documents only: retype the main part in memory
+        source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                content = source.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    content = content.replace(_TEMPLATE_TYPE, _DOCUMENT_TYPE)
+                target.writestr(item, content)
+        data = buffer.getvalue()
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several types for a damaged or foreign file
+        from drafter.errors import UserError
+
+        raise UserError(f"{path}: not a readable Word template ({exc}); save it again from Word as .dotx or "
+                        f".docx, or remove it to use drafter's own styles") from exc
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):  # the last sectPr is the page setup: keep it
+            body.remove(child)
+    return document
+
+
+def _style(document, name: str) -> str | None:
+    """The style name when the document defines it (a team's template may not), else None (Normal)."""
+    return name if any(s.name == name for s in document.styles) else None
+
+
+def _drop_run_fonts(document) -> None:
+    """Leave fonts to the template's styles: remove the fonts drafter set on each run."""
+    from docx.oxml.ns import qn
+
+    for fonts in list(document.element.body.iter(qn("w:rFonts"))):
+        fonts.getparent().remove(fonts)
 
 
 def _east_asian(element, east_asia: str, latin: str = LATIN_FONT) -> None:
@@ -56,7 +110,7 @@ def _table(document, block: Block) -> None:
 
     width = max(len(row) for row in block.rows)
     table = document.add_table(rows=len(block.rows), cols=width)
-    table.style = "Table Grid"
+    table.style = _style(document, "Table Grid")
     for r, row in enumerate(block.rows):
         for c in range(width):
             cell = table.cell(r, c)
@@ -100,16 +154,22 @@ def _is_preface(block: Block) -> bool:
     return block.kind == "quote" and block.text.startswith("本稿由 drafter")
 
 
-def build_docx(markdown: str, charts: dict[str, Path], caption_of=str) -> bytes:
+def build_docx(markdown: str, charts: dict[str, Path], caption_of=str, template: Path | None = None) -> bytes:
     """The report as a Word document; charts follow the section they illustrate (others go last)."""
     import docx
     from docx.shared import Cm
 
-    document = docx.Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.5)
-    _styles(document)
+    if template is not None:
+        document = _from_template(template)
+    else:
+        document = docx.Document()
+        section = document.sections[0]
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
+        _styles(document)
+
+    def heading(level: int) -> None:
+        document.add_paragraph("", _style(document, "Title" if level == 0 else f"Heading {level}"))
     from drafter.render import parse_sections
 
     blocks = parse_blocks(markdown)
@@ -136,12 +196,12 @@ def build_docx(markdown: str, charts: dict[str, Path], caption_of=str) -> bytes:
             if block.level <= 2:
                 flush(current)
             if block.level == 1:
-                document.add_heading("", 0)
+                heading(0)
                 _runs(document.paragraphs[-1], block.text, font=HEADING_FONT)
                 continue
             if block.level == 2:
                 current = heading_ids.get(block.line, "")
-            document.add_heading("", min(block.level - 1, 3))
+            heading(min(block.level - 1, 3))
             _runs(document.paragraphs[-1], block.text, font=HEADING_FONT)
             if block.level == 2 and current:
                 # pull maps the heading back to its section marker in report.md
@@ -151,7 +211,7 @@ def build_docx(markdown: str, charts: dict[str, Path], caption_of=str) -> bytes:
         elif block.kind == "table":
             _table(document, block)
         elif block.kind == "list":
-            style = "List Number" if block.ordered else "List Bullet"
+            style = _style(document, "List Number" if block.ordered else "List Bullet")
             for item in block.texts:
                 _runs(document.add_paragraph(style=style), item)
         else:
@@ -163,15 +223,18 @@ def build_docx(markdown: str, charts: dict[str, Path], caption_of=str) -> bytes:
             _runs(paragraph, block.text)
     flush(current)
     if pending.get(appendix):
-        document.add_heading("", 1)
+        heading(1)
         _runs(document.paragraphs[-1], caption_of("附图"), font=HEADING_FONT)
         flush(appendix)
+    if template is not None:
+        _drop_run_fonts(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
 def write_docx(path: Path, markdown: str, charts: dict[str, Path], caption_of=str) -> Path:
-    """Write report.docx atomically; caption_of converts drafter's own captions (to the report's script)."""
-    atomic_write_bytes(path, build_docx(markdown, charts, caption_of))
+    """Write report.docx atomically, in the styles of a Word template beside it if there is one; caption_of
+    converts drafter's own captions (to the report's script)."""
+    atomic_write_bytes(path, build_docx(markdown, charts, caption_of, word_template(Path(path).parent)))
     return path

@@ -218,19 +218,27 @@ class OfflineWriter:
     name = "offline"
 
     def __init__(self, report_kind: str) -> None:
+        self.report_kind = report_kind
+        self.envs: dict = {}
+
+    def _template(self, spec):
+        """The section's template: its own (<kind>/<name>, a house outline's borrowing) or <id> of this kind."""
         import jinja2
 
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(prompts_dir() / "offline" / report_kind)),
-            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        )
+        kind, _, name = (spec.template or f"{self.report_kind}/{spec.id}.md.j2").rpartition("/")
+        if kind not in self.envs:  # one environment per folder, so a template's imports resolve beside it
+            self.envs[kind] = jinja2.Environment(
+                loader=jinja2.FileSystemLoader(str(prompts_dir() / "offline" / kind)),
+                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            )
+        return self.envs[kind].get_template(name)
 
     def write(self, context: SectionContext) -> Section:
         """Render the section's template with the fact book and sources."""
         started = time.perf_counter()
         book = context.facts
         book.used = []
-        template = self.env.get_template(f"{context.spec.id}.md.j2")
+        template = self._template(context.spec)
         text = template.render(
             f=book, spec=context.spec, sources=context.sources, company=context.company,
             period=book.period, prev=book.period.previous_year(), plan=book.plan, note=context.note,
