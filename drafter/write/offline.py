@@ -13,6 +13,7 @@ from drafter.metrics.periods import Period
 from drafter.models import Chunk, Fact, Section, fact_id, text_hash
 from drafter.outline import SectionSpec
 from drafter.resources import prompts_dir
+from drafter.write.findings import find_problems
 
 UP_VERBS = ("增长", "提升", "上升")
 DOWN_VERBS = ("下降", "回落", "减少")
@@ -220,8 +221,10 @@ class OfflineWriter:
     def __init__(self, report_kind: str) -> None:
         import jinja2
 
+        offline = prompts_dir() / "offline"
+        # a kind's own templates first, then the macros every kind shares (problems and the steps they call for)
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(prompts_dir() / "offline" / report_kind)),
+            loader=jinja2.FileSystemLoader([str(offline / report_kind), str(offline / "_shared")]),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         )
 
@@ -234,7 +237,7 @@ class OfflineWriter:
         text = template.render(
             f=book, spec=context.spec, sources=context.sources, company=context.company,
             period=book.period, prev=book.period.previous_year(), plan=book.plan, note=context.note,
-            quote=quote_sentence,
+            quote=quote_sentence, problems=find_problems(book),
         )
         text = tidy(drop_unstated(text))
         return Section(
