@@ -4,8 +4,10 @@ figure they write verifies, and nothing mentions an area the facts lack."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
+from conftest import run_cli
 
 from drafter.display import display
 from drafter.metrics import compute_facts
@@ -179,3 +181,49 @@ def test_a_year_without_problems_says_so_and_proposes_only_from_its_figures(fact
     assert "未出现明显走弱" in text["problems"]
     assert "GMV" in text["next_steps"] and "问题" not in text["next_steps"]
     assert_verified(markdown, calm, "2025")
+
+
+def _proposals(folder) -> str:
+    """The problems and next steps as drafted, without what they quote from past reports (“…”)."""
+    report = (folder / "drafts" / "2025-annual-summary" / "report.md").read_text(encoding="utf-8")
+    return re.sub(r"“[^”]*”", "", report.split("## 六、")[1])
+
+
+def test_orders_alone_propose_nothing_about_categories_marketing_or_targets(folder):
+    import pandas as pd
+
+    data = folder / "data"
+    orders = pd.read_csv(data / "orders.csv").drop(columns=["品类"])
+    for path in data.iterdir():
+        path.unlink()
+    orders.to_csv(data / "orders.csv", index=False)
+    result = run_cli("write", "--period", "2025", "--no-exports", "--dir", str(folder))
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = _proposals(folder)
+    for word in ("品类", "营销", "ROI", "投放", "转化率", "访客", "会员", "目标"):
+        assert word not in said, word
+    assert "（一）" in said and "1. " in said  # the orders still show problems, each with its step
+    assert "mismatch: 0" in result.stdout and "unsupported: 0" in result.stdout
+
+
+def test_targets_met_and_a_rising_aov_leave_no_such_problem(folder):
+    import pandas as pd
+
+    data = folder / "data"
+    orders = pd.read_csv(data / "orders.csv")
+    this_year = orders["下单时间"].str.startswith("2025")
+    orders.loc[this_year, "实付金额"] = (orders.loc[this_year, "实付金额"] * 1.15).round(2)
+    orders.to_csv(data / "orders.csv", index=False)
+    targets = pd.read_csv(data / "targets.csv", dtype={"period": str})
+    targets = targets[targets["period"] != "2025"]
+    met = pd.DataFrame([("2025", "gmv", "target_yoy", 5.0, "%", ""),
+                        ("2025", "repurchase_rate", "target", 5.0, "%", ""), ("2025", "aov", "target", 100.0, "元", ""),
+                        ("2025", "refund_rate", "target", 30.0, "%", ""),
+                        ("2025", "gmv", "target_share", 5.0, "%", "channel=抖音")], columns=targets.columns)
+    pd.concat([targets, met]).to_csv(data / "targets.csv", index=False)
+    result = run_cli("write", "--period", "2025", "--no-exports", "--dir", str(folder))
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = _proposals(folder)
+    assert "各项年度目标均已完成" in said
+    assert "未达目标" not in said and "客单价下降" not in said and "稳住客单价" not in said
+    assert "mismatch: 0" in result.stdout and "unsupported: 0" in result.stdout
