@@ -6,6 +6,14 @@ import os
 import tempfile
 from pathlib import Path
 
+# The note `drafter init --company` leaves in data/ and corpus/: what to put there, never itself data or a report.
+FOLDER_NOTE = "README.txt"
+
+
+def is_skipped(name: str) -> bool:
+    """A file the data and corpus folders pass over: hidden, an editor's temporary file, or the folder's note."""
+    return name.startswith((".", "~$")) or name == FOLDER_NOTE
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""

@@ -36,6 +36,21 @@ def init_workspace(folder: Path, embedder: str, scale: float, console) -> Config
     return config
 
 
+def init_own_shop(folder: Path, company: str, embedder: str, console) -> None:
+    """Create a working folder for the team's own shop and say what to put where."""
+    from drafter.shop import init_shop
+
+    made = init_shop(Path(folder), company, embedder=embedder)
+    config = load_config(folder)
+    for path in made:
+        console.print(f"{path}", highlight=False)
+    console.print(f"[green]ready[/]: working folder for {config.company} at {config.root}", highlight=False)
+    console.print(f"next: put your shops' downloads, as downloaded, into {config.data_dir} (its README.txt says "
+                  f"what to download from which back office) and run `drafter data check`; put past reports into "
+                  f"{config.corpus_dir} and run `drafter corpus add {config.corpus_dir}`; then "
+                  f"`drafter write --period YEAR`", highlight=False)
+
+
 def _section_figures(markdown: str, findings) -> dict[str, dict[str, int]]:
     from drafter.render import parse_sections
 
@@ -76,6 +91,11 @@ def run_write(config: Config, period: Period | str, kind: str, out: Path | None,
         table.add_row(section.id, section.writer, str(stats["figures"]), str(stats["verified"]),
                       str(section.flagged), str(section.repair_rounds), tokens, str(len(section.sources)))
     console.print(table)
+    if not any(section.sources for section in result.draft.sections):
+        console.print(f"no excerpts: the corpus gave no past report to quote, so the draft cites none; to quote "
+                      f"past reports, put them into {config.corpus_dir} and run "
+                      f"`drafter corpus add {config.corpus_dir}`",
+                      highlight=False)
     counts = result.counts
     for finding in result.findings:
         if finding.verdict != "verified":

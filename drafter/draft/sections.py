@@ -123,5 +123,6 @@ def preface_line(sections: list[Section], exports: bool) -> str:
     parts = [("各节" if len(group) == len(sections) else "、".join(_short(s.title) for s in group)) + words
              for group, words in groups if group]
     where = "verification.json 与 review.html" if exports else "verification.json"
-    return (f"> 本稿由 drafter 依据经营数据与往期报告自动起草（{'；'.join(parts)}），文中数字均已与事实表核对，"
+    basis = "经营数据与往期报告" if any(s.sources for s in sections) else "经营数据"
+    return (f"> 本稿由 drafter 依据{basis}自动起草（{'；'.join(parts)}），文中数字均已与事实表核对，"
             f"核对结果见 {where}，请审阅后定稿。")

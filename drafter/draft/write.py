@@ -19,6 +19,7 @@ from drafter.draft.folder import (
 )
 from drafter.draft.sections import Progress, draft_sections, make_writer, preface_line, retrieve_sources
 from drafter.draft.verify import verify_folder
+from drafter.errors import UserError
 from drafter.files import FolderLock, atomic_write_bytes, atomic_write_text
 from drafter.metrics.periods import Period, as_period
 from drafter.models import Draft, Finding
@@ -57,8 +58,13 @@ def write_draft(config: Config, period: Period | str, kind: str = "annual-summar
     wanted = as_period(period)
     outline.check_period(wanted)
     basis = wanted.previous_year() if outline.basis == "previous" else wanted
-    metrics = compute_facts(config.data_dir, basis, config.cache_dir, config.columns, config.promo_windows,
-                            channels=config.channels)
+    try:
+        metrics = compute_facts(config.data_dir, basis, config.cache_dir, config.columns, config.promo_windows,
+                                channels=config.channels)
+    except UserError as exc:
+        from drafter.shop import explain_missing_data
+
+        raise explain_missing_data(config.data_dir, config.channels, exc) from exc
     plan = wanted if basis != wanted else None
     if plan is not None:
         from drafter.metrics.proposals import propose_targets

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.errors import UserError
+from drafter.files import is_skipped
 from drafter.metrics.exports import FileReport, merge_exports, peek_headers, read_export, read_sheet
 from drafter.metrics.platforms import recognise
 from drafter.metrics.schema import FILE_NAMES, SCHEMA, SUFFIXES
@@ -46,7 +47,7 @@ def scan(data_dir: Path, channels: dict[str, str] | None = None, errors: list | 
                                           f"{paths[0].name} is read") for p in paths[1:] if table != "orders"]
     parts, read = [], []
     for path in sorted(data_dir.iterdir()):
-        if path in named or not path.is_file() or path.name.startswith((".", "~$")):
+        if path in named or not path.is_file() or is_skipped(path.name):
             continue
         if path.suffix.lower() not in READABLE:
             reason = ("an old Excel file: save it as .xlsx" if path.suffix.lower() == ".xls" else

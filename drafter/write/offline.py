@@ -13,6 +13,7 @@ from drafter.metrics.periods import Period
 from drafter.models import Chunk, Fact, Section, fact_id, text_hash
 from drafter.outline import SectionSpec
 from drafter.resources import prompts_dir
+from drafter.write.findings import find_problems
 
 UP_VERBS = ("增长", "提升", "上升")
 DOWN_VERBS = ("下降", "回落", "减少")
@@ -226,9 +227,12 @@ class OfflineWriter:
         import jinja2
 
         kind, _, name = (spec.template or f"{self.report_kind}/{spec.id}.md.j2").rpartition("/")
-        if kind not in self.envs:  # one environment per folder, so a template's imports resolve beside it
+        if kind not in self.envs:
+            offline = prompts_dir() / "offline"
+            # one environment per folder, so a template's imports resolve beside it, then the macros every kind
+            # shares (problems and the steps they call for)
             self.envs[kind] = jinja2.Environment(
-                loader=jinja2.FileSystemLoader(str(prompts_dir() / "offline" / kind)),
+                loader=jinja2.FileSystemLoader([str(offline / kind), str(offline / "_shared")]),
                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             )
         return self.envs[kind].get_template(name)
@@ -242,7 +246,7 @@ class OfflineWriter:
         text = template.render(
             f=book, spec=context.spec, sources=context.sources, company=context.company,
             period=book.period, prev=book.period.previous_year(), plan=book.plan, note=context.note,
-            quote=quote_sentence,
+            quote=quote_sentence, problems=find_problems(book),
         )
         text = tidy(drop_unstated(text))
         return Section(
