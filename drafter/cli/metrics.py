@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 @app.command()
 def metrics(
     period: object = typer.Option(None, "--period", "-p", parser=period_arg, metavar="PERIOD",
-                                  help="2025, 2025Q3, 2025H1 or 2025-07 (required)."),
+                                  help="2025, 2025Q3, 2025H1, 2025-11 or 2025-W47 (required)."),
     data: Path = typer.Option(None, "--data", help="Data folder (default: from drafter.toml, else ./data)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     out: Path = typer.Option(None, "--out", help="Write csv/json to this file instead of stdout."),
@@ -42,7 +42,7 @@ def run_metrics(config: Config, period: Period | None, data: Path | None, fmt: s
 
     _check_format(fmt)
     if not period:
-        raise UserError("--period is required, e.g. --period 2025, 2025Q3, 2025H1 or 2025-07 "
+        raise UserError("--period is required, e.g. --period 2025, 2025Q3, 2025H1, 2025-11 or 2025-W47 "
                         "(or --definitions to list what each metric means)")
     data_dir = Path(data) if data else config.data_dir
     result = compute_facts(data_dir, period, config.cache_dir, config.columns, config.promo_windows,

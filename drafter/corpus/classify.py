@@ -10,7 +10,8 @@ from drafter.errors import UserError
 
 KINDS = ("summary", "plan", "review", "other")
 # The report kinds of DESIGN.md, accepted wherever a corpus kind is expected.
-KIND_ALIASES = {"annual-summary": "summary", "annual-plan": "plan", "quarterly-review": "review"}
+KIND_ALIASES = {"annual-summary": "summary", "annual-plan": "plan", "quarterly-review": "review",
+                "monthly-review": "review", "weekly-review": "review"}
 PERIOD_RE = re.compile(r"^20\d\d(Q[1-4]|H[12]|-(0[1-9]|1[0-2])|-W(0[1-9]|[1-4]\d|5[0-3]))?$")
 
 

@@ -10,11 +10,11 @@ from drafter.metrics.cadence import SHORT_GRAINS, month_to_date
 from drafter.metrics.compute import period_values, skipped_metrics
 from drafter.metrics.data import load_data
 from drafter.metrics.derived import (
+    attainment_facts,
     breakdown_facts,
     change_facts,
     driver_facts,
     kpi_facts,
-    progress_facts,
     target_facts,
     value_facts,
 )
@@ -102,7 +102,7 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
             facts += [f for f in value_facts(values[period.previous().label], period.previous()) if not f.dimension]
     facts += kpi_facts(engine, loaded, period)
     facts += target_facts(engine, loaded, facts, period)
-    facts += progress_facts(facts, month_to_date(engine, period))
+    facts += attainment_facts(facts, month_to_date(engine, period))
     result.facts = facts
     return result
 

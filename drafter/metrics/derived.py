@@ -153,9 +153,9 @@ def target_facts(engine, loaded: LoadedData, facts: list[Fact], period: Period) 
     return out
 
 
-def progress_facts(facts: list[Fact], month_to_date: tuple[Period, float] | None) -> list[Fact]:
+def attainment_facts(facts: list[Fact], month_to_date: tuple[Period, float] | None) -> list[Fact]:
     """A month's GMV (or, for a week, its month-to-date GMV) as a share of the month's GMV target, where the
-    targets table gives one: the month's progress (完成率)."""
+    targets table gives one: its attainment (完成率)."""
     out = []
     if month_to_date is not None:
         month, gmv = month_to_date
@@ -164,7 +164,7 @@ def progress_facts(facts: list[Fact], month_to_date: tuple[Period, float] | None
     for target in facts:
         if target.metric != "gmv" or target.measure != "target" or target.dimension or not target.value:
             continue
-        for measure, name in (("value", "progress"), ("mtd", "mtd_progress")):
+        for measure, name in (("value", "attainment"), ("mtd", "mtd_attainment")):
             actual = by_id.get(fact_id("gmv", measure, target.period))
             if actual is not None and parse_period(target.period).grain == "month":
                 out.append(_fact("gmv", name, actual.value / target.value * 100, "%", parse_period(target.period)))
