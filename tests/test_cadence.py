@@ -131,6 +131,13 @@ def test_a_months_facts_against_a_hand_computation(cadence_data, tmp_path):
     assert got["marketing_spend.2025-11"] == 90 and "gmv.mtd.2025-11" not in got
 
 
+def test_a_month_the_orders_end_inside_is_said_to_run_to_that_day(cadence_data, tmp_path):
+    # the last order is on 17 November 2025
+    notes = compute_facts(cadence_data, "2025-11", tmp_path / "cache").notes
+    assert any("the orders end on 2025-11-17, inside 2025-11" in note for note in notes)
+    assert not any("orders end" in note for note in compute_facts(cadence_data, "2025-W46", tmp_path / "c").notes)
+
+
 # --- the one period reader -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("title", "text", "period"), [

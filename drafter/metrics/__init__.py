@@ -109,15 +109,17 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
 
 def _add_daily(engine, loaded, values: dict, periods: list[Period]) -> list[str]:
     """A month's or week's daily series and promotion days joined to its values; a week drops a monthly spend."""
-    from drafter.metrics.cadence import daily_values, drop_monthly_marketing, marketing_is_monthly
+    from drafter.metrics.cadence import daily_values, drop_monthly_marketing, marketing_is_monthly, partial_note
 
     for label, daily in daily_values(engine, [p for p in periods if p.label in values]).items():
         values[label].update(daily)
-    if periods[0].grain != "week" or not loaded.has("marketing") or not marketing_is_monthly(engine):
-        return []
-    for period_values_ in values.values():
-        drop_monthly_marketing(period_values_)
-    return [f"{loaded.names['marketing']} gives spend by month only: a week's marketing spend, ROI and CAC left out"]
+    notes = [partial_note(engine, periods[0])] if periods[0].grain in SHORT_GRAINS else []
+    if periods[0].grain == "week" and loaded.has("marketing") and marketing_is_monthly(engine):
+        for period_values_ in values.values():
+            drop_monthly_marketing(period_values_)
+        notes.append(f"{loaded.names['marketing']} gives spend by month only: a week's marketing spend, ROI and CAC "
+                     f"left out")
+    return [note for note in notes if note]
 
 
 def facts_frame(facts: list[Fact]):

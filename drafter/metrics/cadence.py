@@ -127,3 +127,13 @@ def drop_monthly_marketing(values: Values) -> None:
     """A week's slice of a monthly spend table would be a whole month's spend (or none): leave it out."""
     for key in [k for k in values if k[0] in MARKETING_METRICS]:
         del values[key]
+
+
+def partial_note(engine, period: Period) -> str:
+    """A note when the orders end inside the month or week: its figures are to date, its changes against whole
+    periods understated."""
+    last = engine.query("SELECT MAX(order_time) AS t FROM orders")["t"][0]
+    if last is None or last != last or _as_date(last) >= period.last_day:
+        return ""
+    return (f"the orders end on {_as_date(last):%Y-%m-%d}, inside {period.label}: its figures run to that day, and "
+            f"its changes against whole periods (环比, 同比) understate it")
