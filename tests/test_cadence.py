@@ -204,3 +204,16 @@ def test_monthly_and_weekly_reports_draft_with_figures_and_charts(workspace, tmp
             # in the overview's table, the column whose header names the previous period
             in_previous_column = line.startswith("|") and finding["text"] in line.split("|")[3]
             assert in_previous_column or any(word in sentence for word in elsewhere), (finding["text"], sentence)
+
+
+def test_verify_reads_a_weekly_reports_period_from_its_title(workspace, tmp_path):
+    from drafter.display import display
+
+    facts = compute_facts(workspace / "data", "2025-W47", tmp_path / "cache").facts
+    gmv = next(f for f in facts if f.id == "gmv.2025-W47")
+    report = tmp_path / "周报.md"
+    report.write_text(f"# 云禾优品2025年第47周运营周报\n\n2025年第47周GMV为{display(gmv)}。\n", encoding="utf-8")
+    result = run_cli("verify", str(report), "--json", cwd=workspace)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["verdict"], finding["fact_id"]) == ("verified", "gmv.2025-W47")
