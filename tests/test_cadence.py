@@ -220,20 +220,13 @@ def test_verify_reads_a_weekly_reports_period_from_its_title(workspace, tmp_path
 
 
 def test_a_weekly_prompt_names_its_periods_and_carries_last_week_and_month_to_date(folder):
+    from chat_fakes import drafted_prompts
     from llm_stub import fact_value
 
-    from drafter.backends.llm import FakeChatModel, register_chat_model
-    from drafter.config import load_config
-    from drafter.draft.write import write_draft
-
     filler = "本周经营整体平稳有序，各项工作按计划推进，后续持续跟踪各项指标的变化情况，及时调整运营策略与节奏。"
-    fake = FakeChatModel(replies=[filler] * 4)
-    register_chat_model("fake-week", lambda config: fake)
-    config = load_config(folder, env={"DRAFTER_LLM_PROVIDER": "fake-week", "DRAFTER_MODEL": "fake-1",
-                                      "DRAFTER_EMBEDDER": "hash"})
-    write_draft(config, "2025-W47", kind="weekly-review", use_cache=False, exports=False)
-    overview = next(user for _system, user in fake.prompts if "一、本周核心数据" in user)
+    prompts = drafted_prompts(folder, "2025-W47", "weekly-review", filler, sections=4)
+    overview = next(user for _system, user in prompts if "一、本周核心数据" in user)
     assert "2025-W46 是上一周（2025年第46周，环比的基期）" in overview and "11月17日—11月23日" in overview
     assert fact_value(overview, "GMV", "数值", "2025-W46") and fact_value(overview, "GMV", "月初至今累计", "2025-11")
-    daily = next(user for _system, user in fake.prompts if "二、每日走势与大促节点" in user)
+    daily = next(user for _system, user in prompts if "二、每日走势与大促节点" in user)
     assert fact_value(daily, "GMV", "数值", "2025-W47", "日期：11月17日")
