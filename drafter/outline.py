@@ -62,7 +62,7 @@ class Outline:
         """A clear error when the outline is not written for this kind of period."""
         if self.grains and period.grain not in self.grains:
             names = {"year": "a year (2025)", "half": "a half (2025H1)", "quarter": "a quarter (2025Q3)",
-                     "month": "a month (2025-07)"}
+                     "month": "a month (2025-11)", "week": "an ISO week (2025-W47)"}
             raise UserError(f"--kind {self.kind} is written for {' or '.join(names[g] for g in self.grains)}, "
                             f"not {period.label}; choose such a period or another --kind")
 
@@ -84,6 +84,12 @@ def _dimensions(raw: dict) -> tuple[str, ...]:
 def report_kinds() -> list[str]:
     """Report kinds that have an outline."""
     return sorted(p.stem for p in (prompts_dir() / "outlines").glob("*.toml"))
+
+
+def default_kind(period) -> str:
+    """The one kind written only for the period's grain (a month: monthly-review), else the annual summary."""
+    fitting = [kind for kind in report_kinds() if load_outline(kind).grains == (period.grain,)]
+    return fitting[0] if len(fitting) == 1 else "annual-summary"
 
 
 def load_outline(kind: str, config=None, draft: Path | None = None) -> Outline:

@@ -177,3 +177,19 @@ class RealisticChatModel:
             kind = queue.pop(0) if queue else "good"
             self.requests.append({"title": title, "kind": kind, "max_tokens": max_tokens, "user": user})
         return behave(kind, system + "\n" + user, max_tokens, stop_when)
+
+
+def drafted_prompts(folder, period: str, kind: str, filler: str, sections: int) -> list[tuple[str, str]]:
+    """The (system, user) prompts a draft of the period and kind sends through the factory, drafter's own fake chat
+    model answering `filler` to each section."""
+    from drafter.backends.llm import FakeChatModel, register_chat_model
+    from drafter.config import load_config
+    from drafter.draft.write import write_draft
+
+    fake = FakeChatModel(replies=[filler] * sections)
+    name = f"fake-{kind}-{period}"
+    register_chat_model(name, lambda config: fake)
+    config = load_config(folder, env={"DRAFTER_LLM_PROVIDER": name, "DRAFTER_MODEL": "fake-1",
+                                      "DRAFTER_EMBEDDER": "hash"})
+    write_draft(config, period, kind=kind, use_cache=False, exports=False)
+    return fake.prompts

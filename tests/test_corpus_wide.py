@@ -85,6 +85,6 @@ def test_report_lines_with_site_words_stay():
     assert [line for line, reason in zip(lines, find_chrome(lines), strict=True) if reason] == []
 
 
-def test_a_weekly_report_is_of_the_month_its_week_starts_in():
-    assert infer_period("客服部第12周周报（2025年3月31日-4月6日）", "", "review") == "2025-03"
+def test_a_weekly_report_is_of_the_iso_week_its_dates_give_not_its_own_week_count():
+    assert infer_period("客服部第12周周报（2025年3月31日-4月6日）", "", "review") == "2025-W14"
     assert infer_period("2025年第一季度运营报告", "", "review") == "2025Q1"

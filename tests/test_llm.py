@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from chat_fakes import drafted_prompts
 from conftest import run_cli
 from llm_stub import StubEndpoint, completion, fact_value, obedient_section
 
@@ -172,15 +173,11 @@ def test_clean_reply_and_inline_flags():
 
 def test_a_quarter_prompt_shows_the_years_targets(folder):
     filler = "本季度经营整体平稳有序，各项工作按计划推进，重点项目进展顺利，后续持续跟踪各项指标的变化，及时调整。"
-    fake = FakeChatModel(replies=[filler] * 5)
-    register_chat_model("fake-quarter", lambda config: fake)
-    config = load_config(folder, env={"DRAFTER_LLM_PROVIDER": "fake-quarter", "DRAFTER_MODEL": "fake-1",
-                                      "DRAFTER_EMBEDDER": "hash"})
-    write_draft(config, "2025Q3", kind="quarterly-review", use_cache=False, exports=False)
-    overview = next(user for _system, user in fake.prompts if "一、业绩综述" in user)
+    prompts = drafted_prompts(folder, "2025Q3", "quarterly-review", filler, sections=5)
+    overview = next(user for _system, user in prompts if "一、业绩综述" in user)
     assert fact_value(overview, "GMV", "目标增速", "2025") and fact_value(overview, "GMV", "数值", "2025Q3")
     # a section that analyses channels, categories and new vs returning buyers is shown all three breakdowns
-    analysis = next(user for _system, user in fake.prompts if "二、核心指标分析" in user)
+    analysis = next(user for _system, user in prompts if "二、核心指标分析" in user)
     assert all(f"| GMV | {dim}：" in analysis for dim in ("渠道", "品类", "买家"))
 
 

@@ -15,7 +15,7 @@ corpus_app = typer.Typer(help="Past reports: add, list, show, remove, search, re
 
 DirOpt = Annotated[Path, typer.Option("--dir", help="Working folder (holds drafter.toml).")]
 KindOpt = Annotated[str | None, typer.Option("--kind", help="summary | plan | review | other")]
-PeriodOpt = Annotated[str | None, typer.Option("--period", help="2025, 2025Q3, 2025H1 or 2025-07")]
+PeriodOpt = Annotated[str | None, typer.Option("--period", help="2025, 2025Q3, 2025H1, 2025-11 or 2025-W47")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 REMOVED_LABELS = {

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 @app.command()
 def metrics(
     period: object = typer.Option(None, "--period", "-p", parser=period_arg, metavar="PERIOD",
-                                  help="2025, 2025Q3, 2025H1 or 2025-07 (required)."),
+                                  help="2025, 2025Q3, 2025H1, 2025-11 or 2025-W47 (required)."),
     data: Path = typer.Option(None, "--data", help="Data folder (default: from drafter.toml, else ./data)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
     out: Path = typer.Option(None, "--out", help="Write csv/json to this file instead of stdout."),
@@ -42,7 +42,7 @@ def run_metrics(config: Config, period: Period | None, data: Path | None, fmt: s
 
     _check_format(fmt)
     if not period:
-        raise UserError("--period is required, e.g. --period 2025, 2025Q3, 2025H1 or 2025-07 "
+        raise UserError("--period is required, e.g. --period 2025, 2025Q3, 2025H1, 2025-11 or 2025-W47 "
                         "(or --definitions to list what each metric means)")
     data_dir = Path(data) if data else config.data_dir
     result = compute_facts(data_dir, period, config.cache_dir, config.columns, config.promo_windows,
@@ -145,7 +145,7 @@ def _print_facts_table(result, console) -> None:
             table.add_row(fact.metric, fact.label, fact.dimension, display(fact),
                           display(change, signed=True) if change else "—")
         console.print(table)
-    _print_months_table(result, console)
+    _print_series_table(result, console)
     # Why GMV moved: each part's share of the change (sums to 100% per breakdown).
     drivers = [f for f in result.facts if f.period == period and f.measure in ("contribution", "driver")]
     if drivers:
@@ -167,26 +167,33 @@ def _print_facts_table(result, console) -> None:
         console.print(f"note: {note}")
 
 
-def _print_months_table(result, console) -> None:
-    """Monthly GMV in calendar order and each month's part of the period; the peak marked."""
+def _print_series_table(result, console) -> None:
+    """GMV by month (a year, half or quarter) or by day (a month or week) in calendar order, each one's part of the
+    period; the peak marked, and the days of promotions named."""
     from rich.table import Table
 
     from drafter.display import display
+    from drafter.metrics.cadence import day_dimension, promotion_days
     from drafter.models import fact_id
 
     period = result.period.label
     by_id = {f.id: f for f in result.facts}
-    months = [f for f in result.facts if f.period == period and f.measure == "value" and f.metric == "gmv"
-              and f.dimension.startswith("month=")]
-    if not months:
+    if result.period.grain in ("month", "week"):
+        promos = {day_dimension(d): name for name, days in promotion_days(result.period).items() for d in days}
+        keys, unit, title = [day_dimension(d) for d in result.period.days()], "day", "每日GMV"
+    else:
+        promos, keys, unit, title = {}, [f"month={m}月" for m in range(1, 13)], "month", "月度GMV"
+    series = [by_id[fact_id("gmv", "value", period, k)] for k in keys if fact_id("gmv", "value", period, k) in by_id]
+    if not series:
         return
-    table = Table(title=f"月度GMV · {period}")
-    for column in ("month", "GMV", "share", ""):
+    table = Table(title=f"{title} · {period}")
+    for column in (unit, "GMV", "share", ""):
         table.add_column(column)
-    for fact in sorted(months, key=lambda f: int(f.dimension.removeprefix("month=").removesuffix("月"))):
+    for fact in series:
         share, rank = (by_id.get(fact_id("gmv", m, period, fact.dimension)) for m in ("share", "rank"))
-        table.add_row(fact.dimension.removeprefix("month="), display(fact), display(share) if share else "—",
-                      "峰值" if rank and rank.value == 1 else "")
+        marks = ["峰值" if rank and rank.value == 1 else "", promos.get(fact.dimension, "")]
+        table.add_row(fact.dimension.partition("=")[2], display(fact), display(share) if share else "—",
+                      " ".join(m for m in marks if m))
     console.print(table)
 
 

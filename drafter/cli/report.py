@@ -26,8 +26,11 @@ def _exit_on_problems(counts: dict) -> None:
 def write(
     # object: a Period, parsed by period_arg (metrics is imported only when a command runs)
     period: object = typer.Option(..., "--period", "-p", parser=period_arg, metavar="PERIOD",
-                                  help="2025, 2025Q3, 2025H1 or 2025-07."),
-    kind: str = typer.Option("annual-summary", "--kind", "-k", help="Report kind (outline under prompts/outlines)."),
+                                  help="2025, 2025Q3, 2025H1, 2025-11 or 2025-W47."),
+    kind: str = typer.Option("", "--kind", "-k", show_default=False,
+                             help="Report kind (outline under prompts/outlines); default by the period: a month "
+                                  "monthly-review, a week weekly-review, a quarter quarterly-review, else "
+                                  "annual-summary."),
     out: Path = typer.Option(None, "--out", help="Draft folder (default drafts/<period>-<kind>)."),
     force: bool = typer.Option(False, "--force", help="Overwrite a draft that has hand edits."),
     fallback: str = typer.Option("", "--fallback", help="'offline': use the offline writer where the model fails."),
@@ -38,10 +41,11 @@ def write(
 ) -> None:
     """Draft a report for a period into a draft folder."""
     from drafter.cli.draft_commands import run_write
+    from drafter.outline import default_kind
     from drafter.render.script import check_script
 
     check_fallback(fallback)
-    counts = run_write(load(folder), period, kind, out, force, console(), fallback=fallback,
+    counts = run_write(load(folder), period, kind or default_kind(period), out, force, console(), fallback=fallback,
                        use_cache=not no_cache, script=check_script(script), exports=not no_exports)
     _exit_on_problems(counts)
 

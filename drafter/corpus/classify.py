@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 from drafter.corpus.signals import COLLECTION, FILE_SUFFIX, collection_title
@@ -10,8 +11,9 @@ from drafter.errors import UserError
 
 KINDS = ("summary", "plan", "review", "other")
 # The report kinds of DESIGN.md, accepted wherever a corpus kind is expected.
-KIND_ALIASES = {"annual-summary": "summary", "annual-plan": "plan", "quarterly-review": "review"}
-PERIOD_RE = re.compile(r"^20\d\d(Q[1-4]|H[12]|-(0[1-9]|1[0-2]))?$")
+KIND_ALIASES = {"annual-summary": "summary", "annual-plan": "plan", "quarterly-review": "review",
+                "monthly-review": "review", "weekly-review": "review"}
+PERIOD_RE = re.compile(r"^20\d\d(Q[1-4]|H[12]|-(0[1-9]|1[0-2])|-W(0[1-9]|[1-4]\d|5[0-3]))?$")
 
 
 def check_kind(kind: str | None) -> str | None:
@@ -25,12 +27,12 @@ def check_kind(kind: str | None) -> str | None:
 
 
 def check_period(period: str | None) -> str | None:
-    """Normalise a period given by a user (2025, 2025Q3, 2025H1, 2025-07); UserError when malformed."""
+    """Normalise a period given by a user (2025, 2025Q3, 2025H1, 2025-07, 2025-W47); UserError when malformed."""
     if period is None:
         return None
     period = period.strip().upper().replace("年", "")
     if not PERIOD_RE.match(period):
-        raise UserError(f"bad period {period!r}: write it as 2025, 2025Q3, 2025H1 or 2025-07")
+        raise UserError(f"bad period {period!r}: write it as 2025, 2025Q3, 2025H1, 2025-07 or 2025-W47")
     return period
 
 
@@ -115,8 +117,50 @@ _PERIODS = [
 ]
 # In a title a bare year names the period too: "2022,一个小卖家的年终总结", "工作总结(2018)".
 _TITLE_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d|\s*[-./]\s*\d)")
-_WEEK_START = re.compile(r"(20\d\d)\s*(?:年\s*|[-./])(1[0-2]|0?[1-9])\s*(?:月\s*|[-./])\d{1,2}")
 _TITLE_MONTH = re.compile(r"(?<!\d)(1[0-2]|0?[1-9])\s*月(?:份)?(?!\s*\d{1,2}\s*日)")
+_ANY_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*(?:年|[-./]\s*(?:1[0-2]|0?[1-9])\s*[-./]\s*\d)")
+_WEEKLY = re.compile(r"周报|周总结|周复盘|周工作|第\s*\d+\s*周|本周|每周|单周")
+# A range of days: (2025年)11月17日-(11月)23日, 2025.11.17—11.23, 11/17~11/23.
+_DAY = r"(?:(20\d\d)\s*[年./-]\s*)?(1[0-2]|0?[1-9])\s*[月./-]\s*([0-3]?\d)\s*[日号]?"
+_DAY_RANGE = re.compile(_DAY + r"\s*(?:[-–—~～至到]+)\s*(?:(20\d\d)\s*[年./-]\s*)?(?:(1[0-2]|0?[1-9])\s*[月./-]\s*)?"
+                        r"([0-3]?\d)\s*[日号]?")
+_WEEK_NUMBER = re.compile(r"(?:(20\d\d)\s*年\s*(?:度\s*)?)?第\s*(\d{1,2})\s*周")
+MAX_WEEK_DAYS = 7
+
+
+def _day_range(match: re.Match, year: int | None) -> tuple[date, date] | None:
+    """The first and last day of a matched range of at most seven days; None without a year or when longer."""
+    first_year = int(match[1]) if match[1] else year
+    if first_year is None:
+        return None
+    try:
+        first = date(first_year, int(match[2]), int(match[3]))
+        last_month = int(match[5]) if match[5] else first.month
+        last = date(int(match[4]) if match[4] else first_year + (last_month < first.month), last_month, int(match[6]))
+    except ValueError:
+        return None
+    return (first, last) if 0 <= (last - first).days < MAX_WEEK_DAYS else None
+
+
+def _week(title: str, text: str, date_hint: str) -> str:
+    """A weekly report's ISO week: from its dates (the year from them, the title, the opening text or a cover
+    date), else from 第N周 and a year; empty when it is no weekly report or names neither.
+
+    A range of days is a week when the title says so (周报, 第N周 …) or it runs Monday to Sunday; the ISO week of its
+    middle day holds most of it."""
+    weekly = bool(_WEEKLY.search(title))
+    years = [m[1] for m in (_ANY_YEAR.search(title), _ANY_YEAR.search(text[:400]), _ANY_YEAR.search(date_hint)) if m]
+    year = int(years[0]) if years else None
+    if (m := _DAY_RANGE.search(title)) and (days := _day_range(m, year)):
+        first, last = days
+        if weekly or (first.weekday() == 0 and (last - first).days == MAX_WEEK_DAYS - 1):
+            iso = (first + (last - first) / 2).isocalendar()
+            return f"{iso.year}-W{iso.week:02d}"
+    if weekly and (m := _WEEK_NUMBER.search(title)) and (m[1] or year):
+        number, in_year = int(m[2]), int(m[1] or year)
+        if 1 <= number <= date(in_year, 12, 28).isocalendar().week:
+            return f"{in_year}-W{number:02d}"
+    return ""
 
 
 def _opening_headings(text: str) -> str:
@@ -142,12 +186,12 @@ def infer_kind(title: str, text: str) -> str:
 
 
 def infer_period(title: str, text: str, kind: str, date_hint: str = "") -> str:
-    """2024, 2025Q3, 2025H1 or 2025-07 from the title, else the opening headings, else a cover date."""
+    """2024, 2025Q3, 2025H1, 2025-07 or 2025-W47 from the title, else the opening headings, else a cover date."""
     # Not from the opening prose: "我是2019年开的店" names a year, not the period the report covers.
-    # A week has no period of its own: a weekly report's dates (第12周（2025年3月17日-23日）) give its month,
-    # the month the week starts in.
-    if re.search(r"周报|周总结|第\s*\d+\s*周|本周|每周", title) and (m := _WEEK_START.search(title)):
-        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    # A weekly report's dates (第12周（2025年3月31日-4月6日）) give its ISO week: a team's own week count may start
+    # anywhere, the dates do not.
+    if week := _week(title, text, date_hint):
+        return week
     for source in (title, _opening_headings(text)):
         for pattern, fmt in _PERIODS:
             if m := pattern.search(source):

@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 
 ACCEPTED = "a report's Markdown (.md, .txt) or Word (.docx) file, or a draft folder"
 _ZIPPED = (("xl/", "an Excel workbook"), ("ppt/", "a PowerPoint file"), ("content.xml", "an OpenDocument file"))
-_YEAR = re.compile(r"(20\d\d)\s*年")
-_QUARTER = re.compile(r"(20\d\d)\s*年\s*(?:第\s*)?([一二三四1-4])\s*季度")
-_HALF = re.compile(r"(20\d\d)\s*年\s*([上下])\s*半年")
 
 
 def _not_a_report(path: Path, what: str, hint: str = "") -> UserError:
@@ -63,15 +60,14 @@ def read_text(path: Path) -> str:
     return decode_bytes(Path(path).read_bytes(), str(path))
 
 
-def period_in(text: str) -> str | None:
-    """The period a report's title (else its first lines) names: 2025, 2025Q3 or 2025H1."""
-    head = next((line for line in text.split("\n") if line.startswith("# ")), "") or text[:400]
-    quarter, half, year = _QUARTER.search(head), _HALF.search(head), _YEAR.search(head)
-    if quarter:
-        return f"{quarter[1]}Q{'一二三四1234'.index(quarter[2]) % 4 + 1}"
-    if half:
-        return f"{half[1]}H{'上下'.index(half[2]) + 1}"
-    return year[1] if year else None
+def period_in(text: str) -> str:
+    """The period a report names (2025, 2025Q3, 2025H1, 2025-11, 2025-W47), read as the corpus reads a past report's:
+    from its title, else its opening headings; empty when it names none."""
+    from drafter.corpus.classify import infer_kind, infer_period
+    from drafter.render.exports import report_title
+
+    title = report_title(text)
+    return infer_period(title, text, infer_kind(title, text))
 
 
 @dataclass
@@ -99,7 +95,8 @@ def _data_basis(config: Config, text: str, period: Period | None) -> FactsBasis:
 
     named = period_in(text)
     if period is None and not named:
-        raise UserError(f"the report's title names no period; give --period (e.g. 2025 or 2025Q3) to check it "
+        raise UserError(f"the report's title names no period; give --period (e.g. 2025, 2025Q3, 2025-11 or "
+                        f"2025-W47) to check it "
                         f"against {config.data_dir}")
     wanted = period or parse_period(named)
     from drafter.render.exports import report_title

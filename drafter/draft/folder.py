@@ -104,7 +104,7 @@ def prompt_hashes(kind: str) -> dict[str, str]:
     """Hashes of the templates a run used, so run.json tells which prompts wrote the draft."""
     root = prompts_dir()
     files = [root / "outlines" / f"{kind}.toml", *sorted((root / "offline" / kind).glob("*.j2")),
-             *sorted((root / "llm").glob("*.j2"))]
+             *sorted((root / "offline" / "_shared").glob("*.j2")), *sorted((root / "llm").glob("*.j2"))]
     return {str(p.relative_to(root)): text_hash(p.read_text(encoding="utf-8"), 12) for p in files if p.exists()}
 
 

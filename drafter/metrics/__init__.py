@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.errors import UserError
+from drafter.metrics.cadence import SHORT_GRAINS, month_to_date
 from drafter.metrics.compute import period_values, skipped_metrics
 from drafter.metrics.data import load_data
 from drafter.metrics.derived import (
+    attainment_facts,
     breakdown_facts,
     change_facts,
     driver_facts,
@@ -72,12 +74,14 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
         values.pop(label, None)
     for label, period_values_ in values.items():
         apply_scope(engine, period_values_, parse_period(label))
+    cadence_notes = _add_daily(engine, loaded, values, wanted)
     result = MetricsResult(period=period, facts=[], skipped=skipped_metrics(loaded), files=dict(loaded.files),
                            data_summary=summary(loaded.reports, loaded.canonical, loaded.scope),
                            engine=engine.name, sources=dict(loaded.names))
     scope = buyer_scope(engine, period)
     if scope_dimension(scope) != "":
         result.notes.append(scope_note(scope))
+    result.notes += cadence_notes
     current, previous = values[period.label], values.get(last_year.label)
     facts = value_facts(current, period) + breakdown_facts(current, previous, period)
     if previous is None:
@@ -94,10 +98,28 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
         result.notes.append(f"{partial[period.previous().label]}: period-on-period facts left out")
     if period.grain != "year" and period.previous().label in values:
         facts += change_facts(current, values[period.previous().label], period, "pop")
+        if period.grain in SHORT_GRAINS:  # a month's or week's report names last month's or week's totals
+            facts += [f for f in value_facts(values[period.previous().label], period.previous()) if not f.dimension]
     facts += kpi_facts(engine, loaded, period)
     facts += target_facts(engine, loaded, facts, period)
+    facts += attainment_facts(facts, month_to_date(engine, period))
     result.facts = facts
     return result
+
+
+def _add_daily(engine, loaded, values: dict, periods: list[Period]) -> list[str]:
+    """A month's or week's daily series and promotion days joined to its values; a week drops a monthly spend."""
+    from drafter.metrics.cadence import daily_values, drop_monthly_marketing, marketing_is_monthly, partial_note
+
+    for label, daily in daily_values(engine, [p for p in periods if p.label in values]).items():
+        values[label].update(daily)
+    notes = [partial_note(engine, periods[0])] if periods[0].grain in SHORT_GRAINS else []
+    if periods[0].grain == "week" and loaded.has("marketing") and marketing_is_monthly(engine):
+        for period_values_ in values.values():
+            drop_monthly_marketing(period_values_)
+        notes.append(f"{loaded.names['marketing']} gives spend by month only: a week's marketing spend, ROI and CAC "
+                     f"left out")
+    return [note for note in notes if note]
 
 
 def facts_frame(facts: list[Fact]):

@@ -32,7 +32,7 @@ def change_facts(values: Values, base: Values, period: Period, measure: str) -> 
     for (metric, dim), value in values.items():
         before = base.get((metric, dim))
         spec = METRICS[metric]
-        if before is None or dim.startswith("month="):
+        if before is None or dim.startswith(("month=", "day=")):  # a week's days fall on other dates a year before
             continue
         if before:
             facts.append(_fact(metric, measure, (value / before - 1) * 100, "%", period, dim))
@@ -43,11 +43,11 @@ def change_facts(values: Values, base: Values, period: Period, measure: str) -> 
 
 def breakdown_facts(values: Values, base: Values | None, period: Period) -> list[Fact]:
     """share, share change, rank and contribution to the GMV change, per channel, category and buyer type;
-    share and rank per month (rank 1: the peak month)."""
+    share and rank per month and per day (rank 1: the peak); share of each promotion's days."""
     facts = []
     total = values.get(("gmv", ""))
     base_total = base.get(("gmv", "")) if base else None
-    for dimension in ("channel", "category", "buyer", "month"):
+    for dimension in ("channel", "category", "buyer", "month", "day", "promo"):
         parts = {d: v for (m, d), v in values.items() if m == "gmv" and d.startswith(f"{dimension}=")}
         ranked = sorted(parts, key=lambda d: -parts[d])
         delta_total = total - base_total if base_total is not None else None
@@ -56,9 +56,10 @@ def breakdown_facts(values: Values, base: Values | None, period: Period) -> list
             if share is None:
                 continue
             facts.append(_fact("gmv", "share", share, "%", period, dim))
-            if dimension != "buyer":  # a rank among two buyer types says nothing the share does not
+            if dimension not in ("buyer", "promo"):  # a rank among two buyer types says nothing the share does not
                 facts.append(_fact("gmv", "rank", ranked.index(dim) + 1, "名", period, dim))
-            if base_total and dimension != "month":  # a month's part of the year is read against its own month
+            # a month's, day's or promotion's part is read against its own in the other period, not as a share change
+            if base_total and dimension in ("channel", "category", "buyer"):
                 before = base.get(("gmv", dim), 0.0)
                 facts.append(_fact("gmv", "share_pp", share - before / base_total * 100, "pp", period, dim))
                 if delta_total:
@@ -127,8 +128,9 @@ def target_facts(engine, loaded: LoadedData, facts: list[Fact], period: Period) 
     out = []
     for row in frame.to_dict("records"):
         when, dim = _text(row["period"]), _text(row["dimension"])
-        # a quarter, half or month also gets its year's targets (no gap yet: the year is not over)
-        if when not in (period.label, period.previous_year().label, period.whole_year().label):
+        # a quarter, half or month also gets its year's targets (no gap yet: the year is not over); a week, its month's
+        if when not in (period.label, period.previous_year().label, period.whole_year().label,
+                        period.month_of_end().label if period.grain == "week" else period.label):
             continue
         spec = lookup(str(row["metric"]).strip())
         measure = str(row["measure"]).strip()
@@ -148,4 +150,22 @@ def target_facts(engine, loaded: LoadedData, facts: list[Fact], period: Period) 
         gap_unit = "pp" if unit == "%" else unit
         out.append(_fact(spec.id, gap_measure, gap, gap_unit, target_period, dim, kind="target",
                          status="met" if met else "missed"))
+    return out
+
+
+def attainment_facts(facts: list[Fact], month_to_date: tuple[Period, float] | None) -> list[Fact]:
+    """A month's GMV (or, for a week, its month-to-date GMV) as a share of the month's GMV target, where the
+    targets table gives one: its attainment (完成率)."""
+    out = []
+    if month_to_date is not None:
+        month, gmv = month_to_date
+        out.append(_fact("gmv", "mtd", gmv, METRICS["gmv"].unit, month))
+    by_id = {f.id: f for f in facts + out}
+    for target in facts:
+        if target.metric != "gmv" or target.measure != "target" or target.dimension or not target.value:
+            continue
+        for measure, name in (("value", "attainment"), ("mtd", "mtd_attainment")):
+            actual = by_id.get(fact_id("gmv", measure, target.period))
+            if actual is not None and parse_period(target.period).grain == "month":
+                out.append(_fact("gmv", name, actual.value / target.value * 100, "%", parse_period(target.period)))
     return out

@@ -11,9 +11,9 @@ from drafter.models import TARGET_ACTUAL, TARGET_GAP, TARGET_NAMES, Fact
 
 # Which section of a report each chart illustrates (Word places it there); unknown ids go to an appendix.
 CHART_SECTIONS = {"monthly_gmv": ("overview",), "targets": ("overview",), "channel_mix": ("channels", "metrics"),
-                  "category_growth": ("categories", "metrics")}
+                  "category_growth": ("categories", "metrics", "channels"), "daily_gmv": ("daily", "overview")}
 CHART_TITLES = {"monthly_gmv": "月度GMV同比走势", "channel_mix": "渠道GMV占比", "category_growth": "各品类GMV同比增速",
-                "targets": "目标与实际完成情况"}
+                "targets": "目标与实际完成情况", "daily_gmv": "每日GMV走势"}
 BLUE, GREY, RED, GREEN = "#2f6db5", "#b8c2cc", "#c0392b", "#2e8b57"
 
 
@@ -47,6 +47,13 @@ def _month(fact: Fact) -> int:
     return int(match[1]) if match else 0
 
 
+def _cn(label: str) -> str:
+    """A period label as prose names it: 2025 → 2025年, 2025-11 → 2025年11月, 2025-W47 → 2025年第47周."""
+    from drafter.metrics.periods import parse_period
+
+    return parse_period(label).chinese()
+
+
 def _name(fact: Fact) -> str:
     return fact.dimension.partition("=")[2]
 
@@ -64,13 +71,13 @@ def _monthly(fig, facts: list[Fact], period: str, previous: str) -> bool:
     ax = fig.subplots()
     if before:
         ax.plot([_month(f) for f in before], [f.value / factor for f in before], marker="o", color=GREY,
-                linewidth=2, label=f"{previous}年")
+                linewidth=2, label=_cn(previous))
     ax.plot([_month(f) for f in now], [f.value / factor for f in now], marker="o", color=BLUE, linewidth=2.4,
-            label=f"{period}年")
+            label=_cn(period))
     months = sorted({_month(f) for f in now + before})
     ax.set_xticks(months, [f"{m}月" for m in months])
     ax.set_ylabel(f"GMV（{unit}）")
-    ax.set_title(f"月度GMV：{period}年 vs {previous}年")
+    ax.set_title(f"月度GMV：{_cn(period)} vs {_cn(previous)}")
     ax.legend(frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return True
@@ -87,13 +94,13 @@ def _channel_mix(fig, facts: list[Fact], period: str, previous: str) -> bool:
     width = 0.38
     if before:
         ax.bar([x - width / 2 for x in xs], [before.get(n, 0) for n in names], width, color=GREY,
-               label=f"{previous}年")
+               label=_cn(previous))
     bars = ax.bar([x + (width / 2 if before else 0) for x in xs], [f.value for f in now], width, color=BLUE,
-                  label=f"{period}年")
+                  label=_cn(period))
     ax.bar_label(bars, labels=[f"{f.value:.1f}%" for f in now], fontsize=9, padding=2)
     ax.set_xticks(list(xs), names)
     ax.set_ylabel("GMV占比（%）")
-    ax.set_title(f"渠道GMV占比：{period}年 vs {previous}年")
+    ax.set_title(f"渠道GMV占比：{_cn(period)} vs {_cn(previous)}")
     ax.legend(frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return True
@@ -109,7 +116,7 @@ def _category_growth(fig, facts: list[Fact], period: str, previous: str) -> bool
     ax.bar_label(bars, labels=[f"{f.value:+.1f}%" for f in rows], fontsize=9, padding=3)
     ax.axvline(0, color="#555", linewidth=0.8)
     ax.set_xlabel("GMV同比（%）")
-    ax.set_title(f"各品类GMV同比增速（{period}年）")
+    ax.set_title(f"各品类GMV同比增速（{_cn(period)}）")
     ax.margins(x=0.15)
     ax.grid(axis="x", alpha=0.3)
     return True
@@ -148,15 +155,52 @@ def _targets(fig, facts: list[Fact], period: str, previous: str) -> bool:
         ax.margins(y=0.2)
         for side in ("top", "right", "left"):
             ax.spines[side].set_visible(False)
-    fig.suptitle(f"{period}年目标与实际（绿色为达成，红色为未达成）")
+    fig.suptitle(f"{_cn(period)}目标与实际（绿色为达成，红色为未达成）")
     return True
 
 
-CHARTS = {"monthly_gmv": (_monthly, (8, 4.2)), "channel_mix": (_channel_mix, (8, 4.2)),
+def _daily(fig, facts: list[Fact], period: str, previous: str) -> bool:
+    """A month's or week's GMV by day against the same period a year before, day by day in order; promotion
+    days marked."""
+    from drafter.metrics.cadence import day_dimension, promotion_days
+    from drafter.metrics.periods import parse_period
+
+    now, then = parse_period(period), parse_period(previous)
+    series = []
+    for when in (now, then):
+        by_day = {f.dimension: f.value for f in _pick(facts, "gmv", "value", when.label, "day=")}
+        series.append([by_day.get(day_dimension(d)) for d in when.days()])
+    if not any(v is not None for v in series[0]):
+        return False
+    factor, unit = _scale([v for values in series for v in values if v is not None])
+    ax = fig.subplots()
+    for values, when, color, width in ((series[1], then, GREY, 2), (series[0], now, BLUE, 2.4)):
+        points = [(i, v / factor) for i, v in enumerate(values) if v is not None]
+        if points:
+            ax.plot(*zip(*points, strict=True), marker="o", markersize=3, color=color, linewidth=width,
+                    label=_cn(when.label))
+    days = now.days()
+    weekday = "一二三四五六日"
+    labels = [f"{d.month}/{d.day}\n周{weekday[d.weekday()]}" if now.grain == "week" else f"{d.day}日" for d in days]
+    step = 1 if len(days) <= 10 else 3
+    ax.set_xticks(range(0, len(days), step), labels[::step])
+    for name, promo in promotion_days(now).items():
+        for day in promo:
+            ax.axvline(days.index(day), color=RED, linewidth=0.8, linestyle="--", alpha=0.6)
+        ax.annotate(name, (days.index(promo[0]), 0.97), xycoords=("data", "axes fraction"), color=RED, fontsize=9,
+                    xytext=(4, 0), textcoords="offset points", ha="left", va="top")
+    ax.set_ylabel(f"GMV（{unit}）")
+    ax.set_title(f"每日GMV：{_cn(period)} vs {_cn(previous)}")
+    ax.legend(frameon=False)
+    ax.grid(axis="y", alpha=0.3)
+    return True
+
+
+CHARTS = {"monthly_gmv": (_monthly, (8, 4.2)), "daily_gmv": (_daily, (8, 4.2)), "channel_mix": (_channel_mix, (8, 4.2)),
           "category_growth": (_category_growth, (8, 4.6)), "targets": (_targets, (9, 3.6))}
 
 
-CHARTS_VERSION = "2"
+CHARTS_VERSION = "3"
 
 
 def _traditional(fig) -> None:

@@ -28,8 +28,10 @@ MEASURE_NAMES = {
     "pop_pp": "环比变化（百分点）", "share": "占比", "share_pp": "占比变化（百分点）", "rank": "排名",
     "contribution": "对总增量的贡献", "driver": "对变化的贡献", "target": "目标值", "target_yoy": "目标增速",
     "target_share": "目标占比", "gap": "与目标的差距", "gap_yoy": "增速与目标的差距", "gap_share": "占比与目标的差距",
+    "attainment": "目标完成率", "mtd": "月初至今累计", "mtd_attainment": "月初至今的月度目标完成率",
 }
-DIMENSION_NAMES = {"channel": "渠道", "category": "品类", "buyer": "买家", "month": "月份", "region": "地区"}
+DIMENSION_NAMES = {"channel": "渠道", "category": "品类", "buyer": "买家", "month": "月份", "region": "地区",
+                   "day": "日期", "promo": "大促"}
 CONFIDENT = {"mismatch", "claim_error"}
 FLAG = "【待核】"  # a figure the verifier is sure is wrong
 UNREAD_FLAG = "【待核实】"  # a figure the verifier could not read at all
@@ -83,11 +85,15 @@ def section_facts(book: FactBook, spec: SectionSpec) -> tuple[list[Fact], int]:
     """A section's facts, most telling first: its metrics for this period and last year, their targets, and the
     largest breakdowns its outline names; the second item counts the core ones (see rank_facts)."""
     periods = {book.period.label, book.period.previous_year().label, *([book.plan.label] if book.plan else [])}
+    if book.period.grain in ("month", "week"):
+        periods.add(book.period.previous().label)  # last month's or week's totals, stated with the 环比
     year = book.period.whole_year().label  # a quarter's report also states its year's targets
+    month = book.period.month_of_end().label  # a week's report states its month's target and month-to-date
     wanted = set(spec.metrics)
     chosen = [
         f for f in book.facts
-        if f.metric in wanted and (f.period in periods or (f.period == year and f.kind == "target"))
+        if f.metric in wanted and (f.period in periods or (f.period == year and f.kind == "target")
+                                   or (f.period == month and (f.kind == "target" or f.measure.startswith("mtd"))))
         and not f.dimension.startswith("month=")
         and (not f.dimension or f.dimension.split("=", 1)[0] in spec.dimensions)
     ]
@@ -129,6 +135,7 @@ class LLMWriter:
 
         def render(facts, sources):
             user = section.render(report_title=context.report_title, spec=context.spec, note=context.note,
+                                  period=context.facts.period,
                                   facts=table_order(facts, context.spec.metrics), sources=sources, display=display,
                                   measure_names=MEASURE_NAMES, dimension_name=dimension_name)
             return system, user + suffix

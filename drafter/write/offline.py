@@ -9,6 +9,7 @@ from typing import Protocol
 
 from drafter.corpus.suspicious import suspicious_sentences, without_suspicious
 from drafter.display import display
+from drafter.metrics.cadence import day_dimension, promotion_days
 from drafter.metrics.periods import Period
 from drafter.models import Chunk, Fact, Section, fact_id, text_hash
 from drafter.outline import SectionSpec
@@ -88,7 +89,12 @@ class FactBook:
         self.by_id = {f.id: f for f in self.facts}
         self._picks = 0
 
-    def _when(self, prev: bool = False, plan: bool = False, year: bool = False) -> Period:
+    def _when(self, prev: bool = False, plan: bool = False, year: bool = False, prior: bool = False,
+              month: bool = False) -> Period:
+        if prior:  # the period just before (环比): last month, last week
+            return self.period.previous()
+        if month:  # the month of a week's month-to-date (a month's report: the month itself)
+            return self.period.month_of_end()
         if year:
             return self.period.whole_year()
         if plan:
@@ -98,25 +104,25 @@ class FactBook:
         return self.period.previous_year() if prev else self.period
 
     def fact(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False,
-             plan: bool = False, year: bool = False) -> Fact | None:
+             plan: bool = False, year: bool = False, prior: bool = False, month: bool = False) -> Fact | None:
         """The fact, or None when the data does not give it."""
-        return self.by_id.get(fact_id(metric, measure, self._when(prev, plan, year).label, dim))
+        return self.by_id.get(fact_id(metric, measure, self._when(prev, plan, year, prior, month).label, dim))
 
     def has(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False, plan: bool = False,
-            year: bool = False) -> bool:
+            year: bool = False, prior: bool = False, month: bool = False) -> bool:
         """Whether the fact exists."""
-        return self.fact(metric, measure, dim, prev, plan, year) is not None
+        return self.fact(metric, measure, dim, prev, plan, year, prior, month) is not None
 
     def num(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False,
-            plan: bool = False, year: bool = False) -> float:
+            plan: bool = False, year: bool = False, prior: bool = False, month: bool = False) -> float:
         """The fact's value, for decisions in templates (0 when absent)."""
-        found = self.fact(metric, measure, dim, prev, plan, year)
+        found = self.fact(metric, measure, dim, prev, plan, year, prior, month)
         return found.value if found else 0.0
 
     def val(self, metric: str, measure: str = "value", dim: str = "", prev: bool = False, plan: bool = False,
-            year: bool = False) -> str:
+            year: bool = False, prior: bool = False, month: bool = False) -> str:
         """The written form of a fact, recorded as stated."""
-        found = self.fact(metric, measure, dim, prev, plan, year)
+        found = self.fact(metric, measure, dim, prev, plan, year, prior, month)
         if found is None:
             return UNSTATED
         self.used.append(found.id)
@@ -138,8 +144,17 @@ class FactBook:
         return f"{self.pick(*verbs)}{self.val(metric, measure, dim, prev)}"
 
     def dims(self, kind: str, prev: bool = False) -> list[str]:
-        """Dimension values of a kind (channel, category), largest GMV first; months in calendar order."""
-        period = (self.period.previous_year() if prev else self.period).label
+        """Dimension values of a kind (channel, category), largest GMV first; months and days in calendar order,
+        promotions by name."""
+        when = self.period.previous_year() if prev else self.period
+        period = when.label
+        if kind == "day":  # in calendar order, across a year's end too
+            have = {f.dimension for f in self.facts if f.metric == "gmv" and f.measure == "value"
+                    and f.period == period and f.dimension.startswith("day=")}
+            return [d for d in map(day_dimension, when.days()) if d in have]
+        if kind == "promo":
+            return sorted(f.dimension for f in self.facts if f.metric == "gmv" and f.measure == "value"
+                          and f.period == period and f.dimension.startswith("promo="))
         if kind == "month":
             months = [f.dimension for f in self.facts if f.metric == "gmv" and f.measure == "value"
                       and f.period == period and f.dimension.startswith("month=")]
@@ -246,7 +261,7 @@ class OfflineWriter:
         text = template.render(
             f=book, spec=context.spec, sources=context.sources, company=context.company,
             period=book.period, prev=book.period.previous_year(), plan=book.plan, note=context.note,
-            quote=quote_sentence, problems=find_problems(book),
+            quote=quote_sentence, problems=find_problems(book), promotions=promotion_days,
         )
         text = tidy(drop_unstated(text))
         return Section(
