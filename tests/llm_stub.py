@@ -98,6 +98,7 @@ class StubEndpoint:
         self.scripts: dict[str, list] = defaultdict(list)
         self.default = None
         self.delay = 0.0
+        self.ignore_stream = False  # answer streamed requests with a plain JSON body, as some gateways do
         self._lock = threading.Lock()
         stub = self
 
@@ -163,7 +164,7 @@ class StubEndpoint:
             payload = action[1]
         else:
             payload = json.dumps(completion(str(action), len(prompt)), ensure_ascii=False)
-        if stream and status == 200:
+        if stream and status == 200 and not self.ignore_stream:
             headers, payload = {"Content-Type": "text/event-stream"}, as_events(payload)
         data = payload.encode("utf-8")
         try:

@@ -52,22 +52,32 @@ class OpenAIChatModel:
         self.name = model
         self.host = endpoint_host(base_url)
         self.retries = max_retries
+        self._stream = True  # until the endpoint answers a streamed request with a plain JSON body
         self._client = openai.OpenAI(base_url=base_url or None, api_key=api_key or "not-needed", timeout=timeout,
                                      max_retries=max_retries)
 
     def complete(self, system: str, user: str, max_tokens: int | None = None,
                  stop_when: Callable[[str], bool] | None = None) -> ChatReply:
         """One chat completion capped at max_tokens (the classic field every local server and API reads), streamed
-        so that a reply `stop_when` rejects (one that loops) is abandoned instead of read to the cap."""
+        so that a reply `stop_when` rejects (one that loops) is abandoned instead of read to the cap; an endpoint
+        that answers a streamed request whole is asked without streaming for the rest of the run."""
         import openai
 
         started = time.perf_counter()
         options = {"max_tokens": max_tokens} if max_tokens else {}
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         try:
+            if not self._stream:
+                return self._whole(self._client.chat.completions.create(
+                    model=self.name, temperature=0.3, messages=messages, **options), started)
             stream = self._client.chat.completions.create(
-                model=self.name, temperature=0.3, stream=True, stream_options={"include_usage": True}, **options,
-                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}])
-            return self._read(stream, started, stop_when)
+                model=self.name, temperature=0.3, stream=True, stream_options={"include_usage": True},
+                messages=messages, **options)
+            if "event-stream" in stream.response.headers.get("content-type", "text/event-stream"):
+                return self._read(stream, started, stop_when)
+            # a gateway that ignores `stream` sends one plain completion: use it, and ask plainly from now on
+            self._stream = False
+            return self._whole(self._plain_body(stream), started)
         except openai.AuthenticationError as exc:
             raise EndpointError(f"the endpoint {self.host} rejected the API key (401); check OPENAI_API_KEY") from exc
         except openai.NotFoundError as exc:
@@ -118,6 +128,27 @@ class OpenAIChatModel:
         return ChatReply("".join(content), int(getattr(usage, "prompt_tokens", 0) or 0),
                          int(getattr(usage, "completion_tokens", 0) or 0), finish, "".join(thoughts),
                          self._since(started))
+
+    @staticmethod
+    def _plain_body(stream):
+        """The chat.completion a server sent whole in answer to a streamed request."""
+        from openai.types.chat import ChatCompletion
+
+        try:
+            return ChatCompletion.model_validate_json(stream.response.read())
+        finally:
+            stream.close()
+
+    def _whole(self, completion, started: float) -> ChatReply:
+        """A reply sent whole: content, a reasoning model's thoughts, the finish reason and the usage."""
+        choice = completion.choices[0] if completion.choices else None
+        message = choice.message if choice else None
+        extra = (getattr(message, "model_extra", None) or {}) if message is not None else {}
+        usage = completion.usage
+        return ChatReply((message.content or "") if message is not None else "",
+                         int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0),
+                         (choice.finish_reason or "") if choice else "",
+                         str(extra.get("reasoning_content") or extra.get("reasoning") or ""), self._since(started))
 
     @staticmethod
     def _since(started: float) -> float:
