@@ -1,4 +1,5 @@
-"""Chat models behind one small interface: any OpenAI-compatible endpoint, or a scripted fake for tests."""
+"""Chat models behind one small interface: any OpenAI-compatible endpoint, any LangChain chat model, or a scripted
+fake for tests; make_chat_model picks one from the config."""
 
 from __future__ import annotations
 
@@ -6,41 +7,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from threading import Lock
-from urllib.parse import urlparse
 
+from drafter.backends.chat import ChatReply, EndpointError, ModelError, endpoint_host
 from drafter.errors import UserError
 
-
-@dataclass
-class ChatReply:
-    """A model's answer with its token usage."""
-
-    text: str
-    tokens_in: int = 0
-    tokens_out: int = 0
-    # "stop", or "length" when the reply hit the token limit and was cut off; "" when the endpoint did not say.
-    finish_reason: str = ""
-    # what a reasoning model thought, when the endpoint sends it apart from the content (reasoning_content)
-    reasoning: str = ""
-    seconds: float = 0.0
-
-
-class ModelError(Exception):
-    """The model failed on one request (after its retries); other sections may still succeed."""
-
-    def __init__(self, message: str, outcome: str = "refused", seconds: float = 0.0) -> None:
-        super().__init__(message)
-        self.outcome = outcome  # one of the attempt outcomes run.json records: "timed out", "refused", "malformed"
-        self.seconds = seconds
-
-
-class EndpointError(UserError):
-    """The endpoint cannot be used at all (unreachable, wrong key): stop with a clear message."""
-
-
-def endpoint_host(base_url: str) -> str:
-    """The host of an endpoint URL, safe to record (never the key)."""
-    return urlparse(base_url).netloc if base_url else "api.openai.com"
+__all__ = ["ChatReply", "EndpointError", "FakeChatModel", "ModelError", "OpenAIChatModel", "endpoint_host",
+           "make_chat_model", "register_chat_model"]
 
 
 class OpenAIChatModel:
@@ -184,10 +156,18 @@ class FakeChatModel:
         return ChatReply(reply, len(system + user) // 2, len(reply) // 2, "stop")
 
 
+def langchain_chat_model(config):
+    """[llm] provider = "langchain": the class [llm] class names, made with [llm.kwargs]."""
+    from drafter.backends.langchain_chat import LangChainChatModel
+
+    return LangChainChatModel(config.llm_class, config.llm_kwargs, config.llm_model)
+
+
 ChatFactory = Callable[[object], object]
 _FACTORIES: dict[str, ChatFactory] = {
     "openai": lambda config: OpenAIChatModel(config.llm_model, config.llm_base_url, config.llm_api_key,
                                              config.llm_timeout, config.llm_max_retries),
+    "langchain": langchain_chat_model,
 }
 
 
