@@ -118,3 +118,21 @@ def test_a_langchain_class_that_cannot_be_loaded_is_a_clear_error(folder):
     failed = run_cli("write", "--period", "2025", "--dir", str(folder), env={"DRAFTER_EMBEDDER": "hash"})
     assert failed.returncode == 2 and "cannot import langchain_nowhere" in failed.stderr
     assert "drafter[langchain]" in failed.stderr and "Traceback" not in failed.stderr + failed.stdout
+
+
+def test_a_langchain_reply_is_read_for_usage_cut_off_and_thoughts(folder):
+    from dataclasses import replace
+
+    from langchain_core.messages import AIMessage
+
+    from drafter.backends.llm import make_chat_model
+    from drafter.config import load_config
+
+    cut = AIMessage(content=[{"type": "thinking", "thinking": "先核对事实表。"}, {"type": "text", "text": "全年GMV"}],
+                    usage_metadata={"input_tokens": 812, "output_tokens": 64, "total_tokens": 876},
+                    response_metadata={"finish_reason": "length"}, additional_kwargs={"reasoning_content": "想一想"})
+    config = replace(load_config(folder, env={}), llm_provider="langchain", llm_kwargs={"responses": [cut]},
+                     llm_class="langchain_core.language_models.fake_chat_models.FakeMessagesListChatModel")
+    reply = make_chat_model(config).complete("系统", "用户", 64)
+    assert (reply.text, reply.tokens_in, reply.tokens_out) == ("全年GMV", 812, 64)
+    assert reply.finish_reason == "length" and reply.reasoning == "想一想\n先核对事实表。"

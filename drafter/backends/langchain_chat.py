@@ -114,7 +114,7 @@ class LangChainChatModel:
             return ChatReply("", seconds=seconds)
         text, thoughts = _text_and_thoughts(message.content)
         extra = getattr(message, "additional_kwargs", None) or {}
-        thoughts = str(extra.get("reasoning_content") or "") + thoughts
+        thoughts = "\n".join(t for t in (str(extra.get("reasoning_content") or ""), thoughts) if t)
         meta = getattr(message, "response_metadata", None) or {}
         finish = str(meta.get("finish_reason") or meta.get("stop_reason") or meta.get("done_reason") or "")
         usage = getattr(message, "usage_metadata", None) or {}
