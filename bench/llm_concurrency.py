@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from llm_stub import StubEndpoint  # noqa: E402
 
 from drafter.config import load_config  # noqa: E402
-from drafter.draft import write_draft  # noqa: E402
+from drafter.draft.write import write_draft  # noqa: E402
 from drafter.write.budget import count_tokens  # noqa: E402
 
 DELAY = 2.0

@@ -180,7 +180,7 @@ def draft_docs(root: Path, scale: float, reports: tuple[tuple[str, str], ...]) -
     from drafter.config import load_config
     from drafter.corpus import add_paths
     from drafter.demo import init_folder
-    from drafter.draft import write_draft
+    from drafter.draft.write import write_draft
     from drafter.resources import demo_corpus_dir
 
     init_folder(root, demo_corpus_dir(), scale=scale, embedder="hash")

@@ -16,7 +16,7 @@ from chat_fakes import RealisticChatModel  # noqa: E402
 
 from drafter.backends.llm import register_chat_model  # noqa: E402
 from drafter.config import load_config  # noqa: E402
-from drafter.draft import write_draft  # noqa: E402
+from drafter.draft.write import write_draft  # noqa: E402
 
 REPORTS = (("2025", "annual-summary"), ("2025Q3", "quarterly-review"), ("2026", "annual-plan"))
 

@@ -1,4 +1,4 @@
-"""Atomic file writes: a crash or Ctrl-C never leaves a half-written file."""
+"""Files: atomic writes (a crash or Ctrl-C never leaves a half-written file), a folder lock, what a file is."""
 
 from __future__ import annotations
 
@@ -77,3 +77,34 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# The first bytes of the files people give by mistake, and what a message calls them. Other binary files (bitmaps,
+# media…) hold NUL bytes early on.
+SIGNATURES = (
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF file"), (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip?)"),
+    (b"\xd0\xcf\x11\xe0", "a legacy Office file (.doc, .xls or .ppt)"), (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"), (b"\x7fELF", "a program"),
+    (b"MZ", "a Windows program"),
+)
+
+
+def signature(head: bytes) -> str:
+    """What a file's first bytes say it is ("a PNG image"), or "" when they match no signature above."""
+    return next((what for magic, what in SIGNATURES if head.startswith(magic)), "")
+
+
+def utf8_or_gbk(raw: bytes, name: str) -> str:
+    """A table file's bytes as UTF-8 (a BOM dropped), else GBK/GB18030; a UserError naming the file when neither
+    reads."""
+    from drafter.errors import UserError
+
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{name}: neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV") from exc

@@ -141,7 +141,7 @@ def behave(kind: str, prompt: str, max_tokens: int | None, stop_when=None) -> Ch
     if kind == "reasoning":
         texts[kind], reasoning = body, THOUGHT
     if kind == "traditional":  # a model, or a writer, in Traditional characters
-        from drafter.render.exports import to_traditional
+        from drafter.render.script import to_traditional
 
         texts[kind] = to_traditional(body)
     if kind == "timeout":

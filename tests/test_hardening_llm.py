@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from drafter.cli import app
 from drafter.config import load_config
-from drafter.draft import write_draft
+from drafter.draft.write import write_draft
 from drafter.write.reply import is_truncated, repeats_itself
 
 SECRET = "sk-hardening-llm-SECRET-71b3"

@@ -11,7 +11,7 @@ from llm_stub import StubEndpoint, completion, fact_value, obedient_section
 
 from drafter.backends.llm import FakeChatModel, ModelError, register_chat_model
 from drafter.config import load_config
-from drafter.draft import write_draft
+from drafter.draft.write import write_draft
 from drafter.errors import UserError
 from drafter.write.llm import clean_reply, flag_inline
 

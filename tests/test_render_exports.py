@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from drafter.draft.accept import final_text
 from drafter.render.blocks import parse_blocks
 from drafter.render.html import mark_figures
-from drafter.review import final_text
 
 VERDICTS = {"verified", "mismatch", "unsupported", "claim_error"}
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -38,7 +38,7 @@ def test_blocks_cover_drafter_markdown():
 def base_draft(workspace, tmp_path_factory):
     """An offline draft of the 2025 annual summary, written in-process (test_review.py drives the CLI)."""
     from drafter.config import load_config
-    from drafter.draft import write_draft
+    from drafter.draft.write import write_draft
 
     out = tmp_path_factory.mktemp("render") / "draft"
     write_draft(load_config(workspace), "2025", out=out)
@@ -49,7 +49,7 @@ def base_draft(workspace, tmp_path_factory):
 def flagged(base_draft, workspace, tmp_path_factory):
     """A copy of the base draft with one wrong figure typed in by hand and re-verified."""
     from drafter.config import load_config
-    from drafter.review import verify_folder
+    from drafter.draft.verify import verify_folder
 
     folder = shutil.copytree(base_draft, tmp_path_factory.mktemp("flagged") / "draft")
     report = folder / "report.md"

@@ -127,7 +127,7 @@ def test_accept_refuses_a_mismatch_then_files_the_report(draft, workspace, tmp_p
 
 def test_traditional_script_keeps_every_figure(base_draft, workspace, tmp_path):
     from drafter.config import load_config
-    from drafter.review import finish_draft
+    from drafter.draft.write import finish_draft
 
     folder = shutil.copytree(base_draft, tmp_path / "trad")
     simplified = (folder / "report.md").read_text(encoding="utf-8")

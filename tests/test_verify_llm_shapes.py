@@ -8,7 +8,7 @@ import re
 from llm_stub import fact_rows, fact_value
 from test_llm import stub_config
 
-from drafter.draft import write_draft
+from drafter.draft.write import write_draft
 
 OVERVIEW = "一、年度运营成果概览"
 

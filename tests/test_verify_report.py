@@ -186,7 +186,7 @@ def test_load_facts_csv_reads_full_table(tmp_path):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk", "big5", "utf-16"])
 def test_a_report_is_read_in_the_encodings_the_corpus_reads(tmp_path, encoding):
-    from drafter.report_file import read_text
+    from drafter.draft.basis import read_text
 
     text = "# 2025年度運營總結\n\n全年GMV達到2869萬元，同比增長23.2%，復購率為22.0%。\n"
     path = tmp_path / "report.md"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from drafter.backends.dialects import parse, render
-from drafter.backends.engine import redact, type_kind
+from drafter.backends.sql import redact, type_kind
 from drafter.backends.warehouse import Warehouse
 from drafter.errors import UserError
 

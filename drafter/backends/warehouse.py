@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from drafter.backends.dialects import parse, render, transpile
-from drafter.backends.engine import NUMBER, TEXT, TIME, parse_number, parse_time, quote, redact, type_kind
+from drafter.backends.sql import NUMBER, TEXT, TIME, parse_number, parse_time, quote, redact, type_kind
 from drafter.errors import UserError
 
 

@@ -37,8 +37,8 @@ def write(
     folder: Path = DirOption,
 ) -> None:
     """Draft a report for a period into a draft folder."""
-    from drafter.render.exports import check_script
-    from drafter.workspace import run_write
+    from drafter.cli.draft_commands import run_write
+    from drafter.render.script import check_script
 
     check_fallback(fallback)
     counts = run_write(load(folder), period, kind, out, force, console(), fallback=fallback,
@@ -61,7 +61,7 @@ def verify(
     """Check every figure in a report against the facts, like a linter.
 
     Without --facts, a report is checked against its draft folder's facts.json, else the working folder's data."""
-    from drafter.verify_file import run_verify
+    from drafter.cli.draft_commands import run_verify
 
     raise typer.Exit(run_verify(load(folder), path, facts, period, as_json, strict, annotate, console()))
 
@@ -76,7 +76,7 @@ def regen(
     folder: Path = DirOption,
 ) -> None:
     """Re-draft one section; every other section stays exactly as you left it."""
-    from drafter.workspace import run_regen
+    from drafter.cli.draft_commands import run_regen
 
     check_fallback(fallback)
     counts = run_regen(load(folder), draft, section, note, force, console(), fallback=fallback)
@@ -94,6 +94,6 @@ def accept(
     folder: Path = DirOption,
 ) -> None:
     """Verify the final report and add it to the corpus, so next period's draft can cite it."""
-    from drafter.workspace import run_accept
+    from drafter.cli.draft_commands import run_accept
 
     raise typer.Exit(run_accept(load(folder), draft, force, as_json, console(), facts, period))

@@ -16,7 +16,7 @@ def init(
     scale: float = typer.Option(1.0, hidden=True, help="Shrink the demo data (tests)."),
 ) -> None:
     """Make a working folder: drafter.toml, the demo company's data and past reports, indexed."""
-    from drafter.workspace import init_workspace
+    from drafter.cli.draft_commands import init_workspace
 
     init_workspace(folder, embedder=embedder, scale=scale, console=console())
 
@@ -28,7 +28,7 @@ def demo(
     scale: float = typer.Option(1.0, hidden=True, help="Shrink the demo data (tests)."),
 ) -> None:
     """Init a demo folder and draft the 2025 annual summary there."""
-    from drafter.workspace import init_workspace, run_write
+    from drafter.cli.draft_commands import init_workspace, run_write
 
     out = console()
     if not (folder / "drafter.toml").exists():

@@ -16,7 +16,7 @@ def pull(
     folder: Path = DirOption,
 ) -> None:
     """Bring edits made in Word back into report.md, section by section, then verify."""
-    from drafter.pull import pull_docx
+    from drafter.draft.pull import pull_docx
 
     out = console()
     result = pull_docx(load(folder), draft, source)

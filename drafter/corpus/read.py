@@ -8,6 +8,7 @@ from pathlib import Path
 
 from drafter.corpus.text import decode_bytes
 from drafter.errors import UserError
+from drafter.files import signature
 
 SUFFIXES = {".md", ".markdown", ".txt", ".text", ".docx", ".pdf", ".html", ".htm"}
 # One report is tens of thousands of characters; a long listed-company annual report a few hundred thousand.
@@ -16,10 +17,6 @@ MAX_TEXT_CHARS = 1_000_000
 MAX_TEXT_FILE_MB = 4  # .txt .md .html: refused before reading
 MAX_FILE_MB = 100  # .docx .pdf (images make them big; their text is checked against MAX_TEXT_CHARS)
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".html", ".htm"}
-_MAGIC = [(b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-          (b"%PDF", "a PDF"), (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip?)"),
-          (b"\xd0\xcf\x11\xe0", "an old Office file (.doc or .xls)"), (b"\x7fELF", "a program"),
-          (b"MZ", "a Windows program")]
 
 
 class _HTMLText(HTMLParser):
@@ -157,9 +154,8 @@ def _binary_kind(data: bytes) -> str:
     """What a file named as text really is, when it is not text: "a PNG image", "binary data"; else ""."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return ""  # UTF-16 text (Notepad's "Unicode") has NUL bytes but is text
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            return what
+    if what := signature(data):
+        return what
     head = data[:65536]
     controls = sum(head.count(bytes([c])) for c in (*range(0, 8), *range(14, 27), *range(28, 32)))
     return "binary data" if b"\x00" in head or controls > len(head) // 100 else ""

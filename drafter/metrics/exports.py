@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.errors import UserError
+from drafter.files import utf8_or_gbk
 from drafter.metrics.platforms import NO_TIME, Platform, known_headers, normal, present
 
 
@@ -44,18 +45,6 @@ def decode(path: Path) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="replace")
     return utf8_or_gbk(raw, path.name)
-
-
-def utf8_or_gbk(raw: bytes, name: str) -> str:
-    """A table file's bytes as UTF-8, else GBK/GB18030; a UserError naming the file when neither reads."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise UserError(f"{name}: neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV") from exc
 
 
 def clean_header(name) -> str:

@@ -230,16 +230,13 @@ class MergeResult:
 
 
 def _read_targets(path: Path) -> tuple[str, str, list[list[str]]]:
+    from drafter.files import utf8_or_gbk
+
     raw = path.read_bytes()
-    # Write back in the encoding the team's file already uses (a BOM too: Excel wants it).
-    for encoding in ("utf-8-sig",) if raw.startswith(codecs.BOM_UTF8) else ("utf-8", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UserError(f"{path}: neither UTF-8 nor GBK text; save it as UTF-8 CSV")
+    text = utf8_or_gbk(raw, str(path))
+    # Write back in the encoding the team's file already uses (a BOM too: Excel wants it); text that re-encodes to
+    # the same bytes was read as UTF-8.
+    encoding = "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8" if text.encode() == raw else "gb18030"
     return text, encoding, list(csv.reader(io.StringIO(text)))
 
 

@@ -162,7 +162,7 @@ CHARTS_VERSION = "2"
 def _traditional(fig) -> None:
     from matplotlib.text import Text
 
-    from drafter.render.exports import to_traditional
+    from drafter.render.script import to_traditional
 
     for text in fig.findobj(Text):
         if text.get_text():
@@ -198,7 +198,7 @@ def render_charts(facts: list[Fact], period: str, folder: Path, key: str = "", s
              "axes.spines.top": False, "axes.spines.right": False}
     if script == "traditional":
         # tick labels are made at draw time from the data, so the data's names are converted up front
-        from drafter.render.exports import to_traditional
+        from drafter.render.script import to_traditional
 
         facts = [f.model_copy(update={"dimension": to_traditional(f.dimension), "label": to_traditional(f.label)})
                  for f in facts]

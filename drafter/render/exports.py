@@ -1,36 +1,11 @@
-"""The draft folder's exports (charts/*.png, report.docx, review.html) and the Traditional-script rendering."""
+"""The draft folder's exports (charts/*.png, report.docx, review.html), rendered in the draft's script."""
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 
-SCRIPTS = ("simplified", "traditional")
 DOCX_STATE = ".report.docx.json"  # report.docx's hash as drafter last wrote or pulled it
-
-
-def check_script(script: str | None) -> str:
-    """Normalise --script; UserError when unknown."""
-    from drafter.errors import UserError
-
-    value = (script or "simplified").strip().lower()
-    value = {"s": "simplified", "zh-hans": "simplified", "t": "traditional", "zh-hant": "traditional"}.get(value, value)
-    if value not in SCRIPTS:
-        raise UserError(f"--script {script!r}: use simplified or traditional")
-    return value
-
-
-@lru_cache(maxsize=1)
-def _s2t():
-    import opencc
-
-    return opencc.OpenCC("s2t")
-
-
-def to_traditional(text: str) -> str:
-    """Simplified → Traditional characters; digits, units' numbers and Markdown syntax are left as they are."""
-    return _s2t().convert(text)
 
 
 def _load(path: Path, default):
@@ -101,6 +76,7 @@ def write_exports(folder: Path) -> dict[str, Path]:
     from drafter.render.charts import render_charts
     from drafter.render.docx import write_docx
     from drafter.render.html import write_review
+    from drafter.render.script import to_traditional
 
     folder = Path(folder)
     markdown = (folder / "report.md").read_text(encoding="utf-8")

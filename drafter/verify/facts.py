@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from drafter.errors import UserError
+from drafter.files import utf8_or_gbk
 from drafter.models import Fact, fact_id
 from drafter.verify.lexicon import canonical_metric, lower_is_better
 
@@ -35,16 +36,6 @@ _UNIT_SCALE = {
 TARGET_MEASURES = {"target", "target_yoy", "target_share"}
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UserError(f"{path}: neither UTF-8 nor GBK text; save the facts table as UTF-8 CSV")
-
-
 def _number(raw: str) -> tuple[float, str]:
     """A cell value and a unit written inside it (28.7%, 1,860,000,000, 18.6亿)."""
     text = raw.strip().replace(",", "").replace("，", "")
@@ -62,7 +53,7 @@ def load_facts_csv(path) -> list[Fact]:
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path}: facts file not found")
-    rows = list(csv.reader(io.StringIO(_decode(path))))
+    rows = list(csv.reader(io.StringIO(utf8_or_gbk(path.read_bytes(), str(path)))))
     if not rows:
         raise UserError(f"{path}: the facts file is empty; it needs a header row metric,measure,value,unit,…")
     header = [_HEADERS.get(h.strip(), h.strip().lower()) for h in rows[0]]

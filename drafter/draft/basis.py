@@ -9,19 +9,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drafter.config import Config
+from drafter.draft.folder import draft_inputs
 from drafter.errors import UserError
+from drafter.files import signature
 from drafter.models import Chunk, Fact
 
 if TYPE_CHECKING:
     from drafter.metrics.periods import Period
 
 ACCEPTED = "a report's Markdown (.md, .txt) or Word (.docx) file, or a draft folder"
-_MAGIC = (
-    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF file"), (b"\xd0\xcf\x11\xe0", "a legacy Office file (.doc, .xls or .ppt)"),
-    (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"\x7fELF", "a program"),
-)  # other binary files (bitmaps, media…) hold NUL bytes early on
 _ZIPPED = (("xl/", "an Excel workbook"), ("ppt/", "a PowerPoint file"), ("content.xml", "an OpenDocument file"))
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _QUARTER = re.compile(r"(20\d\d)\s*年\s*(?:第\s*)?([一二三四1-4])\s*季度")
@@ -49,10 +45,9 @@ def report_format(path: Path) -> str:
             return "docx"
         what = next((w for prefix, w in _ZIPPED if any(n.startswith(prefix) for n in names)), "a zip archive")
         raise _not_a_report(path, what)
-    for magic, what in _MAGIC:
-        if head.startswith(magic):
-            hint = "; save it as .docx (Word/WPS: 另存为 .docx)" if "legacy" in what else ""
-            raise _not_a_report(path, what, hint)
+    if what := signature(head):
+        hint = "; save it as .docx (Word/WPS: 另存为 .docx)" if "legacy" in what else ""
+        raise _not_a_report(path, what, hint)
     if b"\0" in head:
         raise _not_a_report(path, "a binary file")
     if path.suffix.lower() == ".docx":
@@ -92,8 +87,6 @@ class FactsBasis:
 
 
 def _draft_basis(folder: Path, period: Period | None) -> FactsBasis:
-    from drafter.review import draft_inputs
-
     facts, sources, own_period, plan = draft_inputs(folder)
     if period is not None:  # --period: the facts are read for that period, as a plain report
         return FactsBasis(facts, sources, period.label)

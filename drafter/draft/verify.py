@@ -1,17 +1,16 @@
-"""`drafter verify` on a report file or draft folder: Markdown or Word, located findings, an annotated Word copy."""
+"""Verifying a draft folder or a report file (Markdown or Word): located findings, an annotated Word copy."""
 
 from __future__ import annotations
 
-import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drafter.config import Config
+from drafter.draft.basis import FactsBasis, read_text, report_facts, report_format
+from drafter.draft.folder import draft_inputs, draft_paths, save_verification
 from drafter.errors import UserError
 from drafter.models import Finding
-from drafter.report_file import FactsBasis, read_text, report_facts, report_format
 
 if TYPE_CHECKING:
     from drafter.metrics.periods import Period
@@ -29,6 +28,9 @@ class Checked:
     basis: FactsBasis
     document: object = None  # the python-docx Document a Word report was read from
     paragraphs: list | None = None
+    word_edited: bool = False  # the draft folder's report.docx has edits report.md lacks
+    annotated: Path | None = None  # the commented Word copy, when one was asked for
+    comments: int = 0  # how many comments the annotated copy holds
 
     def locations(self) -> list[str]:
         """Linter lines: report.md:12:5: … or report.docx:¶12:5: … （一、年度运营成果概览）."""
@@ -49,8 +51,6 @@ def check_report(config: Config, path: Path, facts_csv: Path | None = None, peri
     in_folder = path.is_dir()
     report = path / "report.md" if in_folder else path
     if in_folder:
-        from drafter.review import draft_paths
-
         draft_paths(path)
     kind = report_format(report)
     document = doc = None
@@ -76,44 +76,35 @@ def check_report(config: Config, path: Path, facts_csv: Path | None = None, peri
                    doc.paragraphs if doc else None)
 
 
-def run_verify(config: Config, path: Path, facts_csv: Path | None, period: Period | None, as_json: bool,
-               strict: bool, annotate: bool, console) -> int:
-    """Verify, print the findings (or JSON), write the checked copy if asked; return the exit code."""
-    from drafter.draft import verification_payload
+def verify_folder(config: Config, folder: Path) -> tuple[list[Finding], dict]:
+    """Verify report.md against the folder's facts and excerpts; rewrite verification.json (and the exports)."""
+    from drafter.verify import summarize, verify_markdown
 
+    folder = Path(folder)
+    text = draft_paths(folder).read_text(encoding="utf-8")
+    facts, sources, period, plan = draft_inputs(folder)
+    findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases, plan=plan)
+    counts = summarize(findings)
+    save_verification(folder, findings, counts)
+    return findings, counts
+
+
+def verify_report(config: Config, path: Path, facts_csv: Path | None = None, period: Period | None = None,
+                  annotate: bool = False) -> Checked:
+    """`drafter verify`: check the report, refresh its draft folder's verification, write the commented copy."""
     checked = check_report(config, path, facts_csv, period)
     if annotate and checked.format != "docx":
         raise UserError(f"--annotate writes a commented copy of a Word report; {checked.path} is Markdown "
                         f"(its review page is review.html in the draft folder)")
-    from rich.console import Console
-
-    errors = Console(stderr=True, soft_wrap=True, highlight=False)
-    if checked.basis.origin:
-        errors.print(f"checked against {checked.basis.origin}", markup=False)
     if checked.basis.folder is not None:
         from drafter.render.exports import word_edited
-        from drafter.review import save_verification
 
         save_verification(checked.basis.folder, checked.findings, checked.counts)
-        if word_edited(checked.basis.folder):
-            errors.print(f"note: {checked.basis.folder / 'report.docx'} has edits made in Word that report.md does "
-                         f"not have; `drafter pull {checked.basis.folder}` brings them in", markup=False)
+        checked.word_edited = word_edited(checked.basis.folder)
     if annotate:
         from drafter.render.docx_annotate import annotate_docx, checked_path
 
-        target = checked_path(checked.path)
-        marked = annotate_docx(checked.document, checked.paragraphs, list(zip(checked.findings, checked.sections,
-                                                                              strict=True)), target)
-        errors.print(f"{target}: {marked} comment(s) on problem figures; {checked.path.name} is unchanged",
-                     markup=False)
-    if as_json:
-        sys.stdout.write(json.dumps(verification_payload(checked.findings, checked.counts), ensure_ascii=False,
-                                    indent=2) + "\n")
-    else:
-        for line in checked.locations():
-            console.print(line, highlight=False, markup=False)
-        console.print(", ".join(f"{k}: {v}" for k, v in checked.counts.items()), highlight=False)
-    counts = checked.counts
-    if counts.get("mismatch") or counts.get("claim_error"):
-        return 1
-    return 1 if strict and counts.get("unsupported") else 0
+        checked.annotated = checked_path(checked.path)
+        checked.comments = annotate_docx(checked.document, checked.paragraphs,
+                                         list(zip(checked.findings, checked.sections, strict=True)), checked.annotated)
+    return checked

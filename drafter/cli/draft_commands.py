@@ -1,4 +1,4 @@
-"""What the top-level commands do, kept out of the cli package so it stays a thin shell."""
+"""What the commands on one draft print: init, write, verify, regen and accept, over the draft package."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def run_write(config: Config, period: Period | str, kind: str, out: Path | None,
     from rich.table import Table
 
     from drafter.backends.llm import endpoint_host
-    from drafter.draft import write_draft
+    from drafter.draft.write import write_draft
 
     if not config.llm_enabled:
         console.print("no LLM configured: drafting with the built-in offline writer")
@@ -117,10 +117,41 @@ def _print_findings(findings, console, name: str = "report.md", only_problems: b
                           f"{finding.verdict}[/]: {finding.message}", highlight=False)
 
 
+def run_verify(config: Config, path: Path, facts_csv: Path | None, period: Period | None, as_json: bool,
+               strict: bool, annotate: bool, console) -> int:
+    """Verify, print the findings (or JSON), write the checked copy if asked; return the exit code."""
+    from rich.console import Console
+
+    from drafter.draft.folder import verification_payload
+    from drafter.draft.verify import verify_report
+
+    checked = verify_report(config, path, facts_csv, period, annotate)
+    errors = Console(stderr=True, soft_wrap=True, highlight=False)
+    if checked.basis.origin:
+        errors.print(f"checked against {checked.basis.origin}", markup=False)
+    if checked.word_edited:
+        errors.print(f"note: {checked.basis.folder / 'report.docx'} has edits made in Word that report.md does "
+                     f"not have; `drafter pull {checked.basis.folder}` brings them in", markup=False)
+    if checked.annotated:
+        errors.print(f"{checked.annotated}: {checked.comments} comment(s) on problem figures; {checked.path.name} is "
+                     f"unchanged", markup=False)
+    if as_json:
+        sys.stdout.write(json.dumps(verification_payload(checked.findings, checked.counts), ensure_ascii=False,
+                                    indent=2) + "\n")
+    else:
+        for line in checked.locations():
+            console.print(line, highlight=False, markup=False)
+        console.print(", ".join(f"{k}: {v}" for k, v in checked.counts.items()), highlight=False)
+    counts = checked.counts
+    if counts.get("mismatch") or counts.get("claim_error"):
+        return 1
+    return 1 if strict and counts.get("unsupported") else 0
+
+
 def run_regen(config: Config, folder: Path, section: str, note: str, force: bool, console,
               fallback: str = "") -> dict:
     """Re-draft one section of a draft folder and print what changed; returns the section's problem counts."""
-    from drafter.review import regen_section
+    from drafter.draft.regen import regen_section
 
     with console.status("regenerating…") as status:
         result = regen_section(config, folder, section, note=note, force=force,
@@ -154,7 +185,7 @@ def run_regen(config: Config, folder: Path, section: str, note: str, force: bool
 def run_accept(config: Config, folder: Path, force: bool, as_json: bool, console, facts_csv: Path | None = None,
                period: Period | None = None) -> int:
     """Verify a draft (or a finished .docx) and file it in the corpus; exit code 1 while mismatches remain."""
-    from drafter.review import accept_docx, accept_draft
+    from drafter.draft.accept import accept_docx, accept_draft
 
     word = Path(folder).is_file()
     with console.status("verifying and filing the report…"):

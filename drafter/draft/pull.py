@@ -44,11 +44,12 @@ def _shape(markdown: str) -> list:
 
 def pull_docx(config: Config, folder: Path, source: Path | None = None) -> PullResult:
     """Replace each section of report.md whose text differs in the Word file; its marker keeps the old hash."""
+    from drafter.draft.basis import report_format
+    from drafter.draft.folder import draft_paths
+    from drafter.draft.verify import verify_folder
     from drafter.render import parse_sections
     from drafter.render.docx_read import bookmark_name, read_docx
     from drafter.render.exports import exported_sections, exports_wanted, record_docx, section_hash, word_edited
-    from drafter.report_file import report_format
-    from drafter.review import draft_paths, verify_folder
 
     folder = Path(folder)
     report = draft_paths(folder)

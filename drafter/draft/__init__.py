@@ -1,0 +1,1 @@
+"""A draft's life: write it, verify it, regenerate a section, pull Word edits, accept it into the corpus."""
