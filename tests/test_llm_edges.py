@@ -85,6 +85,8 @@ def test_a_langchain_chat_model_by_import_path_drafts_and_repairs_and_never_reco
     run = read_run(folder)
     sections = {s["id"]: s for s in run["sections"]}
     assert {s["writer"] for s in sections.values()} == {"llm:FakeListChatModel"}
+    assert run["model"] == run["endpoint_host"] == "FakeListChatModel"
+    assert f"LangChain chat model {FAKE_LIST}" in done.stdout
     overview = sections["overview"]
     assert [a["kind"] for a in overview["attempts"]] == ["draft", "repair"] and overview["flagged"] == 0
     report = (draft_dir(folder) / "report.md").read_text(encoding="utf-8")

@@ -171,6 +171,13 @@ _FACTORIES: dict[str, ChatFactory] = {
 }
 
 
+def model_label(config) -> str:
+    """What the run drafts with, safe to print (never the key): a model at an endpoint, or a LangChain class."""
+    if config.llm_provider == "langchain":
+        return f"LangChain chat model {config.llm_class}"
+    return f"model {config.llm_model} at {endpoint_host(config.llm_base_url)}"
+
+
 def register_chat_model(provider: str, factory: ChatFactory) -> None:
     """Make a provider available to make_chat_model (tests register their fake here)."""
     _FACTORIES[provider] = factory
