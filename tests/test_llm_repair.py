@@ -104,6 +104,20 @@ def test_a_round_that_breaks_a_correct_figure_is_rolled_back(folder, stub):
     assert run["counts"]["mismatch"] == 1
 
 
+def test_a_wrong_claim_is_shown_the_fact_and_asked_to_be_reworded_not_given_a_figure_to_paste(folder, stub):
+    # "同比下降32.1%" against +32.1%: pasting the signed value ("下降+32.1%") would contradict itself
+    def wrong_direction(prompt: str) -> str:
+        growth = fact_value(prompt, "GMV", "同比变化", "2025").lstrip("+")
+        return (f"本年度经营稳中有进，规模继续扩大。全年GMV同比下降{growth}，"
+                f"达到{fact_value(prompt, 'GMV', period='2025')}。\n\n下一阶段将继续跟踪上述指标。\n")
+
+    stub.script(OVERVIEW, *[obedient(wrong_direction)] * 3)
+    draft, run = write(folder, stub_env(stub))
+    asked = [line for line in repair_prompts(stub)[0].split("\n") if line.startswith("- 第")]
+    assert len(asked) == 1 and "（事实表：" in asked[0] and "正确写法" not in asked[0]
+    assert re.search(r"同比下降[\d.]+%【待核】", overview_of(draft)) and "+" not in overview_of(draft)
+
+
 def test_an_unsupported_figure_is_never_offered_a_value_nor_changed(folder, stub):
     draft_text = ("本年度经营稳中有进，规模继续扩大。全年GMV为9999万元，较上年明显增长。"
                   "\n\n全年共开展37场直播活动，直播GMV占比达到45.5%，内容渠道的拉动作用进一步显现。\n")
