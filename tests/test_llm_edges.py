@@ -138,3 +138,16 @@ def test_a_langchain_reply_is_read_for_usage_cut_off_and_thoughts(folder):
     reply = make_chat_model(config).complete("系统", "用户", 64)
     assert (reply.text, reply.tokens_in, reply.tokens_out) == ("全年GMV", 812, 64)
     assert reply.finish_reason == "length" and reply.reasoning == "想一想\n先核对事实表。"
+
+
+def test_the_section_cache_tells_langchain_settings_apart(folder):
+    def sections_cached(**kwargs) -> list[bool]:
+        use_langchain(folder, [FILLER], **kwargs)
+        done = run_cli("write", "--period", "2025", "--force", "--no-exports", "--dir", str(folder),
+                       env={"DRAFTER_EMBEDDER": "hash"})
+        assert done.returncode == 0, done.stdout + done.stderr
+        return [s["cached"] for s in json.loads((draft_dir(folder) / "sections.json").read_text(encoding="utf-8"))]
+
+    assert not any(sections_cached(sleep=0.0))
+    assert all(sections_cached(sleep=0.0))
+    assert not any(sections_cached(sleep=0.001))  # another setting of the same class: drafted afresh

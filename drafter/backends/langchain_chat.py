@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import time
 from collections.abc import Callable
 from urllib.parse import urlparse
@@ -73,6 +74,9 @@ class LangChainChatModel:
         self.name = model_name or str(kwargs.get("model") or kwargs.get("model_name") or chat_class.__name__)
         url = next((str(kwargs[key]) for key in URL_KEYS if kwargs.get(key)), "")
         self.host = (urlparse(url).netloc or url) if url else chat_class.__name__
+        # what else makes its replies differ, for the section cache (never a secret's value)
+        self.settings = json.dumps([path, {k: v for k, v in kwargs.items() if v not in self._secrets}],
+                                   ensure_ascii=False, sort_keys=True, default=str)
         fields = getattr(chat_class, "model_fields", {})
         self._cap_field = next((name for name in CAP_FIELDS if name in fields), "")
 

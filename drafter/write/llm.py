@@ -141,7 +141,8 @@ class LLMWriter:
     def _cache_path(self, system: str, user: str, cap: int) -> Path | None:
         if self.cache_dir is None:
             return None
-        key = text_hash(json.dumps([self.model.name, getattr(self.model, "host", ""), self.template_hash,
+        model = [self.model.name, getattr(self.model, "host", ""), getattr(self.model, "settings", "")]
+        key = text_hash(json.dumps([*model, self.template_hash,
                                     self.rounds, cap, system, user], ensure_ascii=False), 24)
         return self.cache_dir / f"{key}.json"
 
