@@ -177,7 +177,8 @@ class LLMWriter:
         return judged
 
     def write(self, context: SectionContext) -> Section:
-        """Draft, verify, repair, flag what still fails; cached by model, templates and inputs."""
+        """Draft, verify, repair (a round that leaves a figure it changed unverified is discarded), flag what still
+        fails; cached by model, templates and inputs."""
         from drafter.backends.llm import ModelError
 
         started = time.perf_counter()
