@@ -35,6 +35,8 @@ class Config:
     llm_max_retries: int = 3
     llm_max_tokens: int = 0  # the output cap sent on every request; 0: a default from each section's length
     llm_context_tokens: int = 8192  # the model's context window each prompt and its output must fit
+    llm_class: str = ""  # provider "langchain": the chat model's import path, e.g. langchain_community...ChatTongyi
+    llm_kwargs: dict = field(default_factory=dict, repr=False)  # its keyword arguments (may hold a key)
     repair_rounds: int = 2
     concurrency: int = 4
     company: str = ""
@@ -48,7 +50,9 @@ class Config:
 
     @property
     def llm_enabled(self) -> bool:
-        """True when an OpenAI-compatible chat endpoint is configured."""
+        """True when a chat model is configured (an OpenAI-compatible endpoint, or a LangChain class)."""
+        if self.llm_provider == "langchain":
+            return bool(self.llm_class)
         if self.llm_provider != "openai":
             return bool(self.llm_model)
         return bool(self.llm_model and (self.llm_base_url or self.llm_api_key))
@@ -111,6 +115,8 @@ def load_config(root: Path | str | None = None, env: dict[str, str] | None = Non
                                default_ok=True),
         llm_context_tokens=_tokens(env.get("DRAFTER_CONTEXT_TOKENS") or llm.get("context_tokens", 8192),
                                      "[llm] context_tokens", 1024),
+        llm_class=env.get("DRAFTER_LLM_CLASS") or llm.get("class", ""),
+        llm_kwargs=dict(llm.get("kwargs", {})),
         repair_rounds=int(write.get("repair_rounds", 2)),
         concurrency=int(write.get("concurrency", 4)),
         company=raw.get("company", ""),

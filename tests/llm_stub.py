@@ -39,6 +39,27 @@ def obedient_section(prompt: str) -> str:
         "下一阶段将围绕上述指标持续跟踪，并针对薄弱环节制定改进措施。\n"
 
 
+CORRECTION = re.compile(r"^- 第(?P<line>\d+)行“(?P<text>[^”]+)”：.*（正确写法：(?P<right>[^）]+)）$", re.M)
+
+
+def obey_corrections(prompt: str) -> str:
+    """What a model that obeys every correction writes in a repair round: the previous text with each quoted figure
+    replaced by the right value the prompt offers for it (a figure offered no value is left as it was)."""
+    previous = prompt.split("上一稿：\n\n", 1)[1]
+    lines = previous.split("\n")
+    for found in CORRECTION.finditer(prompt.split("上一稿：", 1)[0]):
+        index = int(found["line"]) - 1
+        if 0 <= index < len(lines):  # the figure as a whole: "7%" is not the tail of "105.7%"
+            figure = re.compile(r"(?<![\d.])" + re.escape(found["text"]) + r"(?![\d])")
+            lines[index] = figure.sub(lambda _match, right=found["right"]: right, lines[index], count=1)
+    return "\n".join(lines)
+
+
+def obedient(draft):
+    """A model that drafts with `draft(prompt)` and obeys every correction a repair prompt gives it."""
+    return lambda prompt: obey_corrections(prompt) if "## 修改要求" in prompt else draft(prompt)
+
+
 def completion(content: str, prompt_chars: int) -> dict:
     """An OpenAI chat.completion body."""
     return {
@@ -77,6 +98,7 @@ class StubEndpoint:
         self.scripts: dict[str, list] = defaultdict(list)
         self.default = None
         self.delay = 0.0
+        self.ignore_stream = False  # answer streamed requests with a plain JSON body, as some gateways do
         self._lock = threading.Lock()
         stub = self
 
@@ -142,7 +164,7 @@ class StubEndpoint:
             payload = action[1]
         else:
             payload = json.dumps(completion(str(action), len(prompt)), ensure_ascii=False)
-        if stream and status == 200:
+        if stream and status == 200 and not self.ignore_stream:
             headers, payload = {"Content-Type": "text/event-stream"}, as_events(payload)
         data = payload.encode("utf-8")
         try:

@@ -1,4 +1,5 @@
-"""Chat models behind one small interface: any OpenAI-compatible endpoint, or a scripted fake for tests."""
+"""Chat models behind one small interface: any OpenAI-compatible endpoint, any LangChain chat model, or a scripted
+fake for tests; make_chat_model picks one from the config."""
 
 from __future__ import annotations
 
@@ -6,41 +7,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from threading import Lock
-from urllib.parse import urlparse
 
+from drafter.backends.chat import ChatReply, EndpointError, ModelError, endpoint_host
 from drafter.errors import UserError
 
-
-@dataclass
-class ChatReply:
-    """A model's answer with its token usage."""
-
-    text: str
-    tokens_in: int = 0
-    tokens_out: int = 0
-    # "stop", or "length" when the reply hit the token limit and was cut off; "" when the endpoint did not say.
-    finish_reason: str = ""
-    # what a reasoning model thought, when the endpoint sends it apart from the content (reasoning_content)
-    reasoning: str = ""
-    seconds: float = 0.0
-
-
-class ModelError(Exception):
-    """The model failed on one request (after its retries); other sections may still succeed."""
-
-    def __init__(self, message: str, outcome: str = "refused", seconds: float = 0.0) -> None:
-        super().__init__(message)
-        self.outcome = outcome  # one of the attempt outcomes run.json records: "timed out", "refused", "malformed"
-        self.seconds = seconds
-
-
-class EndpointError(UserError):
-    """The endpoint cannot be used at all (unreachable, wrong key): stop with a clear message."""
-
-
-def endpoint_host(base_url: str) -> str:
-    """The host of an endpoint URL, safe to record (never the key)."""
-    return urlparse(base_url).netloc if base_url else "api.openai.com"
+__all__ = ["ChatReply", "EndpointError", "FakeChatModel", "ModelError", "OpenAIChatModel", "endpoint_host",
+           "make_chat_model", "register_chat_model"]
 
 
 class OpenAIChatModel:
@@ -52,22 +24,32 @@ class OpenAIChatModel:
         self.name = model
         self.host = endpoint_host(base_url)
         self.retries = max_retries
+        self._stream = True  # until the endpoint answers a streamed request with a plain JSON body
         self._client = openai.OpenAI(base_url=base_url or None, api_key=api_key or "not-needed", timeout=timeout,
                                      max_retries=max_retries)
 
     def complete(self, system: str, user: str, max_tokens: int | None = None,
                  stop_when: Callable[[str], bool] | None = None) -> ChatReply:
         """One chat completion capped at max_tokens (the classic field every local server and API reads), streamed
-        so that a reply `stop_when` rejects (one that loops) is abandoned instead of read to the cap."""
+        so that a reply `stop_when` rejects (one that loops) is abandoned instead of read to the cap; an endpoint
+        that answers a streamed request whole is asked without streaming for the rest of the run."""
         import openai
 
         started = time.perf_counter()
         options = {"max_tokens": max_tokens} if max_tokens else {}
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         try:
+            if not self._stream:
+                return self._whole(self._client.chat.completions.create(
+                    model=self.name, temperature=0.3, messages=messages, **options), started)
             stream = self._client.chat.completions.create(
-                model=self.name, temperature=0.3, stream=True, stream_options={"include_usage": True}, **options,
-                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}])
-            return self._read(stream, started, stop_when)
+                model=self.name, temperature=0.3, stream=True, stream_options={"include_usage": True},
+                messages=messages, **options)
+            if "event-stream" in stream.response.headers.get("content-type", "text/event-stream"):
+                return self._read(stream, started, stop_when)
+            # a gateway that ignores `stream` sends one plain completion: use it, and ask plainly from now on
+            self._stream = False
+            return self._whole(self._plain_body(stream), started)
         except openai.AuthenticationError as exc:
             raise EndpointError(f"the endpoint {self.host} rejected the API key (401); check OPENAI_API_KEY") from exc
         except openai.NotFoundError as exc:
@@ -120,6 +102,27 @@ class OpenAIChatModel:
                          self._since(started))
 
     @staticmethod
+    def _plain_body(stream):
+        """The chat.completion a server sent whole in answer to a streamed request."""
+        from openai.types.chat import ChatCompletion
+
+        try:
+            return ChatCompletion.model_validate_json(stream.response.read())
+        finally:
+            stream.close()
+
+    def _whole(self, completion, started: float) -> ChatReply:
+        """A reply sent whole: content, a reasoning model's thoughts, the finish reason and the usage."""
+        choice = completion.choices[0] if completion.choices else None
+        message = choice.message if choice else None
+        extra = (getattr(message, "model_extra", None) or {}) if message is not None else {}
+        usage = completion.usage
+        return ChatReply((message.content or "") if message is not None else "",
+                         int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0),
+                         (choice.finish_reason or "") if choice else "",
+                         str(extra.get("reasoning_content") or extra.get("reasoning") or ""), self._since(started))
+
+    @staticmethod
     def _since(started: float) -> float:
         return time.perf_counter() - started
 
@@ -153,11 +156,26 @@ class FakeChatModel:
         return ChatReply(reply, len(system + user) // 2, len(reply) // 2, "stop")
 
 
+def langchain_chat_model(config):
+    """[llm] provider = "langchain": the class [llm] class names, made with [llm.kwargs]."""
+    from drafter.backends.langchain_chat import LangChainChatModel
+
+    return LangChainChatModel(config.llm_class, config.llm_kwargs, config.llm_model)
+
+
 ChatFactory = Callable[[object], object]
 _FACTORIES: dict[str, ChatFactory] = {
     "openai": lambda config: OpenAIChatModel(config.llm_model, config.llm_base_url, config.llm_api_key,
                                              config.llm_timeout, config.llm_max_retries),
+    "langchain": langchain_chat_model,
 }
+
+
+def model_label(config) -> str:
+    """What the run drafts with, safe to print (never the key): a model at an endpoint, or a LangChain class."""
+    if config.llm_provider == "langchain":
+        return f"LangChain chat model {config.llm_class}"
+    return f"model {config.llm_model} at {endpoint_host(config.llm_base_url)}"
 
 
 def register_chat_model(provider: str, factory: ChatFactory) -> None:

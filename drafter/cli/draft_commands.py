@@ -67,13 +67,13 @@ def run_write(config: Config, period: Period | str, kind: str, out: Path | None,
     from rich.markup import escape
     from rich.table import Table
 
-    from drafter.backends.llm import endpoint_host
+    from drafter.backends.llm import model_label
     from drafter.draft.write import write_draft
 
     if not config.llm_enabled:
         console.print("no LLM configured: drafting with the built-in offline writer")
     else:
-        console.print(f"drafting with model {config.llm_model} at {endpoint_host(config.llm_base_url)}")
+        console.print(f"drafting with {model_label(config)}")
     with console.status("drafting…") as status:
         result = write_draft(config, period, kind, out, force, progress=lambda m: status.update(m + "…"),
                              fallback=fallback, use_cache=use_cache, script=script, exports=exports)

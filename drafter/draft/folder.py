@@ -134,14 +134,12 @@ def section_record(section: Section) -> dict:
 def run_record(config: Config, kind: str, period: str, model, sections: list[Section], timings: dict,
                seconds: float, counts: dict, metrics) -> dict:
     """run.json: what wrote the draft, with what, how long and at what cost (failed attempts too); never the key."""
-    from drafter.backends.llm import endpoint_host
-
     tokens_in = sum(s.tokens_in for s in sections)
     tokens_out = sum(s.tokens_out for s in sections)
     return {
         "drafter": __version__, "kind": kind, "period": period, "writer": writer_label(sections),
         "model": model.name if model else None,
-        "endpoint_host": endpoint_host(config.llm_base_url) if model else None,
+        "endpoint_host": model.host if model else None,
         "context_tokens": config.llm_context_tokens if model else None,
         "embedder": config.embedder, "prompts": prompt_hashes(kind),
         "data_files": {k: str(v) for k, v in metrics.files.items()}, "data": metrics.data_summary,

@@ -21,6 +21,7 @@ from drafter.write.budget import (
     table_order,
 )
 from drafter.write.offline import FactBook, SectionContext
+from drafter.write.repair import CONFIDENT, broken_by_round, repair_requests
 from drafter.write.reply import answer_loops, clean_reply, is_truncated, judge
 
 MEASURE_NAMES = {
@@ -32,7 +33,6 @@ MEASURE_NAMES = {
 }
 DIMENSION_NAMES = {"channel": "渠道", "category": "品类", "buyer": "买家", "month": "月份", "region": "地区",
                    "day": "日期", "promo": "大促"}
-CONFIDENT = {"mismatch", "claim_error"}
 FLAG = "【待核】"  # a figure the verifier is sure is wrong
 UNREAD_FLAG = "【待核实】"  # a figure the verifier could not read at all
 __all__ = ["LLMWriter", "SectionFailed", "clean_reply", "flag_inline", "is_truncated", "section_facts"]
@@ -148,17 +148,15 @@ class LLMWriter:
     def _cache_path(self, system: str, user: str, cap: int) -> Path | None:
         if self.cache_dir is None:
             return None
-        key = text_hash(json.dumps([self.model.name, getattr(self.model, "host", ""), self.template_hash,
+        model = [self.model.name, getattr(self.model, "host", ""), getattr(self.model, "settings", "")]
+        key = text_hash(json.dumps([*model, self.template_hash,
                                     self.rounds, cap, system, user], ensure_ascii=False), 24)
         return self.cache_dir / f"{key}.json"
 
-    def _check(self, text: str, context: SectionContext) -> tuple[list[Finding], list[Finding], list[str]]:
-        """Confident errors, figures the verifier could not back, and the ids of the facts stated correctly."""
+    def _check(self, text: str, context: SectionContext) -> list[Finding]:
+        """The verifier's findings on a text of this section."""
         plan = context.facts.plan.label if context.facts.plan else None
-        findings = self.verify(text, context.facts.facts, context.sources, context.facts.period.label, plan=plan)
-        stated = sorted({f.fact_id for f in findings if f.verdict == "verified" and f.fact_id})
-        return ([f for f in findings if f.verdict in CONFIDENT], [f for f in findings if f.verdict == "unsupported"],
-                stated)
+        return self.verify(text, context.facts.facts, context.sources, context.facts.period.label, plan=plan)
 
     def _ask(self, fitted: Fitted, cap: int, title: str, kind: str, attempts: list[dict]):
         """One request, judged and recorded in `attempts`; a request that fails outright is recorded, then raised."""
@@ -186,7 +184,8 @@ class LLMWriter:
         return judged
 
     def write(self, context: SectionContext) -> Section:
-        """Draft, verify, repair, flag what still fails; cached by model, templates and inputs."""
+        """Draft, verify, repair (a round that leaves a figure it changed unverified is discarded), flag what still
+        fails; cached by model, templates and inputs."""
         from drafter.backends.llm import ModelError
 
         started = time.perf_counter()
@@ -203,7 +202,7 @@ class LLMWriter:
                                 f"but [llm] context_tokens = {self.context_tokens} leaves {first.budget} beside the "
                                 f"output cap of {cap}; raise [llm] context_tokens or lower [llm] max_tokens", [])
         attempts: list[dict] = []
-        text, confident, unsure, stated, rounds, asked_unsure = "", [], [], [], 0, False
+        text, findings, rounds, asked_restate = "", [], 0, False
         fitted, kind, failure, suffix = first, "draft", "", ""
         for _attempt in range(self.rounds + 1):
             try:
@@ -215,21 +214,26 @@ class LLMWriter:
                 failure = judged.reason
                 fitted, kind = self.prompts(context, suffix + judged.retry_hint), "retry"
                 continue
-            text = judged.text
-            confident, unsure, stated = self._check(text, context)
-            ask_unsure = unsure and not asked_unsure  # one "figures from the table only" round, never more
-            if not confident and not ask_unsure:
+            checked = self._check(judged.text, context)
+            broken = broken_by_round(text, findings, judged.text, checked) if text else []
+            if broken:  # the round changed a figure into one that does not verify: keep the text from before it
+                attempts[-1]["rolled_back"] = [f.text for f in broken]
                 break
-            if _attempt == self.rounds:
+            text, findings = judged.text, checked
+            requests = repair_requests(findings)
+            restate = [] if asked_restate else requests.restate  # one "state it in the table's terms" round
+            if (not requests.correct and not restate) or _attempt == self.rounds:
                 break
             rounds += 1
-            asked_unsure = asked_unsure or bool(unsure)
-            suffix = self._repair_block(spec, confident, unsure if ask_unsure else [], text)
+            asked_restate = asked_restate or bool(restate)
+            suffix = self._repair_block(spec, requests.correct, restate, text)
             fitted, kind = self.prompts(context, suffix), "repair"
         if not text:
             raise SectionFailed(spec.id, failure or "no usable reply", attempts)
-        unread = [f for f in unsure if not has_reading(f)]
+        confident = [f for f in findings if f.verdict in CONFIDENT]
+        unread = [f for f in findings if f.verdict == "unsupported" and not has_reading(f)]
         text = flag_inline(flag_inline(text, confident), unread, UNREAD_FLAG)
+        stated = sorted({f.fact_id for f in findings if f.verdict == "verified" and f.fact_id})
         section = Section(
             id=spec.id, title=spec.title, text=text, fact_ids=stated, sources=context.sources,
             writer=f"llm:{self.model.name}", repair_rounds=rounds, tokens_in=sum(a["tokens_in"] for a in attempts),
@@ -240,6 +244,6 @@ class LLMWriter:
             atomic_write_text(cache, section.model_dump_json(exclude={"sources"}))
         return section
 
-    def _repair_block(self, spec: SectionSpec, confident: list[Finding], unsure: list[Finding], previous: str) -> str:
-        return self.env.get_template("repair.md.j2").render(spec=spec, confident=confident, unsure=unsure,
+    def _repair_block(self, spec: SectionSpec, correct: list[Finding], restate: list[Finding], previous: str) -> str:
+        return self.env.get_template("repair.md.j2").render(spec=spec, correct=correct, restate=restate,
                                                             previous=previous)
