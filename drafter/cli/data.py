@@ -20,7 +20,7 @@ def check(
     folder: Path = DirOption,
 ) -> None:
     """Per file: the platform and table recognised, rows, orders paid/unpaid/cancelled/refunded, period, columns."""
-    from drafter.metrics.folder import check_folder
+    from drafter.metrics.check import check_folder
 
     config = load(folder)
     result = check_folder(Path(data) if data else config.data_dir, config.cache_dir, config.columns, config.channels)

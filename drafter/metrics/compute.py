@@ -5,23 +5,19 @@ from __future__ import annotations
 import re
 
 from drafter.errors import UserError
-from drafter.metrics.data import LoadedData
+from drafter.metrics.loaded import LoadedData
 from drafter.metrics.periods import Period
 from drafter.metrics.schema import MONEY
+from drafter.metrics.values import NEW_BUYERS, RETURNING_BUYERS, Values
+from drafter.metrics.values import between as _between
+from drafter.metrics.values import put as _put
+from drafter.metrics.values import ratio as _ratio
+from drafter.metrics.values import zero_if_null as _zero_if_null
 
 DEFAULT_PROMO_WINDOWS = {"618": ["06-01", "06-18"], "双11": ["10-20", "11-11"]}
 
-NEW_BUYERS, RETURNING_BUYERS = "buyer=新客", "buyer=老客"
-
-# (metric, dimension) → value, e.g. ("gmv", "channel=抖音") → 6.87e6
-Values = dict[tuple[str, str], float]
-
 # Where each buyer bought is one BIGINT of flags, a bit per (period, channel); past 62 bits, a query per period.
 MAX_FLAGS = 62
-
-
-def _between(column: str, period: Period) -> str:
-    return f"{column} >= TIMESTAMP '{period.start} 00:00:00' AND {column} < TIMESTAMP '{period.end} 00:00:00'"
 
 
 def _period_index(column: str, periods: list[Period]) -> str:
@@ -48,22 +44,6 @@ def _sum_if(condition: str, expr: str) -> str:
 
 def _literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
-
-
-def _ratio(numerator: float | None, denominator: float | None, scale: float = 1.0) -> float | None:
-    if numerator is None or not denominator:
-        return None
-    return numerator / denominator * scale
-
-
-def _zero_if_null(value) -> float:
-    # SUM over no rows is NULL in SQL and NaN once pandas holds it; here it means nothing was bought.
-    return 0.0 if value is None or value != value else float(value)
-
-
-def _put(values: Values, metric: str, dimension: str, value) -> None:
-    if value is not None and value == value:
-        values[(metric, dimension)] = float(value)
 
 
 def _month_day(text: str, name: str) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from drafter.backends.engine import BOOL, NUMBER, TIME, quote
 from drafter.errors import UserError
 from drafter.metrics.excel import read_excel
+from drafter.metrics.loaded import LoadedData
 from drafter.metrics.schema import (
     CANCELLED,
     FILE_NAMES,
@@ -21,23 +22,6 @@ from drafter.metrics.schema import (
 )
 
 __all__ = ["LoadedData", "SCHEMA", "find_file", "load_data"]
-
-
-@dataclass
-class LoadedData:
-    """Which tables were found, from which files or warehouse tables, and which were absent."""
-
-    files: dict[str, Path] = field(default_factory=dict)
-    columns: dict[str, set[str]] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    reports: list = field(default_factory=list)  # FileReport per file of the folder besides canonical tables
-    canonical: list[str] = field(default_factory=list)  # the canonical orders files read
-    # channels whose paid orders carry a buyer account, and those whose do not (then buyer metrics cover the first)
-    scope: dict[str, list[str]] = field(default_factory=dict)
-
-    def has(self, table: str, column: str | None = None) -> bool:
-        """Whether a table (and optionally a column of it) is available."""
-        return table in self.columns and (column is None or column in self.columns[table])
 
 
 @dataclass
