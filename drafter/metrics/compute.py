@@ -227,49 +227,6 @@ def _users(engine, k: int, period: Period, values: Values) -> None:
     _put(values, "member_share", "", _ratio(row["members"], row["buyers"], 100))
 
 
-def _traffic(engine, period: Period, values: Values, loaded: LoadedData) -> None:
-    by_channel = loaded.has("traffic", "channel") and loaded.has("orders", "channel")
-    frame = engine.query(
-        f"""SELECT {'channel AS dim,' if by_channel else ''} SUM(visitors) AS visitors FROM traffic
-            WHERE {_between('date', period)} {'GROUP BY channel' if by_channel else ''}"""
-    )
-    total = frame["visitors"].sum() if len(frame) else 0
-    _put(values, "visitors", "", total or None)
-    _put(values, "conversion_rate", "", _ratio(values.get(("orders", "")), total, 100))
-    if by_channel:
-        for dim, visitors in zip(frame["dim"], frame["visitors"], strict=True):
-            _put(values, "visitors", f"channel={dim}", visitors)
-            _put(values, "conversion_rate", f"channel={dim}",
-                 _ratio(values.get(("orders", f"channel={dim}")), visitors, 100))
-
-
-def _marketing(engine, period: Period, values: Values, loaded: LoadedData) -> None:
-    has_new = loaded.has("marketing", "new_customers")
-    by_channel = loaded.has("marketing", "channel") and loaded.has("orders", "channel")
-    frame = engine.query(
-        f"""SELECT {'channel AS dim,' if by_channel else ''} SUM(spend) AS spend,
-                   {'SUM(new_customers)' if has_new else 'NULL'} AS new_customers FROM marketing
-            WHERE {_between('date', period)} {'GROUP BY channel' if by_channel else ''}"""
-    )
-    if not len(frame) or not frame["spend"].sum():
-        return
-    spend, new = frame["spend"].sum(), frame["new_customers"].sum() if has_new else None
-    _put(values, "marketing_spend", "", spend)
-    if by_channel:
-        funded = sum(values.get(("gmv", f"channel={d}"), 0.0) for d in frame["dim"])
-        _put(values, "marketing_roi", "", _ratio(funded, spend))
-        for row in frame.to_dict("records"):
-            dim = f"channel={row['dim']}"
-            _put(values, "marketing_spend", dim, row["spend"])
-            _put(values, "marketing_roi", dim, _ratio(values.get(("gmv", dim)), row["spend"]))
-            if has_new:
-                _put(values, "cac", dim, _ratio(row["spend"], row["new_customers"]))
-    else:
-        _put(values, "marketing_roi", "", _ratio(values.get(("gmv", "")), spend))
-    if has_new:
-        _put(values, "cac", "", _ratio(spend, new))
-
-
 def period_values(engine, loaded: LoadedData, periods: list[Period], promo_windows: dict | None = None) -> dict:
     """Every base metric value the data supports, by period label, for the periods that have orders.
 
@@ -291,10 +248,6 @@ def period_values(engine, loaded: LoadedData, periods: list[Period], promo_windo
         _buyers(buyer_rows[j], values)
         if loaded.has("users"):
             _users(engine, j, period, values)
-        if loaded.has("traffic"):
-            _traffic(engine, period, values, loaded)
-        if loaded.has("marketing"):
-            _marketing(engine, period, values, loaded)
         out[period.label] = values
     engine.execute("DROP TABLE drafter_buyers")  # a buyer table can hold millions of rows: free it now
     return out

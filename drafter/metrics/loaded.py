@@ -17,6 +17,8 @@ class LoadedData:
     canonical: list[str] = field(default_factory=list)  # the canonical orders files read
     # channels whose paid orders carry a buyer account, and those whose do not (then buyer metrics cover the first)
     scope: dict[str, list[str]] = field(default_factory=dict)
+    lines: object = None  # order lines with their category (pandas), when the folder has order-line downloads
+    mixed: int = 0  # orders whose lines state no amounts and span categories: left out of category GMV
 
     def has(self, table: str, column: str | None = None) -> bool:
         """Whether a table (and optionally a column of it) is available."""
