@@ -86,12 +86,15 @@ class ShopTruth:
 
     gmv: dict = field(default_factory=lambda: defaultdict(Decimal))  # (year, channel)
     category: dict = field(default_factory=lambda: defaultdict(Decimal))  # (year, category)
-    visitors: dict = field(default_factory=lambda: defaultdict(int))  # (year, channel)
-    paid_buyers: dict = field(default_factory=lambda: defaultdict(int))
+    daily: dict = field(default_factory=dict)  # (channel, day) → (visitors, paying buyers): the later download
     spend: dict = field(default_factory=lambda: defaultdict(Decimal))  # (year, ad platform)
     attributed: dict = field(default_factory=lambda: defaultdict(Decimal))
     clicks: dict = field(default_factory=lambda: defaultdict(int))
-    days: dict = field(default_factory=lambda: defaultdict(set))  # channel → days present
+
+    def traffic(self, year: int, channel: str) -> tuple[int, int]:
+        """Visitors and paying buyers of a channel's days in the year (each day once)."""
+        got = [v for (c, day), v in self.daily.items() if c == channel and day.year == year]
+        return sum(v[0] for v in got), sum(v[1] for v in got)
 
 
 KINDS = ("paid",) * 12 + ("partial", "refunded", "unpaid", "cancelled")
@@ -164,10 +167,6 @@ def write_table(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
 
 # --- order exports and their lines ---
 
-def _status(kind: str, words: dict[str, str]) -> str:
-    return words[kind]
-
-
 def write_taobao(folder: Path, year: int, orders: list[Order], truth: ShopTruth) -> None:
     """订单报表 (GBK, 买家实际支付金额 already reduced by 退款金额) and its 28-column 宝贝报表 with per-line amounts."""
     words = {"paid": "交易成功", "partial": "交易成功", "refunded": "交易关闭", "unpaid": "等待买家付款",
@@ -212,9 +211,9 @@ def write_jd(folder: Path, year: int, orders: list[Order], truth: ShopTruth) -> 
                           "订购数量": "1", "下单时间": _t(o.placed), "京东价": f"{line.sku.price:.2f}",
                           "订单金额": f"{o.total:.2f}", "应付金额": f"{o.total:.2f}", "订单状态": words[o.kind],
                           "下单帐号": f"jd_{int(o.id) % 89}", "运费金额": f"{o.shipping:.2f}",
-                          "付款确认时间": _t(o.paid_time if o.kind != "refunded" else o.placed), "货号": line.sku.style})
+                          "付款确认时间": _t(o.paid_time), "货号": line.sku.style})
             rows.append(list(cells.values()))
-        if o.paid_time or o.kind == "refunded":
+        if o.paid_time:
             truth.gmv[(year, "京东")] += o.total
             kinds = {x.sku.category for x in o.lines}
             if len(kinds) == 1:
@@ -345,15 +344,13 @@ def traffic_rows(rng: random.Random, channel: str, days: list[date], truth: Shop
     headers = list(TRAFFIC[channel])
     body = []
     for day in days:
-        visitors = rng.randint(800, 6000)
-        views, buyers = visitors * rng.randint(2, 4), max(1, visitors * rng.randint(15, 45) // 1000)
+        visitors = rng.randint(150, 400)
+        views, buyers = visitors * rng.randint(2, 4), max(1, visitors * rng.randint(20, 50) // 1000)
         rate = f"{buyers / visitors * 100:.2f}%"
         body.append([day_text(day, style.date_form), number_text(visitors, style.thousands),
                      number_text(views, style.thousands), str(buyers), rate])
-        if count and day not in truth.days[channel]:
-            truth.days[channel].add(day)
-            truth.visitors[(day.year, channel)] += visitors
-            truth.paid_buyers[(day.year, channel)] += buyers
+        if count:
+            truth.daily[(channel, day)] = (visitors, buyers)
     if channel == "抖音":  # 载体 rows: 全部 is the day; 直播/商品卡 are parts of it
         headers.insert(1, "载体类型")
         body = [r[:1] + [kind] + (r[1:] if kind == "全部" else [str(int(r[1].replace(",", "")) // 2), "", "0", ""])
@@ -381,7 +378,7 @@ def ad_rows(rng: random.Random, platform: str, days: list[date], truth: ShopTrut
     for key in keys:
         part = []
         for day in days:
-            spend = Decimal(rng.randint(5000, 90000)) / 100
+            spend = Decimal(rng.randint(1000, 4000)) / 100
             clicks = rng.randint(50, 900)
             claimed = (spend * Decimal(rng.randint(150, 600)) / 100).quantize(Decimal("0.01"))
             roi = f"{claimed / spend:.2f}" if spend else ""
