@@ -424,7 +424,10 @@ def write_shop(folder: Path, years=(2024, 2025), seed: int = 11, orders: int = 4
             for start in range(0, len(days), 28):
                 window = days[start:start + 30]
                 rows = traffic_rows(rng, "淘宝", window, truth, Style(thousands=True))
-                write_table(folder / f"日报_{window[-1]:%Y%m%d}_9f0c1e2d3b4a5968778695a4b3c2d1e0.xlsx", rows)
+                name = folder / f"日报_{window[-1]:%Y%m%d}_9f0c1e2d3b4a5968778695a4b3c2d1e0.xlsx"
+                if name.exists():  # downloaded twice on one day: the browser adds " (1)"
+                    name = name.with_name(f"{name.stem} (1).xlsx")
+                write_table(name, rows)
         else:
             write_table(folder / f"【生意参谋平台】店铺整体日报-{year}-01-01_{year}-12-31.xls",
                         traffic_rows(rng, "淘宝", days, truth, Style(title_rows=5, date_form="datetime")))

@@ -42,18 +42,19 @@ def _gaps(days) -> list[str]:
 def _days(fmt: Download, frame, report: FileReport):
     """The rows that are days of their own: 合计/全部 rows and undated rows left out (and counted)."""
     day = dates(_cells(frame, fmt.column(frame.columns, "date")))
-    cut_columns = []
+    cut_columns, level = [], 0
     total = is_total(_cells(frame, fmt.column(frame.columns, "date")))
-    for cut in fmt.cuts:
+    for depth, cut in enumerate(fmt.cuts, 1):  # cuts run from the coarsest (场景) to the finest (创意)
         name = next((n for n in cut.split("|") if n in frame.columns), None)
         if name:
             cut_columns.append(name)
+            level = depth
     if total.any():
         report.excluded["合计/总计/全部 rows (totals of other rows)"] = int(total.sum())
     undated = day.isna() & ~total
     if undated.any():
         report.excluded["rows without a readable day"] = int(undated.sum())
-    return day, ~day.isna(), cut_columns
+    return day, ~day.isna(), cut_columns, level
 
 
 def read_traffic(path: Path, fmt: Download, frame, mapping: dict[str, str]):
@@ -61,7 +62,7 @@ def read_traffic(path: Path, fmt: Download, frame, mapping: dict[str, str]):
     import pandas as pd
 
     report = FileReport(path.name, fmt.title, "traffic", rows=len(frame))
-    day, keep, cuts = _days(fmt, frame, report)
+    day, keep, cuts, _level = _days(fmt, frame, report)
     for cut in cuts:  # people counts do not add over 载体/渠道 rows: read only their 全部 row
         whole = is_total(_cells(frame, cut))
         if not whole[keep].any():
@@ -90,7 +91,7 @@ def read_ads(path: Path, fmt: Download, frame, mapping: dict[str, str]):
     import pandas as pd
 
     report = FileReport(path.name, fmt.title, "marketing", rows=len(frame))
-    day, keep, cuts = _days(fmt, frame, report)
+    day, keep, cuts, level = _days(fmt, frame, report)
     for cut in cuts:
         whole = is_total(_cells(frame, cut))
         if whole.any():  # 千川: a 全部 row per product before its days
@@ -102,7 +103,7 @@ def read_ads(path: Path, fmt: Download, frame, mapping: dict[str, str]):
         header = fmt.column(frame.columns, field)
         rows[field] = numbers(frame[header]).fillna(0.0) if header else float("nan")
     rows["cut"] = ["|".join(v) for v in zip(*(_cells(frame, c) for c in cuts), strict=True)] if cuts else ""
-    rows["level"] = len(cuts)
+    rows["level"] = level
     report.columns = {f: h for f, h in ((f, fmt.column(frame.columns, f)) for f, _ in fmt.fields) if h}
     if cuts:
         report.columns["rows per"] = " × ".join(cuts)
