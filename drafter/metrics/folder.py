@@ -19,7 +19,7 @@ from drafter.metrics.lines import (
 )
 from drafter.metrics.platforms import known_headers, recognise
 from drafter.metrics.schema import FILE_NAMES, SCHEMA, SUFFIXES
-from drafter.metrics.sheets import peek, read_table
+from drafter.metrics.sheets import forget_books, peek, read_table
 
 READABLE = (".csv", ".xlsx", ".xls", ".zip")
 
@@ -89,6 +89,7 @@ def scan(data_dir: Path, channels: dict[str, str] | None = None, errors: list | 
                 raise
             errors.append(str(exc))
             folder.reports.append(FileReport(path.name, reason=f"cannot be read: {exc}"))
+    forget_books()
     folder.exports = merge_exports(parts, read)
     folder.reports = read + _merge_downloads(folder, downloads, keywords or {}) + folder.reports
     if need_orders and "orders" not in folder.tables and folder.exports is None:
@@ -115,7 +116,7 @@ def _read_file(path: Path, channels: dict[str, str], folder: Folder, parts: list
     if not path.stat().st_size:
         folder.reports.append(FileReport(path.name, reason="the file is empty"))
         return
-    order_headers = peek_headers(path) if path.suffix.lower() in (".csv", ".xlsx") else []
+    order_headers = peek_headers(path) if path.suffix.lower() == ".csv" else []
     try:
         headers = peek(path, _known())
     except UserError as exc:

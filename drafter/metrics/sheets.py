@@ -62,18 +62,36 @@ def _csv_rows(text: str, known: set[str], limit: int | None = None) -> tuple[lis
     return list(csv.reader(io.StringIO("\n".join(lines)), delimiter=chosen)), chosen
 
 
+# The last workbook read whole: recognising a file and reading it take the same sheet, and calamine parses a
+# sheet whole even for its first rows (a million-row export costs seconds per parse).
+_LAST_BOOK: dict = {}
+
+
+def _book(path: Path):
+    import pandas as pd
+
+    key = (str(path), path.stat().st_mtime_ns, path.stat().st_size)
+    if key not in _LAST_BOOK:
+        _LAST_BOOK.clear()
+        try:
+            # calamine reads xls (BIFF8) and xlsx alike, and a sheet declaring <dimension ref="A1"> in full.
+            _LAST_BOOK[key] = pd.read_excel(path, header=None, dtype=str, engine="calamine").fillna("")
+        except Exception as exc:  # calamine raises several kinds for a damaged workbook
+            raise UserError(f"{path.name}: cannot read this Excel file ({exc}); download it again") from exc
+    return _LAST_BOOK[key]
+
+
+def forget_books() -> None:
+    """Free the workbook kept from the last read."""
+    _LAST_BOOK.clear()
+
+
 def raw_rows(path: Path, known: set[str], limit: int | None = None) -> list[list[str]]:
     """The first sheet's (or the CSV's) rows as lists of text, untouched but for None → ''."""
     if path.suffix.lower() in (".csv", ".zip", ".txt"):
         return _csv_rows(_csv_text(path), known, limit)[0]
-    import pandas as pd
-
-    try:
-        # calamine reads xls (BIFF8) and xlsx alike, and a sheet declaring <dimension ref="A1"> in full.
-        frame = pd.read_excel(path, header=None, dtype=str, nrows=limit, engine="calamine")
-    except Exception as exc:  # calamine raises several kinds for a damaged workbook
-        raise UserError(f"{path.name}: cannot read this Excel file ({exc}); download it again") from exc
-    return frame.fillna("").astype(str).values.tolist()
+    frame = _book(path)
+    return (frame.iloc[:limit] if limit else frame).astype(str).values.tolist()
 
 
 def find_header(rows: list[list[str]], known: set[str]) -> int | None:
@@ -112,12 +130,12 @@ def read_table(path: Path, known: set[str]):
         except (pd.errors.ParserError, ValueError) as exc:
             raise UserError(f"{path.name}: not a readable CSV table ({exc}); download it again") from exc
     else:
-        frame = pd.DataFrame(raw_rows(path, known)[at:], dtype=str)
+        frame = _book(path).iloc[at:].astype(str)
     names = [header_name(c) for c in frame.iloc[0]]
     frame = frame.iloc[1:]
     frame.columns = _unique(names)
     lead = next((i for i, n in enumerate(names) if n), 0)
-    frame = frame.iloc[:, lead:].fillna("").apply(lambda col: col.str.strip())
+    frame = frame.iloc[:, lead:].fillna("")
     repeated = frame.iloc[:, 0] == frame.columns[0]
     empty = (frame == "").all(axis=1)
     return frame[~repeated & ~empty].reset_index(drop=True), at, int(repeated.sum())
