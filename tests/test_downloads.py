@@ -245,6 +245,7 @@ def test_data_check_lists_every_file_with_format_period_gaps_and_coverage(shop, 
     assert taobao_lines["table"] == "lines" and taobao_lines["coverage"]["found_by"]
     douyin = next(f for name, f in files.items() if name.endswith("_douyin.csv"))
     assert douyin["table"] == "orders" and douyin["columns"]["order lines"] and douyin["coverage"]["lines"]
+    assert douyin["coverage"]["uncategorised"] == [] and douyin["coverage"]["amount_share"] == 100.0
     assert files["notes.csv"]["reason"]
     years = payload["categories"]["years"]
     assert years["2025"]["partial"] and 50 < years["2025"]["coverage"] < 95

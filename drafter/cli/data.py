@@ -58,6 +58,7 @@ def _print(result: dict) -> None:
         out.print(f"  buyer account: {escape(f['buyer'] or 'none (buyer metrics leave this file out)')}")
         for reason, rows in f["excluded"].items():
             out.print(f"  left out: {rows} — {escape(reason)}")
+        _print_coverage(out, f)
     _print_categories(out, result.get("categories") or {})
     scope = result["buyers"]
     if scope.get("without"):
@@ -81,6 +82,13 @@ def _print_download(out, f: dict) -> None:
         out.print("  columns: " + escape(", ".join(f"{k} ← {v}" for k, v in f["columns"].items())))
     for reason, rows in f["excluded"].items():
         out.print(f"  left out: {rows} — {escape(reason)}")
+    _print_coverage(out, f)
+
+
+def _print_coverage(out, f: dict) -> None:
+    """How a file's order lines found their category."""
+    from rich.markup import escape
+
     coverage = f.get("coverage") or {}
     if coverage.get("found_by"):
         share = coverage.get("amount_share")

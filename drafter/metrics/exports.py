@@ -134,7 +134,7 @@ def peek_headers(path: Path) -> list[str]:
 
     if path.suffix.lower() == ".csv":
         raw = path.read_bytes()[:1 << 16]
-        text = raw[3:].decode("utf-8", "ignore") if raw.startswith(b"\xef\xbb\xbf") else _head_text(raw)
+        text = raw[3:].decode("utf-8", "ignore") if raw.startswith(b"\xef\xbb\xbf") else head_text(raw)
         header, sep = _csv_header(text)
         lines = text.splitlines()
         return [clean_header(c.strip('"')) for c in lines[header].split(sep)] if lines else []
@@ -147,7 +147,8 @@ def peek_headers(path: Path) -> list[str]:
     return max(rows, key=lambda r: len(set(r) & known), default=[])
 
 
-def _head_text(raw: bytes) -> str:
+def head_text(raw: bytes) -> str:
+    """The first bytes of a CSV as text: UTF-8, else GBK/GB18030."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

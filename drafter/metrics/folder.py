@@ -206,6 +206,11 @@ def summary(reports: list[FileReport], canonical: list[str], scope: dict | None)
         platforms = sorted({c for r in read for c in r.channels})
         parts.append(f"{len(read)} order export(s) read ({', '.join(platforms)}): {paid} paid orders, "
                      f"{left} unpaid/cancelled left out")
+    kinds = {"traffic": "daily traffic", "marketing": "ad report", "lines": "order lines", "products": "product list"}
+    downloads = [f"{sum(r.table == t and bool(r.platform) for r in reports)} {name}" for t, name in kinds.items()
+                 if any(r.table == t and r.platform for r in reports)]
+    if downloads:
+        parts.append("downloads read: " + ", ".join(downloads))
     if canonical:
         parts.append(" + ".join(canonical))
     unread = [r.file for r in reports if not r.table or r.reason]

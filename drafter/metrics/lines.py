@@ -121,9 +121,10 @@ def line_coverage(lines, largest: int = 5) -> dict:
     found = lines["category"] != UNCATEGORISED
     stated = lines["amount"].notna()
     amount = float(lines.loc[stated, "amount"].sum())
-    missing = lines[~found].assign(key=lines["code"].where(lines["code"] != "", lines["title"]))
+    missing = lines[~found]
+    key = missing["code"].where(missing["code"] != "", missing["title"])
     weight = missing["amount"].fillna(1.0) if stated.any() else missing["amount"].notna().astype(float) + 1
-    top = weight.groupby(missing["key"]).sum().sort_values(ascending=False).head(largest)
+    top = weight.groupby(key).sum().sort_values(ascending=False).head(largest)
     return {"lines": len(lines), "found_by": {str(k): int(v) for k, v in lines["how"].value_counts().items()},
             "amount_share": round(float(lines.loc[stated & found, "amount"].sum()) / amount * 100, 2)
             if amount else None,
