@@ -98,14 +98,20 @@ def test_partial_category_coverage_is_carried_by_the_facts_and_noted(shop, facts
     assert marked and all("categories cover" in f.formula for f in marked)
 
 
-def _traffic_style(rng: random.Random) -> tuple[Style, str, str]:
+def _random_download(folder: Path, rng: random.Random, write_rows, year: int, longest: int):
+    """One download in a random layout (title rows, a total row and its word, date form, separators, order, a
+    repeated header, file type, encoding); returns the folder as scanned, the truth, the days and the layout."""
     style = Style(title_rows=rng.choice((0, 1, 4, 5, 7)), total=rng.choice(("", "first", "last")),
                   total_word=rng.choice(("合计", "总计", "汇总", "全部")), date_form=rng.choice(FORMS),
                   thousands=rng.random() < 0.5, newest_first=rng.random() < 0.5, repeat_header=rng.random() < 0.3)
     suffix = rng.choice(FILES)
     if style.date_form == "serial" and suffix in (".csv", ".zip"):
         style.date_form = "iso"  # a serial is what Excel shows for a date cell, never text in a CSV
-    return style, suffix, rng.choice(ENCODINGS)
+    folder.mkdir()
+    truth = ShopTruth()
+    days = year_days(year)[rng.randint(0, 200):][:rng.randint(5, longest)]
+    write_table(folder / f"download{suffix}", write_rows(rng, days, truth, style), rng.choice(ENCODINGS))
+    return scan(folder, need_orders=False), truth, days, (style, suffix)
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -113,17 +119,12 @@ def test_every_traffic_format_reads_in_layouts_it_was_not_tuned_for(tmp_path, se
     """Each platform's daily traffic in a random layout: the day rows only, each once, summed exactly."""
     rng = random.Random(seed)
     for channel in TRAFFIC:
-        folder = tmp_path / channel
-        folder.mkdir()
-        truth = ShopTruth()
-        style, suffix, encoding = _traffic_style(rng)
-        days = year_days(2025)[rng.randint(0, 200):][:rng.randint(20, 120)]
-        write_table(folder / f"download{suffix}", traffic_rows(rng, channel, days, truth, style), encoding)
-        got = scan(folder, need_orders=False)
-        assert got.traffic is not None, (channel, style, suffix, [r.reason for r in got.reports])
+        got, truth, days, layout = _random_download(
+            tmp_path / channel, rng, lambda r, d, t, s, c=channel: traffic_rows(r, c, d, t, s), 2025, 120)
+        assert got.traffic is not None, (channel, layout, [r.reason for r in got.reports])
         visitors, buyers = truth.traffic(2025, channel)
-        assert got.traffic["visitors"].sum() == visitors, (channel, style, suffix)
-        assert got.traffic["paid_buyers"].sum() == buyers, (channel, style, suffix)
+        assert got.traffic["visitors"].sum() == visitors, (channel, layout)
+        assert got.traffic["paid_buyers"].sum() == buyers, (channel, layout)
         assert sorted(got.traffic["date"].dt.date) == sorted(days)
         report = got.reports[0]
         assert (report.first, report.last) == (f"{min(days):%Y-%m-%d}", f"{max(days):%Y-%m-%d}")
@@ -131,19 +132,16 @@ def test_every_traffic_format_reads_in_layouts_it_was_not_tuned_for(tmp_path, se
 
 @pytest.mark.parametrize("seed", range(8))
 def test_every_ad_format_reads_in_layouts_it_was_not_tuned_for(tmp_path, seed):
+    """Each ad platform's report in a random layout: spend, clicks and attributed GMV summed exactly."""
     rng = random.Random(100 + seed)
     for platform in ADS:
-        folder = tmp_path / platform
-        folder.mkdir()
-        truth = ShopTruth()
-        style, suffix, encoding = _traffic_style(rng)
-        days = year_days(2024)[rng.randint(0, 300):][:rng.randint(5, 60)]
-        write_table(folder / f"report{suffix}", ad_rows(rng, platform, days, truth, style), encoding)
-        got = scan(folder, need_orders=False).marketing
-        assert got is not None and set(got["platform"]) == {platform}, (platform, style, suffix)
-        assert got["spend"].sum() == pytest.approx(float(truth.spend[(2024, platform)]), abs=0.005)
-        assert got["attributed_gmv"].sum() == pytest.approx(float(truth.attributed[(2024, platform)]), abs=0.005)
-        assert got["clicks"].sum() == truth.clicks[(2024, platform)]
+        got, truth, _days, layout = _random_download(
+            tmp_path / platform, rng, lambda r, d, t, s, p=platform: ad_rows(r, p, d, t, s), 2024, 60)
+        ads = got.marketing
+        assert ads is not None and set(ads["platform"]) == {platform}, (platform, layout)
+        assert ads["spend"].sum() == pytest.approx(float(truth.spend[(2024, platform)]), abs=0.005)
+        assert ads["attributed_gmv"].sum() == pytest.approx(float(truth.attributed[(2024, platform)]), abs=0.005)
+        assert ads["clicks"].sum() == truth.clicks[(2024, platform)]
 
 
 def test_a_pasted_sheet_at_b2_with_icon_glyphs_and_no_value_cells(tmp_path):
