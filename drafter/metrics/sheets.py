@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from drafter.errors import UserError
+from drafter.metrics.exports import clean_header, head_text, utf8_or_gbk
 
 # Where a header row may sit: 生意参谋 .xls downloads carry up to 7 title rows.
 HEADER_SEARCH = 15
@@ -27,8 +28,6 @@ _SERIAL = re.compile(r"\d{5}(\.\d+)?")  # an Excel date serial (45658 = 2025-01-
 def header_name(cell) -> str:
     """A header cell as matched: icon glyphs and their trailing words dropped, quotes and spaces stripped,
     full-width brackets as half-width."""
-    from drafter.metrics.exports import clean_header
-
     text = str(cell if cell is not None else "")
     if _ICONS.search(text):
         text = text[:_ICONS.search(text).start()]
@@ -36,8 +35,6 @@ def header_name(cell) -> str:
 
 
 def _csv_text(path: Path) -> str:
-    from drafter.metrics.exports import utf8_or_gbk
-
     raw = path.read_bytes()
     if path.suffix.lower() == ".zip":
         with zipfile.ZipFile(path) as archive:
@@ -89,8 +86,6 @@ def forget_books() -> None:
 def raw_rows(path: Path, known: set[str], limit: int | None = None) -> list[list[str]]:
     """The first sheet's (or the CSV's) rows as lists of text, untouched but for None → ''."""
     if path.suffix.lower() in (".csv", ".txt") and limit:
-        from drafter.metrics.exports import head_text
-
         with path.open("rb") as stream:  # the first lines only: a million-order export is 200 MB
             head = stream.read(1 << 16)
         return _csv_rows(head_text(head.removeprefix(b"\xef\xbb\xbf")), known, limit)[0]
