@@ -269,3 +269,21 @@ def test_no_module_of_the_metrics_stage_imports_one_that_imports_it_back():
                    for dep in graph.get(start, ()))
 
     assert [m for m in graph if reaches(m, m, {m})] == []
+
+
+def test_categories_keywords_in_drafter_toml_reach_data_check(tmp_path):
+    """`[categories]` in drafter.toml, as keyword = category or category = [keywords], maps lines no product list
+    knows."""
+    rng, skus = random.Random(4), catalogue()
+    data = tmp_path / "data"
+    data.mkdir()
+    write_products(data / "商品资料.xlsx", skus, leave_out=4)
+    write_taobao(data, 2025, make_orders(rng, 2025, 80, 3_900_000_000_000_000_000, skus), ShopTruth())
+    (tmp_path / "drafter.toml").write_text(f'[categories]\n"{skus[-1].title.split(" ")[0]}" = "{skus[-1].category}"\n'
+                                           f'"{skus[-4].category}" = ["{skus[-4].title.split(" ")[0]}"]\n',
+                                           encoding="utf-8")
+    result = run_cli("data", "check", "--data", str(data), "--json", "--dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = next(f for f in json.loads(result.stdout)["files"] if f["table"] == "lines")
+    assert lines["coverage"]["found_by"].get("标题关键词", 0) > 0
+    assert lines["coverage"]["amount_share"] == 100.0 and lines["coverage"]["uncategorised"] == []
