@@ -43,6 +43,8 @@ class Config:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     # a file name (glob) or a shop name → the channel its orders count under (default: the export's platform)
     channels: dict[str, str] = field(default_factory=dict)
+    # [categories]: title keyword → category, for order lines the product list does not map
+    categories: dict = field(default_factory=dict)
     aliases: dict[str, list[str]] = field(default_factory=dict)
     promo_windows: dict[str, list[str]] = field(default_factory=dict)
     prices: dict[str, float] = field(default_factory=dict)
@@ -122,6 +124,7 @@ def load_config(root: Path | str | None = None, env: dict[str, str] | None = Non
         company=raw.get("company", ""),
         columns=raw.get("columns", {}),
         channels={str(k): str(v) for k, v in raw.get("channels", {}).items()},
+        categories=raw.get("categories", {}),
         aliases=raw.get("aliases", {}),
         promo_windows=raw.get("promo_windows", {}),
         prices=llm.get("prices", {}),

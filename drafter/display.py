@@ -38,7 +38,7 @@ def display(fact: Fact, signed: bool = False) -> str:
         return f"{value:.1f}个百分点"
     if unit == "倍":
         return f"{value:.2f}倍"
-    if unit == "次":
+    if unit == "次" and value < 100:  # a frequency (1.35次); counts of views and clicks scale like other counts
         return f"{value:.2f}次"
     if unit in {"小时", "天", "秒"}:
         return f"{_trim(value, 1)}{unit}"

@@ -46,7 +46,7 @@ def run_metrics(config: Config, period: Period | None, data: Path | None, fmt: s
                         "(or --definitions to list what each metric means)")
     data_dir = Path(data) if data else config.data_dir
     result = compute_facts(data_dir, period, config.cache_dir, config.columns, config.promo_windows,
-                           engine_url=config.engine_url, channels=config.channels)
+                           engine_url=config.engine_url, channels=config.channels, categories=config.categories)
     if result.data_summary:
         print(result.data_summary, file=sys.stderr)
     # On standard error, like the notes below: which engine ran the definitions and what it read.

@@ -105,7 +105,7 @@ def _data_basis(config: Config, text: str, period: Period | None) -> FactsBasis:
     plan = wanted if re.search(r"计划|规划", report_title(text)) and wanted.grain == "year" else None
     basis = wanted.previous_year() if plan else wanted
     result = compute_facts(config.data_dir, basis, config.cache_dir, config.columns, config.promo_windows,
-                           config.engine_url, channels=config.channels)
+                           config.engine_url, channels=config.channels, categories=config.categories)
     facts = result.facts
     if plan:
         from drafter.metrics.proposals import propose_targets

@@ -60,7 +60,7 @@ def write_draft(config: Config, period: Period | str, kind: str = "annual-summar
     basis = wanted.previous_year() if outline.basis == "previous" else wanted
     try:
         metrics = compute_facts(config.data_dir, basis, config.cache_dir, config.columns, config.promo_windows,
-                                channels=config.channels)
+                                config.engine_url, channels=config.channels, categories=config.categories)
     except UserError as exc:
         from drafter.shop import explain_missing_data
 

@@ -42,24 +42,31 @@ class MetricsResult:
 
 def compute_facts(data_dir: Path, period: Period | str, cache_dir: Path, columns: dict | None = None,
                   promo_windows: dict | None = None, engine_url: str = "",
-                  channels: dict | None = None) -> MetricsResult:
-    """All facts for a period and the same period a year earlier, with derived measures."""
+                  channels: dict | None = None, categories: dict | None = None) -> MetricsResult:
+    """All facts for a period and the same period a year earlier, with derived measures.
+
+    categories: drafter.toml's [categories] title keywords, the fallback for order lines no product list maps."""
     from drafter.backends.engine import make_engine
 
     period = as_period(period)
     engine = make_engine(engine_url)
     try:
-        return _compute(engine, data_dir, period, cache_dir, columns, promo_windows, channels)
+        return _compute(engine, data_dir, period, cache_dir, columns, promo_windows, channels, categories)
     finally:
         engine.close()
 
 
-def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows, channels=None) -> MetricsResult:
+def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows, channels=None,
+             categories=None) -> MetricsResult:
+    from drafter.metrics.categories import add_categories, coverage_note
     from drafter.metrics.folder import summary
+    from drafter.metrics.lines import keyword_table
     from drafter.metrics.scope import apply_scope, buyer_scope, scope_dimension, scope_note
     from drafter.metrics.stack import partly_covered
+    from drafter.metrics.traffic import add_marketing, add_traffic
 
-    loaded = load_data(engine, Path(data_dir), Path(cache_dir), columns or {}, channels)
+    loaded = load_data(engine, Path(data_dir), Path(cache_dir), columns or {}, channels,
+                       keywords=keyword_table(categories or {}))
     last_year = period.previous_year()
     before = last_year.previous_year()
     wanted = [period, last_year, before] + ([period.previous()] if period.grain != "year" else [])
@@ -74,6 +81,9 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
         values.pop(label, None)
     for label, period_values_ in values.items():
         apply_scope(engine, period_values_, parse_period(label))
+        add_traffic(engine, parse_period(label), period_values_, loaded)
+        add_marketing(engine, parse_period(label), period_values_, loaded)
+        add_categories(engine, parse_period(label), period_values_, loaded.lines is not None)
     cadence_notes = _add_daily(engine, loaded, values, wanted)
     result = MetricsResult(period=period, facts=[], skipped=skipped_metrics(loaded), files=dict(loaded.files),
                            data_summary=summary(loaded.reports, loaded.canonical, loaded.scope),
@@ -83,6 +93,9 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
         result.notes.append(scope_note(scope))
     result.notes += cadence_notes
     current, previous = values[period.label], values.get(last_year.label)
+    partial_categories = coverage_note(current, period)
+    if partial_categories:
+        result.notes.append(partial_categories)
     facts = value_facts(current, period) + breakdown_facts(current, previous, period)
     if previous is None:
         why = partial.get(last_year.label, f"no orders in {last_year.label}")
@@ -100,6 +113,7 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
         facts += change_facts(current, values[period.previous().label], period, "pop")
         if period.grain in SHORT_GRAINS:  # a month's or week's report names last month's or week's totals
             facts += [f for f in value_facts(values[period.previous().label], period.previous()) if not f.dimension]
+    _mark_coverage(facts, values)
     facts += kpi_facts(engine, loaded, period)
     facts += target_facts(engine, loaded, facts, period)
     facts += attainment_facts(facts, month_to_date(engine, period))
@@ -120,6 +134,16 @@ def _add_daily(engine, loaded, values: dict, periods: list[Period]) -> list[str]
         notes.append(f"{loaded.names['marketing']} gives spend by month only: a week's marketing spend, ROI and CAC "
                      f"left out")
     return [note for note in notes if note]
+
+
+def _mark_coverage(facts: list[Fact], values: dict) -> None:
+    """Category facts of a period whose categories cover part of GMV carry that coverage in their formula."""
+    from drafter.metrics.categories import FULL_COVERAGE
+
+    for fact in facts:
+        share = values.get(fact.period, {}).get(("category_coverage", ""))
+        if fact.dimension.startswith("category=") and share is not None and share < FULL_COVERAGE:
+            fact.formula = f"{fact.formula} (categories cover {share:.1f}% of GMV)".strip()
 
 
 def facts_frame(facts: list[Fact]):

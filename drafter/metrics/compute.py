@@ -6,26 +6,22 @@ import math
 import re
 
 from drafter.errors import UserError
-from drafter.metrics.data import LoadedData
+from drafter.metrics.loaded import LoadedData
 from drafter.metrics.periods import Period
 from drafter.metrics.schema import MONEY
+from drafter.metrics.values import NEW_BUYERS, RETURNING_BUYERS, Values
+from drafter.metrics.values import between as _between
+from drafter.metrics.values import put as _put
+from drafter.metrics.values import ratio as _ratio
+from drafter.metrics.values import zero_if_null as _zero_if_null
 
 DEFAULT_PROMO_WINDOWS = {"618": ["06-01", "06-18"], "双11": ["10-20", "11-11"]}
-
-NEW_BUYERS, RETURNING_BUYERS = "buyer=新客", "buyer=老客"
-
-# (metric, dimension) → value, e.g. ("gmv", "channel=抖音") → 6.87e6
-Values = dict[tuple[str, str], float]
 
 # Where each buyer bought is one BIGINT of flags, a bit per (period, channel); past 62 bits, a query per period.
 MAX_FLAGS = 62
 # DuckDB's hash table of buyers per paid order (180 bytes a buyer, four orders a buyer, as measured on 100 million
 # generated orders): past half its memory limit, the buyer table is built in slices (see _buyer_table).
 BUYER_BYTES_PER_ORDER = 48
-
-
-def _between(column: str, period: Period) -> str:
-    return f"{column} >= TIMESTAMP '{period.start} 00:00:00' AND {column} < TIMESTAMP '{period.end} 00:00:00'"
 
 
 def _period_index(column: str, periods: list[Period]) -> str:
@@ -52,22 +48,6 @@ def _sum_if(condition: str, expr: str) -> str:
 
 def _literal(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
-
-
-def _ratio(numerator: float | None, denominator: float | None, scale: float = 1.0) -> float | None:
-    if numerator is None or not denominator:
-        return None
-    return numerator / denominator * scale
-
-
-def _zero_if_null(value) -> float:
-    # SUM over no rows is NULL in SQL and NaN once pandas holds it; here it means nothing was bought.
-    return 0.0 if value is None or value != value else float(value)
-
-
-def _put(values: Values, metric: str, dimension: str, value) -> None:
-    if value is not None and value == value:
-        values[(metric, dimension)] = float(value)
 
 
 def _month_day(text: str, name: str) -> int:
@@ -271,49 +251,6 @@ def _users(engine, k: int, period: Period, values: Values) -> None:
     _put(values, "member_share", "", _ratio(row["members"], row["buyers"], 100))
 
 
-def _traffic(engine, period: Period, values: Values, loaded: LoadedData) -> None:
-    by_channel = loaded.has("traffic", "channel") and loaded.has("orders", "channel")
-    frame = engine.query(
-        f"""SELECT {'channel AS dim,' if by_channel else ''} SUM(visitors) AS visitors FROM traffic
-            WHERE {_between('date', period)} {'GROUP BY channel' if by_channel else ''}"""
-    )
-    total = frame["visitors"].sum() if len(frame) else 0
-    _put(values, "visitors", "", total or None)
-    _put(values, "conversion_rate", "", _ratio(values.get(("orders", "")), total, 100))
-    if by_channel:
-        for dim, visitors in zip(frame["dim"], frame["visitors"], strict=True):
-            _put(values, "visitors", f"channel={dim}", visitors)
-            _put(values, "conversion_rate", f"channel={dim}",
-                 _ratio(values.get(("orders", f"channel={dim}")), visitors, 100))
-
-
-def _marketing(engine, period: Period, values: Values, loaded: LoadedData) -> None:
-    has_new = loaded.has("marketing", "new_customers")
-    by_channel = loaded.has("marketing", "channel") and loaded.has("orders", "channel")
-    frame = engine.query(
-        f"""SELECT {'channel AS dim,' if by_channel else ''} SUM(spend) AS spend,
-                   {'SUM(new_customers)' if has_new else 'NULL'} AS new_customers FROM marketing
-            WHERE {_between('date', period)} {'GROUP BY channel' if by_channel else ''}"""
-    )
-    if not len(frame) or not frame["spend"].sum():
-        return
-    spend, new = frame["spend"].sum(), frame["new_customers"].sum() if has_new else None
-    _put(values, "marketing_spend", "", spend)
-    if by_channel:
-        funded = sum(values.get(("gmv", f"channel={d}"), 0.0) for d in frame["dim"])
-        _put(values, "marketing_roi", "", _ratio(funded, spend))
-        for row in frame.to_dict("records"):
-            dim = f"channel={row['dim']}"
-            _put(values, "marketing_spend", dim, row["spend"])
-            _put(values, "marketing_roi", dim, _ratio(values.get(("gmv", dim)), row["spend"]))
-            if has_new:
-                _put(values, "cac", dim, _ratio(row["spend"], row["new_customers"]))
-    else:
-        _put(values, "marketing_roi", "", _ratio(values.get(("gmv", "")), spend))
-    if has_new:
-        _put(values, "cac", "", _ratio(spend, new))
-
-
 def period_values(engine, loaded: LoadedData, periods: list[Period], promo_windows: dict | None = None) -> dict:
     """Every base metric value the data supports, by period label, for the periods that have orders.
 
@@ -335,10 +272,6 @@ def period_values(engine, loaded: LoadedData, periods: list[Period], promo_windo
         _buyers(buyer_rows[j], values)
         if loaded.has("users"):
             _users(engine, j, period, values)
-        if loaded.has("traffic"):
-            _traffic(engine, period, values, loaded)
-        if loaded.has("marketing"):
-            _marketing(engine, period, values, loaded)
         out[period.label] = values
     engine.execute("DROP TABLE drafter_buyers")  # a buyer table can hold millions of rows: free it now
     return out

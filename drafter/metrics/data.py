@@ -8,6 +8,7 @@ from pathlib import Path
 from drafter.backends.engine import BOOL, NUMBER, TIME, quote
 from drafter.errors import UserError
 from drafter.metrics.excel import read_excel
+from drafter.metrics.loaded import LoadedData
 from drafter.metrics.schema import (
     CANCELLED,
     FILE_NAMES,
@@ -21,23 +22,6 @@ from drafter.metrics.schema import (
 )
 
 __all__ = ["LoadedData", "SCHEMA", "find_file", "load_data"]
-
-
-@dataclass
-class LoadedData:
-    """Which tables were found, from which files or warehouse tables, and which were absent."""
-
-    files: dict[str, Path] = field(default_factory=dict)
-    columns: dict[str, set[str]] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    reports: list = field(default_factory=list)  # FileReport per file of the folder besides canonical tables
-    canonical: list[str] = field(default_factory=list)  # the canonical orders files read
-    # channels whose paid orders carry a buyer account, and those whose do not (then buyer metrics cover the first)
-    scope: dict[str, list[str]] = field(default_factory=dict)
-
-    def has(self, table: str, column: str | None = None) -> bool:
-        """Whether a table (and optionally a column of it) is available."""
-        return table in self.columns and (column is None or column in self.columns[table])
 
 
 @dataclass
@@ -111,7 +95,8 @@ def _stage_file(engine, table: str, path: Path, cache_dir: Path, overrides: dict
 
 
 def _sources(engine, data_dir: Path, cache_dir: Path, overrides: dict | None, loaded: LoadedData,
-             channels: dict[str, str] | None, errors: list | None = None) -> list[Source]:
+             channels: dict[str, str] | None, errors: list | None = None,
+             keywords: dict[str, str] | None = None) -> list[Source]:
     """The raw tables: files and platform exports in the data folder (DuckDB) or tables in the warehouse's schema."""
     from drafter.metrics.folder import scan
 
@@ -119,7 +104,7 @@ def _sources(engine, data_dir: Path, cache_dir: Path, overrides: dict | None, lo
     if engine.name == "duckdb":
         if not data_dir.is_dir():
             raise UserError(f"data folder {data_dir} does not exist; pass --data DIR or run `drafter init`")
-        folder = scan(data_dir, channels, errors)
+        folder = scan(data_dir, channels, errors, keywords=keywords)
         loaded.reports = folder.reports
         for table, paths in folder.tables.items():
             for i, path in enumerate(paths):
@@ -127,9 +112,18 @@ def _sources(engine, data_dir: Path, cache_dir: Path, overrides: dict | None, lo
                                            f"raw_{table}{i or ''}"))
         if folder.exports is not None:
             engine.read_frame("raw_exports", folder.exports)
-            names = [r.file for r in folder.reports if r.platform and r.table]
+            names = [r.file for r in folder.reports if r.platform and r.table == "orders"]
             sources.append(Source("orders", "raw_exports", " + ".join(names), engine.columns("raw_exports"),
                                   accounts=False, canonical=False))
+        for table, frame in (("traffic", folder.traffic), ("marketing", folder.marketing)):
+            if frame is not None and len(frame):
+                relation = f"raw_{table}_downloads"
+                engine.read_frame(relation, frame)
+                names = [r.file for r in folder.reports if r.table == table and r.platform]
+                sources.append(Source(table, relation, " + ".join(names), engine.columns(relation), canonical=False))
+        if folder.categories is not None:
+            engine.read_frame("order_categories", folder.categories)
+            loaded.lines, loaded.mixed = folder.lines, folder.mixed
         return sources
     present = engine.tables()
     for table in SCHEMA:
@@ -347,7 +341,7 @@ def _validate(engine, source: Source, mapping: dict[str, str], relation: str) ->
 
 def load_data(engine, data_dir: Path, cache_dir: Path, overrides: dict[str, dict[str, str]],
               channels: dict[str, str] | None = None, errors: list | None = None,
-              describe: bool = False) -> LoadedData:
+              describe: bool = False, keywords: dict[str, str] | None = None) -> LoadedData:
     """Expose every table found; orders are required, the rest optional. Several orders sources are stacked.
 
     errors: collect each unreadable export there instead of stopping; describe: a report per canonical file too.
@@ -357,7 +351,7 @@ def load_data(engine, data_dir: Path, cache_dir: Path, overrides: dict[str, dict
 
     loaded = LoadedData()
     parts: dict[str, list[tuple[Source, set[str], str]]] = {}
-    sources = _sources(engine, Path(data_dir), Path(cache_dir), overrides, loaded, channels, errors)
+    sources = _sources(engine, Path(data_dir), Path(cache_dir), overrides, loaded, channels, errors, keywords)
     for i, source in enumerate(sources):
         mapping = _map_columns(source, overrides.get(source.table, {}) if source.canonical else {})
         _check_merged(source, mapping)

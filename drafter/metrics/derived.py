@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 
 from drafter.errors import UserError
-from drafter.metrics.compute import Values
-from drafter.metrics.data import LoadedData
+from drafter.metrics.loaded import LoadedData
 from drafter.metrics.periods import Period, parse_period
 from drafter.metrics.registry import METRICS, lookup, manual_kpi_id
+from drafter.metrics.values import Values
 from drafter.models import TARGET_ACTUAL, TARGET_GAP, Fact, fact_id
 
 # Below about a 1% GMV change, factor shares of the change blow up to thousands of percent: no story to tell.

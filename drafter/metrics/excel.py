@@ -11,6 +11,8 @@ from drafter.metrics.schema import REQUIRED, SCHEMA
 
 def _merged_ranges(path: Path) -> list[tuple[int, int, int, int]]:
     """(min_col, min_row, max_col, max_row) of the first sheet's merged cells, read without loading the sheet."""
+    if path.suffix.lower() != ".xlsx":
+        return []  # an .xls (BIFF) download: no merged cells were seen in any
     import zipfile
 
     import openpyxl

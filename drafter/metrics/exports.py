@@ -32,6 +32,8 @@ class FileReport:
     excluded: dict[str, int] = field(default_factory=dict)  # reason → rows
     buyer: str | None = None  # the buyer account column; None: the export has none
     reason: str = ""  # why the file was not read
+    gaps: list[str] = field(default_factory=list)  # days missing inside a daily download's series
+    coverage: dict = field(default_factory=dict)  # order lines / product lists: what found a category
     gone: set[str] = field(default_factory=set)  # ids that are no orders in any file of the platform (split parents)
 
     def as_dict(self) -> dict:
@@ -121,7 +123,7 @@ def peek_headers(path: Path) -> list[str]:
 
     if path.suffix.lower() == ".csv":
         raw = path.read_bytes()[:1 << 16]
-        text = raw[3:].decode("utf-8", "ignore") if raw.startswith(b"\xef\xbb\xbf") else _head_text(raw)
+        text = raw[3:].decode("utf-8", "ignore") if raw.startswith(b"\xef\xbb\xbf") else head_text(raw)
         header, sep = _csv_header(text)
         lines = text.splitlines()
         return [clean_header(c.strip('"')) for c in lines[header].split(sep)] if lines else []
@@ -134,7 +136,8 @@ def peek_headers(path: Path) -> list[str]:
     return max(rows, key=lambda r: len(set(r) & known), default=[])
 
 
-def _head_text(raw: bytes) -> str:
+def head_text(raw: bytes) -> str:
+    """The first bytes of a CSV as text: UTF-8, else GBK/GB18030."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -154,7 +157,7 @@ def _csv_header(text: str) -> tuple[int, str]:
     return header, "\t" if line.count("\t") > line.count(",") else ","
 
 
-def _column(frame, header: str | None):
+def column_cells(frame, header: str | None):
     """A column's cells cleaned of export quirks; empty cells where the export lacks the column."""
     import pandas as pd
 
@@ -225,7 +228,7 @@ def _rows(path: Path, platform: Platform, frame, rows, used: dict, mapping: dict
     """One cleaned row per export row: id, buyer, paid or not, money, refunded money, status, time, channel."""
     import pandas as pd
 
-    ids = _column(frame, used["order_id"])
+    ids = column_cells(frame, used["order_id"])
     if (ids == "").any():
         _raise_rows(path.name, used["order_id"], "empty order ids", rows[ids == ""], ids[ids == ""],
                     "Every row needs its order id; export the file again.")
@@ -234,17 +237,20 @@ def _rows(path: Path, platform: Platform, frame, rows, used: dict, mapping: dict
         _raise_rows(path.name, used["order_id"], "order ids in scientific notation", rows[shortened],
                     ids[shortened], "Excel shortened them (6.95E+18), so distinct orders can no longer be told "
                     "apart: use the export as downloaded, not a copy opened and saved in Excel.")
-    paid_cells = _column(frame, used["order_time"])
+    paid_cells = column_cells(frame, used["order_time"])
     paid = ~paid_cells.str.lower().isin(NO_TIME)
-    amount = _money(_column(frame, used["amount"]), path.name, used["amount"], rows, paid)
-    refund = _money(_column(frame, used["refund"]), path.name, used["refund"] or "", rows, paid)
+    amount = _money(column_cells(frame, used["amount"]), path.name, used["amount"], rows, paid)
+    refund = _money(column_cells(frame, used["refund"]), path.name, used["refund"] or "", rows, paid)
     for column, pattern in platform.refund_words:  # a row marked refunded gave back all of its money
-        refund = refund.where(~_column(frame, column).str.contains(pattern, regex=True), amount)
+        refund = refund.where(~column_cells(frame, column).str.contains(pattern, regex=True), amount)
+    charged = float("nan")
+    if platform.charged and all(present(frame.columns, c) for c in platform.charged):
+        charged = sum(_money(column_cells(frame, c), path.name, c, rows, paid) for c in platform.charged)
     return pd.DataFrame({
-        "order_id": ids, "user_id": _column(frame, used["user_id"]), "paid": paid, "amount": amount,
-        "refund": refund, "status": _column(frame, used["status"]),
+        "order_id": ids, "user_id": column_cells(frame, used["user_id"]), "paid": paid, "amount": amount,
+        "refund": refund, "charged": charged, "status": column_cells(frame, used["status"]),
         "time": _times(paid_cells, path.name, used["order_time"], rows, paid),
-        "channel": channel_for(platform, path.name, _column(frame, platform.shop), mapping), "row": rows})
+        "channel": channel_for(platform, path.name, column_cells(frame, platform.shop), mapping), "row": rows})
 
 
 def _same_order_agrees(name: str, lines, used: dict, sum_rows: bool) -> None:
@@ -273,11 +279,11 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
     for rule in platform.drop:
         hit = keep.copy()
         for column, pattern in rule.when:
-            hit &= _column(frame, column).str.contains(pattern, regex=True)
+            hit &= column_cells(frame, column).str.contains(pattern, regex=True)
         if hit.any():
             report.excluded[rule.reason] = int(hit.sum())
             if rule.everywhere:
-                report.gone |= set(_column(frame, platform.order_id)[hit])
+                report.gone |= set(column_cells(frame, platform.order_id)[hit])
         keep &= ~hit
     used = _columns_used(platform, frame.columns)
     lines = _rows(path, platform, frame[keep], rows[keep], used, mapping)
@@ -285,7 +291,8 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
     # Sub-order rows (抖店) add up to their main order; order totals repeated on SKU rows (京东) count once.
     orders = lines.groupby("order_id", sort=False).agg(
         user_id=("user_id", "first"), paid=("paid", "any"), amount=("amount", "sum" if platform.sum_rows else "first"),
-        refund=("refund", "sum" if platform.sum_rows else "max"), status=("status", "first"),
+        refund=("refund", "sum" if platform.sum_rows else "max"), charged=("charged", "first"),
+        status=("status", "first"),
         order_time=("time", "min"), channel=("channel", "first"), row=("row", "first")).reset_index()
     closed = orders["status"].str.contains(platform.closed, regex=True) if platform.closed else orders["paid"] & False
     report.orders = len(orders)
@@ -311,17 +318,19 @@ def read_export(path: Path, platform: Platform, frame, rows, mapping: dict[str, 
 
 
 def _moved_refunds(orders, closed, refund_column: str | None, report: FileReport):
-    """淘宝: a refunded order shows less paid (0.00 when closed), its money moved to 退款金额: added back when the paid
-    column holds less than the refund (more cannot have been given back than was paid), so an order still showing
-    its money is not counted twice. Without a refund column what a closed order showing 0.00 was paid is
-    unknown: it is left out and said so, not counted as 0.00."""
+    """淘宝: a refunded order shows less paid (0.00 when closed), its money moved to 退款金额: added back. A row whose
+    paid + refunded equals what the buyer was charged (goods + shipping) was reduced; without those columns, one
+    whose paid column holds less than the refund was (more cannot have been given back than was paid), so an order
+    still showing its money is not counted twice. Without a refund column what a closed order showing 0.00 was
+    paid is unknown: it is left out and said so, not counted as 0.00."""
     if refund_column is None:
         unknown = closed & orders["amount"].eq(0)
         if unknown.any():
             report.excluded["orders closed after payment showing 0.00 paid, with no 退款金额 column: "
                             "what was paid is unknown (export the report with 退款金额)"] = int(unknown.sum())
         return orders[~unknown], closed[~unknown]
-    moved = orders["amount"].lt(orders["refund"])
+    reduced = orders["refund"].gt(0) & (orders["amount"] + orders["refund"] - orders["charged"]).abs().lt(0.005)
+    moved = orders["amount"].lt(orders["refund"]) | reduced
     orders.loc[moved, "amount"] = orders.loc[moved, "amount"] + orders.loc[moved, "refund"]
     return orders, closed
 

@@ -44,6 +44,9 @@ class Platform:
     sum_rows: bool = False  # True: one row per sub-order, the order paid the sum; False: order totals repeat per row
     refund_amount: str | None = None  # a column holding the refunded money
     refund_moved: bool = False  # 淘宝: a refunded, closed order shows 0 paid; its money moved to the refund column
+    # 淘宝: what the buyer was charged (goods + shipping); a partly refunded order shows paid already reduced by its
+    # refund, so paid + refunded = charged tells a reduced row from one still showing all of its money
+    charged: tuple[str, ...] = ()
     refund_words: tuple[tuple[str, str], ...] = ()  # (header, regex): a paid row matching one is refunded in full
     closed: str = ""  # regex on the status: closed or cancelled (paid: refunded; unpaid: cancelled)
     drop: tuple[Rule, ...] = ()  # rows that are not orders of their own
@@ -58,21 +61,22 @@ PLATFORMS: tuple[Platform, ...] = (
         signature=("订单编号", "买家实际支付金额", "订单付款时间", "订单状态"),
         order_id="订单编号", amount="买家实际支付金额", paid_time="订单付款时间", placed_time="订单创建时间",
         status="订单状态", buyer="买家会员名", refund_amount="退款金额", refund_moved=True,
-        closed=r"交易关闭", shop="店铺名称", shop_channels=((TMALL_SHOP, "天猫"),),
+        charged=("买家应付货款", "买家应付邮费"), closed=r"交易关闭", shop="店铺名称",
+        shop_channels=((TMALL_SHOP, "天猫"),),
     ),
     Platform(
         key="taobao-xlsx", title="淘宝/天猫 订单报表（千牛新版）", channel="淘宝",
         signature=("订单编号", "买家实付金额", "订单付款时间", "订单状态"),
         order_id="订单编号", amount="买家实付金额", paid_time="订单付款时间", placed_time="订单创建时间",
         status="订单状态", buyer="买家会员名", refund_amount="退款金额", refund_moved=True, closed=r"交易关闭",
-        shop="店铺名称", shop_channels=((TMALL_SHOP, "天猫"),),
+        charged=("买家应付货款", "买家应付邮费"), shop="店铺名称", shop_channels=((TMALL_SHOP, "天猫"),),
     ),
     Platform(
         key="taobao-items", title="淘宝/天猫 宝贝报表", channel="淘宝",
         signature=("订单编号", "标题", "价格", "购买数量", "商品属性"),
         order_id="订单编号", amount="价格", paid_time="", placed_time="", status="订单状态",
-        note="the item-level companion of the order report (ExportOrderList…): amounts per item, no payment; "
-             "the order report beside it gives the orders",
+        note="the item-level companion of the order report (ExportOrderList…): no payment, so no orders of its "
+             "own (the order report beside it gives them); its 商家编码 gives each line's category",
     ),
     Platform(
         key="jd", title="京东 订单导出", channel="京东",

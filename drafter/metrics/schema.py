@@ -24,12 +24,18 @@ SCHEMA: dict[str, dict[str, tuple[str, ...]]] = {
         "date": ("日期", "统计日期"),
         "channel": ("渠道", "平台"),
         "visitors": ("访客数", "UV", "访客", "访问人数"),
+        "page_views": ("浏览量", "PV", "页面浏览量"),
+        "paid_buyers": ("支付买家数", "成交买家数", "成交客户数", "支付人数", "成交人数"),
+        "visitor_basis": ("访客口径",),
     },
     "marketing": {
         "date": ("月份", "日期", "统计月份"),
         "channel": ("渠道", "平台"),
         "spend": ("投放金额", "花费", "营销费用", "推广费用", "消耗"),
         "new_customers": ("新客数", "新增客户", "新客", "拉新人数"),
+        "platform": ("广告平台", "投放平台"),
+        "clicks": ("点击量", "点击数", "点击次数"),
+        "attributed_gmv": ("归因成交金额", "总成交金额", "广告成交金额"),
     },
     "kpis": {
         "period": ("期间", "周期", "年份", "时间"),
@@ -69,7 +75,8 @@ CANCELLED = ("已取消", "取消", "交易关闭", "已关闭", "cancelled", "c
 REFUNDED = ("已退款", "退款", "退款成功", "已退货", "refunded", "refund", "returned")
 
 TIME_COLUMNS = ("order_time", "register_time", "date")
-NUMBER_COLUMNS = ("amount", "refund_amount", "visitors", "spend", "new_customers", "value")
+NUMBER_COLUMNS = ("amount", "refund_amount", "visitors", "spend", "new_customers", "value", "page_views", "paid_buyers",
+                  "clicks", "attributed_gmv")
 
 # Order amounts are summed as an exact decimal: a parallel SUM over doubles depends on the order in which threads
 # finish, so the last digits of GMV would change from run to run. DECIMAL(18,4) holds amounts below 10^14.

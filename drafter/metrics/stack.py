@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from drafter.errors import UserError
 from drafter.metrics.exports import FileReport
+from drafter.metrics.schema import NUMBER_COLUMNS, TIME_COLUMNS
 
-_NULLS = {"order_time": "TIMESTAMP", "amount": "DOUBLE PRECISION", "refund_amount": "DOUBLE PRECISION"}
+
+def _null_type(column: str) -> str:
+    return "TIMESTAMP" if column in TIME_COLUMNS else "DOUBLE PRECISION" if column in NUMBER_COLUMNS else "VARCHAR"
 
 
 def _literal(text: str) -> str:
@@ -20,7 +23,7 @@ def stack(engine, table: str, group: list[tuple[str, set[str], str]], columns: s
     wanted = [c for c in SCHEMA[table] if c in columns]
 
     def cell(column: str, names: set[str]) -> str:
-        return column if column in names else f"CAST(NULL AS {_NULLS.get(column, 'VARCHAR')}) AS {column}"
+        return column if column in names else f"CAST(NULL AS {_null_type(column)}) AS {column}"
 
     selects = [f"SELECT {', '.join(cell(c, names) for c in wanted)}, {_literal(name)} AS _source FROM {relation}"
                for name, names, relation in group]
@@ -66,7 +69,7 @@ def describe_source(engine, name: str, table: str, mapping: dict[str, str], rela
 def partly_covered(engine, reports: list[FileReport], periods) -> dict[str, str]:
     """Earlier periods that platform exports cover only in part (label → why): exports are downloaded for a chosen
     date range, so a year whose first weeks hold no orders is a cut, not a slow start, and no base for a change."""
-    if not any(r.platform and r.table for r in reports):
+    if not any(r.platform and r.table == "orders" for r in reports):
         return {}
     first = engine.query("SELECT MIN(order_time) AS t FROM orders WHERE status <> 'cancelled'")["t"][0]
     if first is None or first != first:  # no paid orders (NaT)

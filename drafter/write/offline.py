@@ -161,7 +161,13 @@ class FactBook:
             return sorted(months, key=lambda d: int(re.sub(r"\D", "", d) or 0))
         ranked = [f for f in self.facts if f.metric == "gmv" and f.measure == "rank" and f.period == period
                   and f.dimension.startswith(f"{kind}=")]
-        return [f.dimension for f in sorted(ranked, key=lambda f: f.value)]
+        if ranked:
+            return [f.dimension for f in sorted(ranked, key=lambda f: f.value)]
+        # A kind with no GMV of its own (ad platforms): by the value of the first metric stated for it.
+        values = [f for f in self.facts if f.measure == "value" and f.period == period
+                  and f.dimension.startswith(f"{kind}=")]
+        first = values[0].metric if values else ""
+        return [f.dimension for f in sorted((f for f in values if f.metric == first), key=lambda f: -f.value)]
 
     def ranked(self, kind: str, metric: str, measure: str = "value", above: float | None = None,
                lowest: bool = False) -> list[str]:
