@@ -136,7 +136,11 @@ def _preface(folder: Path, traditional: bool) -> str:
     from drafter.render.exports import exports_wanted
     from drafter.render.script import to_traditional
 
-    line = preface_line([Section(**entry) for entry in load_json(folder / "sections.json", [])], exports_wanted(folder))
+    # sections.json keeps no excerpts (sources.json does), and the header names them as a basis when there are any
+    sources = load_json(folder / "sources.json", {})
+    sections = [Section(**{**entry, "sources": sources.get(entry.get("id"), [])})
+                for entry in load_json(folder / "sections.json", [])]
+    line = preface_line(sections, exports_wanted(folder))
     return to_traditional(line) if traditional else line
 
 
