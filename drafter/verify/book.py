@@ -79,6 +79,13 @@ class FactBook:
             out.update(facts=list(entry.inputs), operation=entry.operation)
         return out
 
+    def names_of(self, metric: str, dimension: str = "") -> list[str]:
+        """Every name that mentions a metric (its label, aliases, built-in names) and the dimension value."""
+        out = [name for name, keys in self.names.items() if metric in keys] if metric else []
+        if metric:
+            out.append(self.label(metric))
+        return out + [word for word, dims in self.dims.items() if dimension and dimension in dims] + [dimension]
+
     def label(self, metric: str) -> str:
         """The display label of a metric key."""
         for e in self.entries:

@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from drafter.display import display
 from drafter.models import Fact
 from drafter.verify.book import Entry, FactBook
-from drafter.verify.context import RATE_UNITS, Context
+from drafter.verify.context import Context
 from drafter.verify.figures import Figure
 from drafter.verify.lexicon import LOSS_METRIC, MEASURE_WORDS, SIGNED_MEASURES, TARGET_MEASURES
+from drafter.verify.units import unit_factor
 
-COUNTS = {"人", "单", "次", "件", "个", "家", "款", "场", "台", "份", "条", "项", "户", "座", "只", "双", "对", "斤",
-          "吨", "米", "千米"}
-SECONDS = {"秒": 1, "分钟": 60, "小时": 3600, "天": 86400, "周": 604800, "月": 2592000, "年": 31536000}
 RATE_MEASURES_PCT = frozenset({"yoy", "pop", "share", "contribution", "attainment", "target_yoy", "target_share",
                                "driver"})
 RATE_MEASURES_PP = frozenset({"yoy_pp", "pop_pp", "share_pp", "gap", "gap_yoy", "gap_share"})
@@ -29,29 +27,14 @@ class Verdict:
     message: str = ""
     fact: Fact | None = None
     reading: dict | None = None  # set when no fact decides: what the figure was read as
+    took: tuple[str, ...] = ()  # qualifiers a derivation took in (上半年 summed from the months)
+    unread: tuple[str, ...] = ()  # qualifiers the reading could not account for (only on `unsupported`)
 
 
 def context_reading(ctx: Context, metric: str, measures: frozenset[str] | None) -> dict:
     """The reading of a figure no single fact decides: the metric, measures, period and scope considered."""
     return {"metric": metric, "measure": "|".join(sorted(measures or ())), "period": ctx.period,
             "dimension": ctx.dimension}
-
-
-def unit_factor(fig_unit: str, fact_unit: str) -> float | None:
-    """Factor turning a fact value into the figure's base unit, or None when the units cannot match."""
-    if fig_unit == fact_unit:
-        return 1.0
-    if fig_unit in SECONDS and fact_unit in SECONDS:
-        return SECONDS[fact_unit] / SECONDS[fig_unit]
-    if fig_unit == "" and (fact_unit in COUNTS or fact_unit in ("倍", "score", "分", "元")):
-        return 1.0
-    if fact_unit == "" and (fig_unit in COUNTS or fig_unit in ("分", "倍")):
-        return 1.0
-    if fig_unit == "分" and fact_unit == "score":
-        return 1.0
-    if fig_unit == "名" and fact_unit in ("人", ""):
-        return 1.0
-    return None
 
 
 def expected_text(fact: Fact) -> str:
@@ -207,8 +190,3 @@ def _dimension_only(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
             return _verified(book, hits[0], fig)
     return Verdict("unsupported", message=f"{fig.text}: no fact backs this figure",
                    reading=context_reading(ctx, "", ctx.measures))
-
-
-def is_rate(fig: Figure) -> bool:
-    """True for percentages and percentage points."""
-    return fig.base_unit in RATE_UNITS
