@@ -50,9 +50,10 @@ def classify(before, after) -> str:
 
 
 def main() -> int:
+    from verify_probes import insertions, probes
+
     from bench.prose_probe import demo_facts
     from drafter.verify import verify_markdown
-    from verify_probes import insertions, probes
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print every sentence that misses a target")
@@ -88,7 +89,7 @@ def main() -> int:
 
     classes: dict[str, Counter] = defaultdict(Counter)
     for sentence, base in corrects:
-        for cls, word, changed in insertions(sentence):
+        for cls, _word, changed in insertions(sentence):
             at = next(k for k in range(len(sentence)) if sentence[k] != changed[k]) if changed != sentence else 0
             after = verify_markdown(changed, facts, period="2025")
             shift = len(changed) - len(sentence)
