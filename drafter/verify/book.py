@@ -177,6 +177,13 @@ class FactBook:
         v = cur.fact
         target = self.get(v.metric, v.dimension, period, "target")
         gap = self.get(v.metric, v.dimension, period, "gap")
+        growth = self.get(v.metric, v.dimension, period, "target_yoy")
+        before = self.get(v.metric, v.dimension, shift_period(period, years=-1), "value")
+        if target is None and growth is not None and before is not None and not rate:
+            # 以25%的增速目标计，GMV目标约2911万元: the amount a growth target implies on last year's value
+            self._add(v, "target", before.fact.value * (1 + growth.fact.value / 100), v.unit, period, DERIVED_TOL,
+                      (before, growth), "a × (1 + b%)")
+            target = self.get(v.metric, v.dimension, period, "target")
         if target is None and gap is not None:
             self._add(v, "target", v.value - gap.fact.value, v.unit, period, DERIVED_TOL, (cur, gap), "a - b")
             target = self.get(v.metric, v.dimension, period, "target")

@@ -10,7 +10,7 @@ from drafter.verify.book import Entry, FactBook
 from drafter.verify.context import Context
 from drafter.verify.figures import Figure
 from drafter.verify.lexicon import LOSS_METRIC, MEASURE_WORDS, SIGNED_MEASURES, TARGET_MEASURES
-from drafter.verify.units import unit_factor
+from drafter.verify.units import RATE_UNITS, unit_factor
 
 RATE_MEASURES_PCT = frozenset({"yoy", "pop", "share", "contribution", "attainment", "target_yoy", "target_share",
                                "driver"})
@@ -101,6 +101,8 @@ def judge(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
     best: tuple[str, list[Entry], bool] | None = None
     for metric in ctx.metrics:
         measures = ctx.measures or _default_measures(book, metric, fig)
+        if fig.base_unit not in RATE_UNITS and measures <= {"target_yoy", "target_share"}:
+            measures = frozenset({"target"})  # 以25%的增速目标计，GMV目标约2911万元: the amount that target implies
         dims = ctx.dim_keys or (ctx.dimension,)
         # 家电品类GMV下降8.4%，复购率28.9%: no 复购率 by category, so 家电 does not carry; the total is a guess
         guessed_scope = ctx.dim_weak and not any(book.lookup(metric, dim, ctx.period, measures) for dim in dims)
@@ -164,6 +166,8 @@ def _undetermined(ctx: Context, fig: Figure, cands: list[Entry], guessed_scope: 
         return "no word says which measure"
     if guessed_scope:
         return "the total was taken for a dimension named before another metric"
+    if fig.base_unit not in RATE_UNITS | {"倍"} and all(e.fact.unit in RATE_UNITS for e in cands):
+        return "an amount, where the facts of this reading are rates"
     return ""
 
 

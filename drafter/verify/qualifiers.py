@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from drafter.verify.facts import parse_period
 
-_N = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_N = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _PROMO = r"(?:双11|双十一|双12|双十二|618|年货节|黑五|黑色星期五|大促|促销|活动|直播|会员日|周年庆)"
 # (class, kind, pattern); the kind says what a derivation would need to take the word in
 _VOCABULARY: list[tuple[str, str, str]] = [

@@ -36,9 +36,9 @@ def sentence_words(s: str, mentions: list[Mention], figs: list[Figure]) -> Sente
     for fig in figs:
         if any(a <= fig.start and fig.end <= b for a, b in spans):
             fig.kind, fig.claim = "name", False
-    known = [m.span() for m in PERIOD_RE.finditer(s)]
-    known += [(m.start, m.end) for m in mentions if m.kind == "total" or
-              (m.kind == "dim" and any(k.startswith("month=") for k in m.keys))]
+    # 占全年的: 全年 after 占 names the whole of a share, not the period a word before it gave way to
+    known = [m.span() for m in PERIOD_RE.finditer(s) if "占" not in s[max(0, m.start() - 2):m.start()]]
+    known += [(m.start, m.end) for m in mentions if m.kind == "dim" and any(k.startswith("month=") for k in m.keys)]
     first = CLAUSE_SEP.search(s)
     topic_end = 0
     if first is not None and not any(f.start < first.start() for f in figs) and \

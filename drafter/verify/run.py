@@ -18,6 +18,7 @@ from drafter.verify.claims import (
 )
 from drafter.verify.clauses import CLAUSE_SEP, clause_bounds, sentences
 from drafter.verify.context import Context, analyse
+from drafter.verify.derivations import derive, one_in_n_unit
 from drafter.verify.derive import derived_verdict, is_unit_base
 from drafter.verify.extract import extract_figures
 from drafter.verify.figures import NON_CLAIM_KINDS, Figure, as_percent
@@ -67,7 +68,8 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
         last: tuple[Figure, Context] | None = None  # the previous figure and how it was read
         skip: set[int] = set()
         for k, fig in enumerate(figs):
-            if k in skip or offset + fig.start < piece.prefix or not _is_claim(piece, fig) or is_unit_base(s, fig):
+            if k in skip or offset + fig.start < piece.prefix or not _is_claim(piece, fig) or is_unit_base(s, fig) or \
+                    one_in_n_unit(s, fig):
                 continue
             target = as_percent(fig)
             if fig.range_with == k + 1:
@@ -85,14 +87,16 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
                     ctx = analyse(book, s, target, figs, mentions, carried, first_clause_end, prior)
                 prior, last = (target.end, ctx.measures, ctx.period), (target, ctx)
                 ctx.named = ctx.named or bool(piece.hint and ctx.metrics)  # a table header names it
-                verdict = derived_verdict(book, s, target, mentions, ctx.period) or judge(book, ctx, target)
+                words = figure_words(qualifiers, s, target)
+                verdict = derive(book, s, target, ctx, words, mentions, figs) or \
+                    derived_verdict(book, s, target, mentions, ctx.period) or judge(book, ctx, target)
                 base = base_before(s, figs, clause_bounds(s, target.start, target.end)[0], target)
                 if base is not None:
                     was = next((v for p, v in judged if p == base.start), None)
                     if was is None:  # 营销ROI由上年的4.76降至4.38: a bare base number, read only for the check
                         was = judge(book, analyse(book, s, base, figs, mentions, carried, first_clause_end), base)
                     verdict = handoff(book, s, base, was, target, verdict)
-                verdict = complete(book, verdict, figure_words(qualifiers, s, target))
+                verdict = complete(book, verdict, words)
             judged.append((target.start, verdict))
             if piece.cell and offset + target.end > len(piece.text) - piece.unit_added:
                 # the unit came from the column header (GMV（亿元）): report the cell as written
