@@ -37,14 +37,16 @@ def _key(finding) -> tuple:
             str(r.get("derived")))
 
 
-def classify(before, after) -> str:
+def classify(before, after, word: str) -> str:
     """How one figure's verdict changed once a qualifier was inserted before it."""
     if after.verdict == "unsupported":
         return "unsupported"
     a, b = after.reading or {}, before.reading or {}
     if after.verdict in FLAGS:
-        # flagged on a reading that took the word in: another period or measure, or a derivation
-        took = a.get("operation") or a.get("period") != b.get("period") or a.get("measure") != b.get("measure")
+        # flagged on a reading that took the word in: another metric, period or measure, a derivation, or the
+        # dimension value the word names (12月单月 → month=12月)
+        took = a.get("operation") or any(a.get(k) != b.get(k) for k in ("metric", "period", "measure")) or \
+            (a.get("dimension") != b.get("dimension") and word[:3] in a.get("dimension", ""))
         return "derived" if took else "confident-wrong"
     return "derived" if _key(after) != _key(before) else "verified-changed"
 
@@ -89,9 +91,15 @@ def main() -> int:
 
     classes: dict[str, Counter] = defaultdict(Counter)
     for sentence, base in corrects:
-        for cls, _word, changed in insertions(sentence):
-            at = next(k for k in range(len(sentence)) if sentence[k] != changed[k]) if changed != sentence else 0
-            after = verify_markdown(changed, facts, period="2025")
+        variants = insertions(sentence)
+        # one document, one paragraph per variant: the facts are indexed once per sentence
+        found = verify_markdown("\n\n".join(changed for _, _, changed in variants), facts, period="2025")
+        by_line: dict[int, list] = defaultdict(list)
+        for f in found:
+            by_line[f.line].append(f)
+        for k, (cls, word, changed) in enumerate(variants):
+            at = next(i for i in range(len(sentence)) if sentence[i] != changed[i]) if changed != sentence else 0
+            after = by_line[2 * k + 1]
             shift = len(changed) - len(sentence)
             for fig in base:
                 if fig.col - 1 < at:
@@ -100,7 +108,7 @@ def main() -> int:
                             None)
                 if twin is None:
                     continue
-                kind = classify(fig, twin)
+                kind = classify(fig, twin, word)
                 classes[cls][kind] += 1
                 if args.show and kind in ("confident-wrong", "verified-changed"):
                     print(f"{kind} [{cls}] {changed}: {twin.text} {twin.verdict} {twin.message}")

@@ -79,7 +79,7 @@ def probes(facts: list[Fact]) -> list[Probe]:
         both("per-buyer", "老客人均消费{x}元，明显高于新客。", f"{old_per_head:.0f}", f"{v('aov_buyer.2025'):.0f}"),
         both("per-order", "每单平均成交金额为{x}元。", f"{gmv / v('orders.2025'):.1f}",
              f"{gmv / v('orders.2025') * 1.12:.1f}"),
-        both("target-amount", "以25%的增速目标计，GMV目标约{x}。", _wan(target), _wan(gmv)),
+        both("target-amount", "以25%的增速目标计，GMV目标约{x}。", _wan(target), _wan(target * 1.12)),
         both("target-amount", "全年GMV目标完成率为{x}。", _pct(gmv / target * 100), _pct(gmv / target * 112)),
         both("count", "8大品类中有{x}个实现增长。", str(grew), str(grew - 2)),
         both("count", "抖音GMV连续两年保持增长，同比增长{x}。", _pct(v(f"gmv.yoy.2025{dy}")),
@@ -132,6 +132,8 @@ def insertions(sentence: str) -> list[tuple[str, str, str]]:
     out = []
     for cls, words in QUALIFIERS.items():
         for word in dict.fromkeys(words):
+            if word in sentence:
+                continue  # 月均月均GMV: a word the sentence has already
             if cls == "base":  # a comparison base stands where 同比 stood, or before the verb of change
                 verb = _CHANGE_AT.search(sentence, at)
                 if verb is None:

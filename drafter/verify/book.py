@@ -37,6 +37,11 @@ class FactBook:
         self.next_year = plan or shift_period(self.period, years=1)
         self.plan = plan or ""
         self.entries = [Entry(f) for f in facts]
+        self._labels: dict[str, str] = {}
+        self._alias_sets: dict[str, set[str]] = defaultdict(set)
+        for f in facts:  # derived facts copy their metric's label and aliases: the given facts name them all
+            self._labels.setdefault(f.metric, f.label or f.metric)
+            self._alias_sets[f.metric].update(f.aliases)
         self._index()
         self._derive()
         self._index()
@@ -88,9 +93,8 @@ class FactBook:
 
     def label(self, metric: str) -> str:
         """The display label of a metric key."""
-        for e in self.entries:
-            if e.fact.metric == metric:
-                return e.fact.label or metric
+        if metric in self._labels:
+            return self._labels[metric]
         names = BUILTIN_ALIASES.get(metric)
         return names[0] if names else metric
 
@@ -270,11 +274,7 @@ class FactBook:
         self.bare_re = re.compile("|".join(_name_pattern(n) for n in ordered)) if ordered else None
 
     def _aliases(self, metric: str) -> set[str]:
-        out: set[str] = set()
-        for e in self.entries:
-            if e.fact.metric == metric:
-                out.update(e.fact.aliases)
-        return out
+        return self._alias_sets.get(metric, set())
 
 
 def _name_pattern(name: str) -> str:

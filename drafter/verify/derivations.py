@@ -312,8 +312,9 @@ def _growth_rate_change(book: FactBook, s: str, fig: Figure, ctx: Context, menti
     if fig.base_unit != "pp" or not ctx.metrics or re.search(r"目标|计划|高于|低于|快于|慢于", s[:fig.start]):
         return None
     said = list(_RATE_CHANGE.finditer(s, 0, fig.start))
-    if not said:
-        return None
+    if not said or (ctx.measures and ctx.measures & {"share", "share_pp", "contribution"}) or \
+            re.search(r"占比|份额|比重|渗透率|占", s[said[-1].end():fig.start]):
+        return None  # 增速最快的是抖音：…占比升至27.0%，较上年提升9.7个百分点 is the share's change
     metric = ctx.metrics[0]
     period = ctx.period or book.period
     now = book.get(metric, ctx.dimension, period, "yoy")

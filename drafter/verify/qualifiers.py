@@ -87,23 +87,19 @@ def find_words(s: str, masked: list[tuple[int, int]]) -> list[Word]:
 
 def in_reach(words: list[Word], fig_start: int, clause: int, subject: int, topic_end: int,
              known_periods: list[tuple[int, int]]) -> list[Word]:
-    """The words that qualify a figure starting at `fig_start`: time words anywhere before it in the sentence
-    unless a period the reader knows (全年, 2025年, a month the facts name) stands nearer; plan and forecast words
-    in its own clause (from `clause`: the reader carries a target across clauses itself); other words in the
-    phrase that names its subject (from `subject`) or in a leading topic clause (up to `topic_end`)."""
+    """The words that qualify a figure starting at `fig_start`: those in the phrase that names its subject (from
+    `subject`) or in a short leading topic clause (up to `topic_end`: 上半年，…); plan words only in its own
+    clause (from `clause`: the reader carries a target across clauses itself); a time word only unless a period
+    the reader knows (全年, 2025年, a month the facts name) stands nearer."""
     out = []
     for w in words:
-        if w.end > fig_start:
+        if w.end > fig_start or not (w.start >= subject or w.end <= topic_end):
             continue
-        if w.kind in ("plan", "forecast"):
-            if w.start >= clause:
-                out.append(w)
-        elif w.cls == "time":
-            if any(w.end <= a and b <= fig_start for a, b in known_periods):
-                continue  # 上半年…，全年GMV为…: the nearer period word governs
-            out.append(w)
-        elif w.start >= subject or w.end <= topic_end:
-            out.append(w)
+        if w.kind == "plan" and w.start < clause:
+            continue
+        if w.cls == "time" and any(w.end <= a and b <= fig_start for a, b in known_periods):
+            continue  # 上半年…，全年GMV为…: the nearer period word governs
+        out.append(w)
     return out
 
 
@@ -116,9 +112,12 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
     out = []
     for w in words:
         if w.text in names or w.kind in _TAKEN.get(measure, ()):
+            continue
+        if w.cls == "dimension":
+            out.append(w.text)
             continue  # 会员 of 会员占比, 新客 of 新客数 or buyer=新客
         if w.kind in _PERIOD_KINDS:
-            if measure in _TARGET_MEASURES:
+            if measure in _TARGET_MEASURES - {"attainment", "gap", "gap_yoy", "gap_share"}:
                 continue  # a quarter's report states the year's targets (略低于年度25%的增长目标)
             if read_kind == _PERIOD_KINDS[w.kind] or (w.kind in ("month", "single") and "month=" in
                                                         reading.get("dimension", "")):
@@ -126,6 +125,8 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
         elif w.kind in _STEP_KINDS:
             if (parse_period(book_period) or (0, "", 0))[1] == _STEP_KINDS[w.kind]:
                 continue  # 本月, 上周 in a month's or a week's report name its periods
+        elif w.kind == "per_year" and read_kind == "Y":
+            continue  # 年均购买频次 of a year: the year's own figure
         elif w.kind == "plan" and measure in _TARGET_MEASURES:
             continue
         elif w.kind == "forecast" and (measure in _TARGET_MEASURES or _after(period, book_period)):

@@ -3,6 +3,7 @@ the reading leaves one of them unaccounted."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from drafter.verify.book import FactBook
@@ -14,6 +15,8 @@ from drafter.verify.mentions import Mention
 from drafter.verify.qualifiers import CONVENTION, RUN_OF_PERIODS, Word, find_words, in_reach, unread
 
 _SPAN_CLASSES = ("time", "aggregation")
+_TOPIC_MAX = 8  # a leading clause this short, with no figure and no metric, is a topic (上半年，2025年双11期间，)
+_NOT_SCOPE = re.compile(r"(?:占|从|由|较|比|与|自|相比|对比)\s*$")
 
 
 @dataclass
@@ -23,6 +26,7 @@ class SentenceWords:
     words: list[Word]
     known_periods: list[tuple[int, int]]  # period words the reader resolves (全年, 2025年, a month the facts name)
     named: list[int]  # where metric names start
+    dims: list[Mention]  # dimension values named (抖音, 11月, 新客)
     topic_end: int  # end of a leading clause with no figure and no metric (上半年，GMV…), else 0
 
 
@@ -36,22 +40,27 @@ def sentence_words(s: str, mentions: list[Mention], figs: list[Figure]) -> Sente
     for fig in figs:
         if any(a <= fig.start and fig.end <= b for a, b in spans):
             fig.kind, fig.claim = "name", False
-    # 占全年的: 全年 after 占 names the whole of a share, not the period a word before it gave way to
-    known = [m.span() for m in PERIOD_RE.finditer(s) if "占" not in s[max(0, m.start() - 2):m.start()]]
+    # 占全年的: 全年 after 占 names the whole of a share; 从上年的, 较去年: the base of a comparison. Neither is
+    # the period a time word before it gives way to.
+    known = [m.span() for m in PERIOD_RE.finditer(s) if not _NOT_SCOPE.search(s, max(0, m.start() - 2), m.start())]
     known += [(m.start, m.end) for m in mentions if m.kind == "dim" and any(k.startswith("month=") for k in m.keys)]
     first = CLAUSE_SEP.search(s)
     topic_end = 0
-    if first is not None and not any(f.start < first.start() for f in figs) and \
+    if first is not None and first.start() <= _TOPIC_MAX and not any(f.start < first.start() for f in figs) and \
             not any(m.start < first.start() for m in mentions if m.kind == "metric"):
         topic_end = first.start()
-    return SentenceWords(words, known, [m.start for m in mentions if m.kind == "metric"], topic_end)
+    return SentenceWords(words, known, [m.start for m in mentions if m.kind == "metric"],
+                         [m for m in mentions if m.kind == "dim"], topic_end)
 
 
 def figure_words(sw: SentenceWords, s: str, fig: Figure) -> list[Word]:
-    """The qualifiers that reach this figure."""
+    """The qualifiers that reach this figure; dimension values named in its subject phrase count as scope words
+    (a reading on one dimension does not account for a value of another: 抖音渠道12月GMV)."""
     clause = clause_bounds(s, fig.start, fig.end)[0]
-    return in_reach(sw.words, fig.start, clause, subject_start(s, fig.start, sw.named), sw.topic_end,
-                    sw.known_periods)
+    subject = subject_start(s, fig.start, sw.named)
+    dims = [Word("dimension", ",".join(m.keys), m.text, m.start, m.end) for m in sw.dims
+            if subject <= m.start and m.end <= fig.start]
+    return in_reach(sw.words, fig.start, clause, subject, sw.topic_end, sw.known_periods) + dims
 
 
 def complete(book: FactBook, verdict: Verdict, words: list[Word]) -> Verdict:
@@ -59,8 +68,12 @@ def complete(book: FactBook, verdict: Verdict, words: list[Word]) -> Verdict:
     reading = verdict.reading if verdict.reading is not None else (
         book.reading(verdict.fact) if verdict.fact is not None else {})
     names = " ".join(book.names_of(reading.get("metric", ""), reading.get("dimension", "")))
-    left = [w for w in unread([w for w in words if w.text not in verdict.took], reading, names, book.period,
-                              book.prev_year)]
+    dimension = reading.get("dimension", "")
+    kinds = {part.split("=")[0] for part in dimension.split(",") if part}
+    # a dimension value of a kind the reading has (天猫与抖音, or the one it read) is accounted; one of another is not
+    scoped = [w for w in words if w.cls != "dimension" or
+              (kinds and not any(key.split("=")[0] in kinds for key in w.kind.split(",")))]
+    left = unread([w for w in scoped if w.text not in verdict.took], reading, names, book.period, book.prev_year)
     if not left or verdict.verdict == "unsupported":
         return replace(verdict, unread=tuple(left) if verdict.verdict == "unsupported" else ())
     what = "、".join(left)
