@@ -83,6 +83,7 @@ def month_entries(book: FactBook, metric: str, year: int, months: list[int]) -> 
 def derive(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[Word], mentions: list[Mention],
            figs: list[Figure]) -> Verdict | None:
     """A verdict on what the qualifiers ask for, when the facts allow it; else None."""
+    words = [w for w in words if w.cls not in ("dimension", "period")]  # the scope and dates context reads
     for rule in (_one_in_n, _count_over_dimension, _member_sum, _growth_rate_change):
         found = rule(book, s, fig, ctx, mentions, figs)
         if found is not None:
@@ -260,8 +261,8 @@ def _member_sum(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: lis
         if all(e is not None for e in entries):
             total = sum(e.fact.value for e in entries)
             shown = f"{total:.1f}%" if fig.base_unit == "%" else _show(total, entries[0])
-            reading = {"measure": measure, "period": period, "facts": [e.fact.id for e in entries],
-                       "operation": "sum"}
+            reading = {"measure": measure, "period": period, "dimension": ",".join(m.keys[0] for m in group),
+                       "facts": [e.fact.id for e in entries], "operation": "sum"}
             names = "+".join(m.text for m in group)
             ok = _fits(fig, total, absolute=0.1 if fig.base_unit == "%" else 0.0)
             return _outcome(book, fig, ok, metric, total, shown, reading, (word.group(),),

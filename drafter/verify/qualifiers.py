@@ -54,6 +54,9 @@ CONVENTION = re.compile(r"按\s*\d+\s*天(?:计算?|折算)|按全年\s*\d+\s*�
 # 连续两年, 近三年: a run of periods, not a figure the facts state
 RUN_OF_PERIODS = re.compile(rf"(?:连续|接连|近|过去|最近){_N}(?:个)?(?:年|季度|个?月|周)")
 
+_PREV_YEAR = re.compile(r"去年(?:同期)?|上年(?:同期)?|上一年度?|前一年|上年度")
+_THIS_YEAR = re.compile(r"今年|本年度?|当年")
+_NEXT_YEAR = re.compile(r"明年|来年|次年|下一?年度?")
 _STEP_KINDS = {"step_month": "M", "step_week": "W", "step_quarter": "Q"}
 _PERIOD_KINDS = {"quarter": "Q", "half": "H", "month": "M", "single": "M"}  # read when the reading's period is one
 _TARGET_MEASURES = {"target", "target_yoy", "target_share", "gap", "gap_yoy", "gap_share", "attainment"}
@@ -103,14 +106,33 @@ def in_reach(words: list[Word], fig_start: int, clause: int, subject: int, topic
     return out
 
 
-def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_year: str) -> list[str]:
+def year_of(word: str, book_period: str, prev_year: str, next_year: str) -> str:
+    """The year a period word names (2024年, 去年, 明年), or "" for words that name no other year."""
+    explicit = re.fullmatch(r"((?:19|20)\d{2})\s*年", word)
+    if explicit:
+        return explicit[1]
+    for names, period in ((_PREV_YEAR, prev_year), (_THIS_YEAR, book_period), (_NEXT_YEAR, next_year)):
+        if names.fullmatch(word):
+            return period[:4]
+    return ""
+
+
+def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_year: str,
+           next_year: str = "") -> list[str]:
     """The words a reading leaves unaccounted: `reading` is the verdict's (metric, measure, period, dimension,
-    operation), `names` the metric's and dimension's own names (a word inside them is theirs)."""
+    operation), `names` the metric's and dimension's own names (a word inside them is theirs). A period word that
+    dates the figure (2024年GMV…) must name the reading's year, or a base word must (较2024年的A)."""
     measure = reading.get("measure", "")
     period = reading.get("period", "")
     read_kind = (parse_period(period) or (0, "", 0))[1]
+    years = {year_of(w.text, book_period, prev_year, next_year) for w in words if w.cls == "period"}
     out = []
     for w in words:
+        if w.cls == "period":
+            year = year_of(w.text, book_period, prev_year, next_year)
+            if w.kind == "scope" and year and period[:4] and year != period[:4] and period[:4] not in years:
+                out.append(w.text)
+            continue
         if w.text in names or w.kind in _TAKEN.get(measure, ()):
             continue
         if w.cls == "dimension":

@@ -16,7 +16,7 @@ from drafter.verify.qualifiers import CONVENTION, RUN_OF_PERIODS, Word, find_wor
 
 _SPAN_CLASSES = ("time", "aggregation")
 _TOPIC_MAX = 8  # a leading clause this short, with no figure and no metric, is a topic (上半年，2025年双11期间，)
-_NOT_SCOPE = re.compile(r"(?:占|从|由|较|比|与|自|相比|对比)\s*$")
+_NOT_SCOPE = re.compile(r"(?:占|从|由|较|比|与|自|相比|对比|是|为|相当于)\s*$")
 
 
 @dataclass
@@ -28,6 +28,7 @@ class SentenceWords:
     named: list[int]  # where metric names start
     dims: list[Mention]  # dimension values named (抖音, 11月, 新客)
     topic_end: int  # end of a leading clause with no figure and no metric (上半年，GMV…), else 0
+    periods: list[Word]  # period words: "scope" (2024年GMV…) or "base" (较2024年, 从上年的)
 
 
 def sentence_words(s: str, mentions: list[Mention], figs: list[Figure]) -> SentenceWords:
@@ -42,15 +43,18 @@ def sentence_words(s: str, mentions: list[Mention], figs: list[Figure]) -> Sente
             fig.kind, fig.claim = "name", False
     # 占全年的: 全年 after 占 names the whole of a share; 从上年的, 较去年: the base of a comparison. Neither is
     # the period a time word before it gives way to.
-    known = [m.span() for m in PERIOD_RE.finditer(s) if not _NOT_SCOPE.search(s, max(0, m.start() - 2), m.start())]
+    periods = [Word("period", "base" if _NOT_SCOPE.search(s, max(0, m.start() - 2), m.start()) else "scope",
+                    m.group(), m.start(), m.end()) for m in PERIOD_RE.finditer(s)]
+    known = [(w.start, w.end) for w in periods if w.kind == "scope"]
     known += [(m.start, m.end) for m in mentions if m.kind == "dim" and any(k.startswith("month=") for k in m.keys)]
     first = CLAUSE_SEP.search(s)
     topic_end = 0
-    if first is not None and first.start() <= _TOPIC_MAX and not any(f.start < first.start() for f in figs) and \
+    if first is not None and first.start() <= _TOPIC_MAX and \
+            not any(f.claim and f.start < first.start() for f in figs) and \
             not any(m.start < first.start() for m in mentions if m.kind == "metric"):
         topic_end = first.start()
     return SentenceWords(words, known, [m.start for m in mentions if m.kind == "metric"],
-                         [m for m in mentions if m.kind == "dim"], topic_end)
+                         [m for m in mentions if m.kind == "dim"], topic_end, periods)
 
 
 def figure_words(sw: SentenceWords, s: str, fig: Figure) -> list[Word]:
@@ -60,7 +64,9 @@ def figure_words(sw: SentenceWords, s: str, fig: Figure) -> list[Word]:
     subject = subject_start(s, fig.start, sw.named)
     dims = [Word("dimension", ",".join(m.keys), m.text, m.start, m.end) for m in sw.dims
             if subject <= m.start and m.end <= fig.start]
-    return in_reach(sw.words, fig.start, clause, subject, sw.topic_end, sw.known_periods) + dims
+    scope = [w for w in sw.periods if w.kind == "scope" and w.end <= fig.start][-1:]  # the nearest dates it
+    bases = [w for w in sw.periods if w.kind == "base"]
+    return in_reach(sw.words, fig.start, clause, subject, sw.topic_end, sw.known_periods) + dims + scope + bases
 
 
 def complete(book: FactBook, verdict: Verdict, words: list[Word]) -> Verdict:
@@ -70,10 +76,12 @@ def complete(book: FactBook, verdict: Verdict, words: list[Word]) -> Verdict:
     names = " ".join(book.names_of(reading.get("metric", ""), reading.get("dimension", "")))
     dimension = reading.get("dimension", "")
     kinds = {part.split("=")[0] for part in dimension.split(",") if part}
-    # a dimension value of a kind the reading has (天猫与抖音, or the one it read) is accounted; one of another is not
-    scoped = [w for w in words if w.cls != "dimension" or
-              (kinds and not any(key.split("=")[0] in kinds for key in w.kind.split(",")))]
-    left = unread([w for w in scoped if w.text not in verdict.took], reading, names, book.period, book.prev_year)
+    # a dimension value of a kind the reading has (天猫与抖音, or the one it read) is accounted; one of another kind,
+    # or any on a reading of the total, is not
+    scoped = [w for w in words if w.cls != "dimension" or not any(key.split("=")[0] in kinds
+                                                                  for key in w.kind.split(","))]
+    left = unread([w for w in scoped if w.text not in verdict.took], reading, names, book.period, book.prev_year,
+                  book.next_year)
     if not left or verdict.verdict == "unsupported":
         return replace(verdict, unread=tuple(left) if verdict.verdict == "unsupported" else ())
     what = "、".join(left)
