@@ -40,7 +40,8 @@ _VOCABULARY: list[tuple[str, str, str]] = [
     ("scope", "scope", r"直播间?|短视频|达人|新品|老品|非会员|会员|新客|老客|新用户|老用户|新买家|老买家|回头客|"
                        r"自营|第三方|海外|跨境|境外|国内|线下|门店|头部|腰部|尾部|爆款|单品|"
                        r"某一?(?:个|些)?(?:品类|渠道|店铺|商品|地区|区域)"),
-    ("exclusion", "exclusion", r"剔除|扣除|不含|不包括|除去|排除|(?<![扣剔排])除(?=[^，,；;。]{1,10}(?:以外|之外|外))"),
+    ("exclusion", "exclusion", r"(?:剔除|扣除|不含|不包括|除去|排除)(?:[^，,；;。\d]{0,6}?(?:后|以外|之外))?|"
+                               r"(?<![扣剔排])除(?=[^，,；;。]{1,10}(?:以外|之外|外))"),
     ("measure", "profit", r"毛利率?|净利率?|净利润|利润率?|净利|成本|费用|支出"),
     ("measure", "plan", r"预算|(?<![按如超原])计划|目标|指引|考核"),
     ("measure", "forecast", r"预计|预测|预估|预期|有望"),
@@ -89,16 +90,17 @@ def find_words(s: str, masked: list[tuple[int, int]]) -> list[Word]:
 
 
 def in_reach(words: list[Word], fig_start: int, clause: int, subject: int, topic_end: int,
-             known_periods: list[tuple[int, int]]) -> list[Word]:
+             known_periods: list[tuple[int, int]], targets: tuple[int, ...] = ()) -> list[Word]:
     """The words that qualify a figure starting at `fig_start`: those in the phrase that names its subject (from
-    `subject`) or in a short leading topic clause (up to `topic_end`: 上半年，…); plan words only in its own
-    clause (from `clause`: the reader carries a target across clauses itself); a time word only unless a period
-    the reader knows (全年, 2025年, a month the facts name) stands nearer."""
+    `subject`) or in a short leading topic clause (up to `topic_end`: 上半年，…); a plan word before its own clause
+    only if no figure between was read as a target (`targets`: their offsets; 目标为310元，实际为310.1元 — the
+    reader carries a target across clauses itself); a time word only unless a period the reader knows (全年,
+    2025年, a month the facts name) stands nearer."""
     out = []
     for w in words:
         if w.end > fig_start or not (w.start >= subject or w.end <= topic_end):
             continue
-        if w.kind == "plan" and w.start < clause:
+        if w.kind == "plan" and w.start < clause and any(w.end <= t < fig_start for t in targets):
             continue
         if w.cls == "time" and any(w.end <= a and b <= fig_start for a, b in known_periods):
             continue  # 上半年…，全年GMV为…: the nearer period word governs

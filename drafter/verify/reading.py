@@ -57,16 +57,25 @@ def sentence_words(s: str, mentions: list[Mention], figs: list[Figure]) -> Sente
                          [m for m in mentions if m.kind == "dim"], topic_end, periods)
 
 
-def figure_words(sw: SentenceWords, s: str, fig: Figure) -> list[Word]:
-    """The qualifiers that reach this figure; dimension values named in its subject phrase count as scope words
-    (a reading on one dimension does not account for a value of another: 抖音渠道12月GMV)."""
+def figure_words(sw: SentenceWords, s: str, fig: Figure, targets: tuple[int, ...] = ()) -> list[Word]:
+    """The qualifiers that reach this figure (`targets`: where figures read as targets stand); dimension values
+    named in its subject phrase count as scope words (a reading on one dimension does not account for a value of
+    another: 抖音渠道12月GMV)."""
     clause = clause_bounds(s, fig.start, fig.end)[0]
     subject = subject_start(s, fig.start, sw.named)
     dims = [Word("dimension", ",".join(m.keys), m.text, m.start, m.end) for m in sw.dims
             if subject <= m.start and m.end <= fig.start]
     scope = [w for w in sw.periods if w.kind == "scope" and w.end <= fig.start][-1:]  # the nearest dates it
     bases = [w for w in sw.periods if w.kind == "base"]
-    return in_reach(sw.words, fig.start, clause, subject, sw.topic_end, sw.known_periods) + dims + scope + bases
+    return in_reach(sw.words, fig.start, clause, subject, sw.topic_end, sw.known_periods, targets) + dims + scope + \
+        bases
+
+
+def is_target(verdict: Verdict) -> bool:
+    """Whether a verdict judged its figure as a target, a gap to one, or its attainment."""
+    reading = verdict.reading or (verdict.fact.model_dump() if verdict.fact is not None else {})
+    return verdict.verdict != "unsupported" and \
+        any(word in reading.get("measure", "") for word in ("target", "gap", "attainment"))
 
 
 def complete(book: FactBook, verdict: Verdict, words: list[Word]) -> Verdict:

@@ -27,7 +27,7 @@ from drafter.verify.judge import Verdict, judge
 from drafter.verify.markdown import Piece, pieces
 from drafter.verify.mentions import find_mentions, last_owner
 from drafter.verify.normalize import normalize
-from drafter.verify.reading import complete, figure_words, sentence_words
+from drafter.verify.reading import complete, figure_words, is_target, sentence_words
 
 # 近七成（68.7%）: a bare figure in brackets right after another of the same unit states that figure again
 _RESTATED = re.compile(r"\s*[（(]\s*")
@@ -87,7 +87,8 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
                     ctx = analyse(book, s, target, figs, mentions, carried, first_clause_end, prior)
                 prior, last = (target.end, ctx.measures, ctx.period), (target, ctx)
                 ctx.named = ctx.named or bool(piece.hint and ctx.metrics)  # a table header names it
-                words = figure_words(qualifiers, s, target)
+                targets = tuple(start for start, was in judged if is_target(was))
+                words = figure_words(qualifiers, s, target, targets)
                 verdict = derive(book, s, target, ctx, words, mentions, figs) or \
                     derived_verdict(book, s, target, mentions, ctx.period) or judge(book, ctx, target)
                 base = base_before(s, figs, clause_bounds(s, target.start, target.end)[0], target)
