@@ -127,10 +127,13 @@ def judge(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
         return Verdict("unsupported", metric, message=f"{what} {fig.text}: no fact of this kind to check against",
                        reading=reading)
     metric, cands, guessed_scope = best
-    for dim in ctx.alt_dims:
-        for e in book.lookup(metric, dim, ctx.period, ctx.measures or _default_measures(book, metric, fig)):
-            if _fits(e, fig, ctx):
-                return _verified(book, e, fig)
+    member = [e for dim in ctx.alt_dims
+              for e in book.lookup(metric, dim, ctx.period, ctx.measures or _default_measures(book, metric, fig))]
+    for e in member:
+        if _fits(e, fig, ctx):
+            return _verified(book, e, fig)
+    if member:
+        cands = member  # fitting neither, it is judged on the member named, which the reading must account for
     undetermined = _undetermined(ctx, fig, cands, guessed_scope)
     if undetermined:
         measures = frozenset(e.fact.measure for e in cands)

@@ -44,7 +44,7 @@ _VOCABULARY: list[tuple[str, str, str]] = [
                                r"(?<![扣剔排])除(?=[^，,；;。]{1,10}(?:以外|之外|外))"),
     ("measure", "profit", r"毛利率?|净利率?|净利润|利润率?|净利|成本|费用|支出"),
     ("measure", "plan", r"预算|(?<![按如超原])计划|目标|指引|考核"),
-    ("measure", "forecast", r"预计|预测|预估|预期|有望"),
+    ("measure", "forecast", r"预计|预测|预估|有望"),
     ("base", "base_year", r"(?:较|比|相比|相较于?|对比)\s*(?P<base>(?:19|20)\d{2})\s*年"),
 ]
 _PATTERN = re.compile("|".join(f"(?P<k{k}>{p.replace('(?P<base>', '(?:')})" for k, (_, _, p) in

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from drafter.verify.book import FactBook
 from drafter.verify.clauses import CLAUSE_SEP, clause_bounds, subject_start
 from drafter.verify.figures import Figure
+from drafter.verify.frames import attached
 from drafter.verify.judge import Verdict
 from drafter.verify.lexicon import PERIOD_RE
 from drafter.verify.mentions import Mention
@@ -16,6 +17,7 @@ from drafter.verify.qualifiers import CONVENTION, RUN_OF_PERIODS, Word, find_wor
 
 _SPAN_CLASSES = ("time", "aggregation")
 _TOPIC_MAX = 8  # a leading clause this short, with no figure and no metric, is a topic (上半年，2025年双11期间，)
+_PLAN_MADE = re.compile(r"度?(?:的)?(?:计划|制定|提出|设定|确定|目标)")
 _NOT_SCOPE = re.compile(r"(?:占|从|由|较|比|与|自|相比|对比|是|为|相当于)\s*$")
 
 
@@ -25,7 +27,7 @@ class SentenceWords:
 
     words: list[Word]
     known_periods: list[tuple[int, int]]  # period words the reader resolves (全年, 2025年, a month the facts name)
-    named: list[int]  # where metric names start
+    named: list[int]  # where metric names and dimension values start: a subject
     dims: list[Mention]  # dimension values named (抖音, 11月, 新客)
     topic_end: int  # end of a leading clause with no figure and no metric (上半年，GMV…), else 0
     periods: list[Word]  # period words: "scope" (2024年GMV…) or "base" (较2024年, 从上年的)
@@ -43,7 +45,9 @@ def sentence_words(s: str, mentions: list[Mention], figs: list[Figure]) -> Sente
             fig.kind, fig.claim = "name", False
     # 占全年的: 全年 after 占 names the whole of a share; 从上年的, 较去年: the base of a comparison. Neither is
     # the period a time word before it gives way to.
-    periods = [Word("period", "base" if _NOT_SCOPE.search(s, max(0, m.start() - 2), m.start()) else "scope",
+    # 去年同期为19.9%: a period word attached to a figure dates that figure alone; 上年计划: when a plan was made
+    periods = [Word("period", "base" if _NOT_SCOPE.search(s, max(0, m.start() - 2), m.start()) or
+                    attached(s, figs, m.end()) or _PLAN_MADE.match(s, m.end()) else "scope",
                     m.group(), m.start(), m.end()) for m in PERIOD_RE.finditer(s)]
     known = [(w.start, w.end) for w in periods if w.kind == "scope"]
     known += [(m.start, m.end) for m in mentions if m.kind == "dim" and any(k.startswith("month=") for k in m.keys)]
@@ -53,7 +57,7 @@ def sentence_words(s: str, mentions: list[Mention], figs: list[Figure]) -> Sente
             not any(f.claim and f.start < first.start() for f in figs) and \
             not any(m.start < first.start() for m in mentions if m.kind == "metric"):
         topic_end = first.start()
-    return SentenceWords(words, known, [m.start for m in mentions if m.kind == "metric"],
+    return SentenceWords(words, known, [m.start for m in mentions if m.kind in ("metric", "dim")],
                          [m for m in mentions if m.kind == "dim"], topic_end, periods)
 
 
