@@ -146,6 +146,15 @@ def test_a_derived_quantity_is_judged_and_names_its_facts_and_operation(right, w
     assert any(f.verdict in ("mismatch", "claim_error") for f in bad), verdicts(wrong)
 
 
+def test_an_attainment_names_the_convention_that_matched():
+    growth = next(f for f in FACTS if f.id == "gmv.yoy.2025").value / 25.0 * 100
+    found = verify_markdown(f"GMV目标完成率为{growth:.1f}%。", FACTS, period="2025")
+    assert [f.verdict for f in found] == ["verified"] and found[0].reading["convention"] == "growth"
+    amount = verify_markdown("GMV目标完成率为95.2%。", FACTS, period="2025")
+    assert [f.verdict for f in amount] == ["verified"] and amount[0].reading["operation"] == "a / b"
+    assert [f.verdict for f in verify_markdown("GMV目标完成率为85.0%。", FACTS, period="2025")] == ["mismatch"]
+
+
 def test_a_ceiling_target_is_the_target_not_the_actual():
     assert verdicts("退款率为7.6%，高于7.0%的控制目标。") == [("7.6%", "verified"), ("7.0%", "verified")]
     assert ("7.6%", "verified") not in verdicts("退款率为7.6%，高于7.6%的控制目标。")[1:]

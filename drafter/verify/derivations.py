@@ -84,7 +84,7 @@ def derive(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[Word],
            figs: list[Figure]) -> Verdict | None:
     """A verdict on what the qualifiers ask for, when the facts allow it; else None."""
     words = [w for w in words if w.cls not in ("dimension", "period")]  # the scope and dates context reads
-    for rule in (_one_in_n, _count_over_dimension, _member_sum, _growth_rate_change):
+    for rule in (_one_in_n, _count_over_dimension, _member_sum, _growth_rate_change, _attainment_of_growth):
         found = rule(book, s, fig, ctx, mentions, figs)
         if found is not None:
             return found
@@ -335,3 +335,26 @@ def _growth_rate_change(book: FactBook, s: str, fig: Figure, ctx: Context, menti
         verdict.verdict = "claim_error"
         verdict.message += " (direction is wrong)"
     return verdict
+
+
+def _attainment_of_growth(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: list[Mention],
+                          figs: list[Figure]) -> Verdict | None:
+    """目标完成率92.9%: where the amount convention (actual / target amount) does not fit, the growth convention
+    (actual growth / target growth) may; the reading says which matched."""
+    if fig.base_unit != "%" or not ctx.metrics or not ctx.measures or ctx.measures != {"attainment"}:
+        return None
+    period = ctx.period or book.period
+    for metric in ctx.metrics:
+        amount = book.get(metric, ctx.dimension, period, "attainment")
+        growth, planned = (book.get(metric, ctx.dimension, period, m) for m in ("yoy", "target_yoy"))
+        if amount is None or _fits(fig, amount.fact.value, absolute=0.05) or growth is None or planned is None \
+                or not planned.fact.value:
+            continue
+        ratio = growth.fact.value / planned.fact.value * 100
+        if not _fits(fig, ratio, absolute=0.05):
+            return None  # the amount convention's mismatch, from the judge, names the usual reading
+        reading = {"measure": "attainment", "period": period, "dimension": ctx.dimension, "convention": "growth",
+                   "facts": [growth.fact.id, planned.fact.id], "operation": "a / b"}
+        return _outcome(book, fig, True, metric, ratio, f"{ratio:.1f}%", reading, (),
+                        f"{book.label(metric)} 增速完成率（实际增速 / 目标增速）")
+    return None
