@@ -52,7 +52,7 @@ def classify(before, after, word: str) -> str:
 
 
 def main() -> int:
-    from verify_probes import insertions, probes
+    from verify_probes import insertions, later_probes, probes
 
     from bench.prose_probe import demo_facts
     from drafter.verify import verify_markdown
@@ -66,10 +66,12 @@ def main() -> int:
     rows: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # right, alarms, wrong, caught
     unsupported_right = 0
     corrects = []
-    for probe in probes(facts):
+    sets = [("fresh", p) for p in probes(facts)] + [("later", p) for p in later_probes(facts)]
+    later = [0, 0, 0, 0]  # the later set alone: right, alarms, wrong, caught
+    for which, probe in sets:
         right = verify_markdown(probe.right, facts, period="2025")
         wrong = verify_markdown(probe.wrong, facts, period="2025")
-        row = rows[probe.shape]
+        row = rows[probe.shape] if which == "fresh" else later
         alarm = any(f.verdict in FLAGS for f in right)
         caught = any(f.verdict in FLAGS for f in wrong)
         row[0] += 1
@@ -77,17 +79,20 @@ def main() -> int:
         row[2] += 1
         row[3] += caught
         unsupported_right += any(f.verdict == "unsupported" for f in right)
-        if all(f.verdict == "verified" for f in right):
+        if which == "fresh" and all(f.verdict == "verified" for f in right):
             corrects.append((probe.right, right))
         if args.show and (alarm or not caught or any(f.verdict != "verified" for f in right)):
-            print(f"[{probe.shape}] {probe.right} -> {[(f.text, f.verdict) for f in right]}")
+            print(f"[{which} {probe.shape}] {probe.right} -> {[(f.text, f.verdict) for f in right]}")
             print(f"    twin {probe.wrong} -> {[(f.text, f.verdict) for f in wrong]}")
     print(f"{'shape':<14} {'alarms':>7} {'caught':>7}")
     for shape, (n, a, w, c) in rows.items():
         print(f"{shape:<14} {f'{a}/{n}':>7} {f'{c}/{w}':>7}")
     total = [sum(r[k] for r in rows.values()) for k in range(4)]
     print(f"probes: false alarms {total[1]}/{total[0]}, errors caught {total[3]}/{total[2]}, "
-          f"correct sentences with an unsupported figure {unsupported_right}, fully verified {len(corrects)}")
+          f"correct sentences with an unsupported figure {unsupported_right} (both sets), fully verified "
+          f"{len(corrects)}")
+    print(f"later probes (written after the reader, untouched): false alarms {later[1]}/{later[0]}, "
+          f"errors caught {later[3]}/{later[2]}")
 
     classes: dict[str, Counter] = defaultdict(Counter)
     for sentence, base in corrects:

@@ -104,6 +104,50 @@ def probes(facts: list[Fact]) -> list[Probe]:
     ]
 
 
+def later_probes(facts: list[Fact]) -> list[Probe]:
+    """A second set in other phrasings, written after the reader was built and measured untouched."""
+    by = {f.id: f.value for f in facts}
+
+    def v(key: str) -> float:
+        return by[key]
+
+    def months(year: str, first: int, last: int) -> float:
+        return sum(v(f"gmv.{year}[month={m}月]") for m in range(first, last + 1))
+
+    def both(shape: str, template: str, right: str, wrong: str) -> Probe:
+        return Probe(shape, template.format(x=right), template.format(x=wrong))
+
+    gmv = v("gmv.2025")
+    q3, h2_prev, q1 = months("2025", 7, 9), months("2024", 7, 12), months("2025", 1, 3)
+    h2 = months("2025", 7, 12)
+    jd, tm = "[channel=京东]", "[channel=天猫]"
+    per_buyer_jd = v(f"gmv.2025{jd}") / v(f"buyers.2025{jd}")
+    return [
+        both("quarter", "2025年第三季度，GMV实现{x}。", _wan(q3), _wan(q3 * 1.15)),
+        both("quarter", "一季度GMV占全年比重为{x}。", _pct(q1 / gmv * 100), _pct(q1 / gmv * 120)),
+        both("half", "下半年GMV较上年同期增长{x}。", _pct((h2 / h2_prev - 1) * 100), _pct((h2 / h2_prev - 1) * 140)),
+        both("cumulative", "1-6月累计实现GMV{x}。", _wan(months("2025", 1, 6)), _wan(months("2025", 1, 6) * 1.1)),
+        both("per-day", "全年平均每天成交{x}。", _wan(gmv / 365), _wan(gmv / 365 * 1.2)),
+        both("per-buyer", "京东渠道人均贡献GMV约{x}元。", f"{per_buyer_jd:.0f}", f"{per_buyer_jd * 1.15:.0f}"),
+        both("per-order", "天猫渠道每单平均金额为{x}元。", f"{v(f'aov.2025{tm}'):.1f}",
+             f"{v(f'aov.2025{tm}') * 1.1:.1f}"),
+        both("member-sum", "天猫、京东两个渠道合计贡献了增量的{x}。",
+             _pct(v(f"gmv.contribution.2025{tm}") + v(f"gmv.contribution.2025{jd}")),
+             _pct((v(f"gmv.contribution.2025{tm}") + v(f"gmv.contribution.2025{jd}")) * 1.5)),
+        both("count", "5个渠道中有{x}个渠道GMV实现同比增长。", "5", "3"),
+        both("one-in-n", "平均每{x}位访客中就有1人完成购买。", str(round(100 / v("conversion_rate.2025"))),
+             str(round(100 / v("conversion_rate.2025") * 0.7))),
+        both("month", "11月单月GMV达到{x}，为全年最高。", _wan(v("gmv.2025[month=11月]")),
+             _wan(v("gmv.2025[month=11月]") * 1.1)),
+        both("target-amount", "按照25%的增长目标，全年GMV目标应为{x}。", _wan(v("gmv.2024") * 1.25),
+             _wan(v("gmv.2024") * 1.4)),
+        both("plain", "新客数达到{x}，同比增长" + _pct(v("new_buyers.yoy.2025")) + "。",
+             f"{v('new_buyers.2025') / 1e4:.2f}万人", f"{v('new_buyers.2025') / 1e4 * 1.1:.2f}万人"),
+        both("plain", "营销投放{x}，同比增长" + _pct(v("marketing_spend.yoy.2025")) + "。",
+             _wan(v("marketing_spend.2025")), _wan(v("marketing_spend.2025") * 1.12)),
+    ]
+
+
 # Words that change what a figure states, by class, from the language (Simplified and Traditional): inserted
 # before a figure's metric, none of them leaves the claim it qualifies the same.
 QUALIFIERS: dict[str, tuple[str, ...]] = {

@@ -26,7 +26,7 @@ _KIND_WORDS = {"category": r"品类|类目", "channel": r"渠道|平台", "month
 _GREW = re.compile(r"增长|上升|提升|增加|正增长")
 _FELL = re.compile(r"下降|下滑|减少|负增长|萎缩")
 _ONE_IN = re.compile(r"每\s*(?P<n>\d+(?:\.\d+)?)\s*(?:个|位|名)?(?:访客|用户|人|UV|流量)[^，,；;。\d]{0,6}?"
-                     r"(?:有\s*)?(?:1|一)\s*(?:个|位|名)?人?\s*(?:下单|购买|成交|转化|付款|支付)")
+                     r"(?:有\s*)?(?:1|一)\s*(?:个|位|名)?人?[^，,；;。\d]{0,3}?(?:下单|购买|成交|转化|付款|支付)")
 _RATE_CHANGE = re.compile(r"增速|增长率|增幅|涨幅")
 
 
@@ -278,9 +278,11 @@ def _count_over_dimension(book: FactBook, s: str, fig: Figure, ctx: Context, men
     right = s[fig.end:fig.end + 16]
     left = s[max(0, fig.start - 12):fig.start]
     for kind, words in _KIND_WORDS.items():
-        size_word = re.match(rf"\s*(?:个|大)?(?:{words})", s[fig.end:])
+        # 5个渠道中…: the size of the dimension; 有4个渠道实现增长: a count of members
+        size_word = re.match(rf"\s*(?:个|大)?(?:{words})\s*(?:中|里|当中|之中)", s[fig.end:]) or \
+            re.match(rf"\s*大(?:{words})", s[fig.end:])
         counted = re.search(rf"(?:{words})[^，,；;。\d]{{0,4}}(?:中|里|当中)?[^，,；;。\d]{{0,3}}$", left) or \
-            re.match(rf"\s*个?(?:{words})", right)
+            (not size_word and re.match(rf"\s*个?(?:{words})", right))
         if not size_word and not counted:
             continue
         period = ctx.period or book.period

@@ -10,7 +10,7 @@ from drafter.verify.book import Entry, FactBook
 from drafter.verify.context import Context
 from drafter.verify.figures import Figure
 from drafter.verify.lexicon import LOSS_METRIC, MEASURE_WORDS, SIGNED_MEASURES, TARGET_MEASURES
-from drafter.verify.units import RATE_UNITS, unit_factor
+from drafter.verify.units import COUNTS, RATE_UNITS, unit_factor
 
 RATE_MEASURES_PCT = frozenset({"yoy", "pop", "share", "contribution", "attainment", "target_yoy", "target_share",
                                "driver"})
@@ -169,8 +169,12 @@ def _undetermined(ctx: Context, fig: Figure, cands: list[Entry], guessed_scope: 
         return "no word says which measure"
     if guessed_scope:
         return "the total was taken for a dimension named before another metric"
-    if fig.base_unit not in RATE_UNITS | {"倍"} and all(e.fact.unit in RATE_UNITS for e in cands):
-        return "an amount, where the facts of this reading are rates"
+    if not any(unit_factor(fig.base_unit, e.fact.unit) is not None for e in cands) and (
+            (fig.base_unit not in RATE_UNITS | {"倍"} and all(e.fact.unit in RATE_UNITS for e in cands)) or
+            (fig.base_unit in COUNTS and all(e.fact.unit not in COUNTS for e in cands))):
+        # 5个 against 2869万元, an amount against rates: not this reading's quantity (亿美元 for 亿元, a % for
+        # 个百分点 stay wrong)
+        return "no fact of this reading is in the figure's unit"
     return ""
 
 

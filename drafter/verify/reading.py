@@ -16,7 +16,7 @@ from drafter.verify.mentions import Mention
 from drafter.verify.qualifiers import CONVENTION, RUN_OF_PERIODS, Word, find_words, in_reach, unread
 
 _SPAN_CLASSES = ("time", "aggregation")
-_TOPIC_MAX = 8  # a leading clause this short, with no figure and no metric, is a topic (上半年，2025年双11期间，)
+_TOPIC_MAX = 12  # a leading clause this short, with no figure and no metric, is a topic (上半年，2025年双11期间，)
 _PLAN_MADE = re.compile(r"度?(?:的)?(?:计划|制定|提出|设定|确定|目标)")
 _NOT_SCOPE = re.compile(r"(?:占|从|由|较|比|与|自|相比|对比|是|为|相当于)\s*$")
 
@@ -68,7 +68,8 @@ def figure_words(sw: SentenceWords, s: str, fig: Figure, targets: tuple[int, ...
     clause = clause_bounds(s, fig.start, fig.end)[0]
     subject = subject_start(s, fig.start, sw.named)
     dims = [Word("dimension", ",".join(m.keys), m.text, m.start, m.end) for m in sw.dims
-            if subject <= m.start and m.end <= fig.start]
+            if subject <= m.start and m.end <= fig.start and  # 6月 of 1-6月 is the range's, not a scope
+            not any(w.start <= m.start and m.end <= w.end for w in sw.words)]
     scope = [w for w in sw.periods if w.kind == "scope" and w.end <= fig.start][-1:]  # the nearest dates it
     bases = [w for w in sw.periods if w.kind == "base"]
     return in_reach(sw.words, fig.start, clause, subject, sw.topic_end, sw.known_periods, targets) + dims + scope + \
