@@ -90,17 +90,20 @@ def find_words(s: str, masked: list[tuple[int, int]]) -> list[Word]:
 
 
 def in_reach(words: list[Word], fig_start: int, clause: int, subject: int, topic_end: int,
-             known_periods: list[tuple[int, int]], targets: tuple[int, ...] = ()) -> list[Word]:
+             known_periods: list[tuple[int, int]], targets: tuple[tuple[int, int], ...] = (),
+             actual: tuple[int, ...] = ()) -> list[Word]:
     """The words that qualify a figure starting at `fig_start`: those in the phrase that names its subject (from
     `subject`) or in a short leading topic clause (up to `topic_end`: 上半年，…); a plan word before its own clause
-    only if no figure between was read as a target (`targets`: their offsets; 目标为310元，实际为310.1元 — the
-    reader carries a target across clauses itself); a time word only unless a period the reader knows (全年,
-    2025年, a month the facts name) stands nearer."""
+    only if no figure read as a target (`targets`: their spans) stands between or right before it (…25.0%的目标) and
+    no word of the actual result (`actual`: 实际, 实现) follows it — the reader carries a target across clauses
+    itself; a time word only unless a period the reader knows (全年, 2025年, a month the facts name) stands nearer."""
     out = []
     for w in words:
         if w.end > fig_start or not (w.start >= subject or w.end <= topic_end):
             continue
-        if w.kind == "plan" and w.start < clause and any(w.end <= t < fig_start for t in targets):
+        if w.kind == "plan" and w.start < clause and (
+                any(w.end <= a < fig_start or 0 <= w.start - b <= 3 for a, b in targets) or
+                any(w.end <= k < fig_start for k in actual)):
             continue
         if w.cls == "time" and any(w.end <= a and b <= fig_start for a, b in known_periods):
             continue  # 上半年…，全年GMV为…: the nearer period word governs

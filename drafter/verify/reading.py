@@ -17,6 +17,7 @@ from drafter.verify.qualifiers import CONVENTION, RUN_OF_PERIODS, Word, find_wor
 
 _SPAN_CLASSES = ("time", "aggregation")
 _TOPIC_MAX = 12  # a leading clause this short, with no figure and no metric, is a topic (上半年，2025年双11期间，)
+_ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前")
 _PLAN_MADE = re.compile(r"度?(?:的)?(?:计划|制定|提出|设定|确定|目标)")
 _NOT_SCOPE = re.compile(r"(?:占|从|由|较|比|与|自|相比|对比|是|为|相当于)\s*$")
 
@@ -61,7 +62,7 @@ def sentence_words(s: str, mentions: list[Mention], figs: list[Figure]) -> Sente
                          [m for m in mentions if m.kind == "dim"], topic_end, periods)
 
 
-def figure_words(sw: SentenceWords, s: str, fig: Figure, targets: tuple[int, ...] = ()) -> list[Word]:
+def figure_words(sw: SentenceWords, s: str, fig: Figure, targets: tuple[tuple[int, int], ...] = ()) -> list[Word]:
     """The qualifiers that reach this figure (`targets`: where figures read as targets stand); dimension values
     named in its subject phrase count as scope words (a reading on one dimension does not account for a value of
     another: 抖音渠道12月GMV)."""
@@ -72,8 +73,9 @@ def figure_words(sw: SentenceWords, s: str, fig: Figure, targets: tuple[int, ...
             not any(w.start <= m.start and m.end <= w.end for w in sw.words)]
     scope = [w for w in sw.periods if w.kind == "scope" and w.end <= fig.start][-1:]  # the nearest dates it
     bases = [w for w in sw.periods if w.kind == "base"]
-    return in_reach(sw.words, fig.start, clause, subject, sw.topic_end, sw.known_periods, targets) + dims + scope + \
-        bases
+    actual = tuple(m.start() for m in _ACTUAL.finditer(s, 0, fig.start))
+    return in_reach(sw.words, fig.start, clause, subject, sw.topic_end, sw.known_periods, targets, actual) + dims + \
+        scope + bases
 
 
 def is_target(verdict: Verdict) -> bool:

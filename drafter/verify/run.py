@@ -64,6 +64,7 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
         qualifiers = sentence_words(s, mentions, figs)
         first_clause_end = next((m.start() for m in CLAUSE_SEP.finditer(s)), len(s))
         judged: list[tuple[int, Verdict]] = []
+        targets: list[tuple[int, int]] = []  # where figures judged as targets stand: a plan word is theirs
         prior = None
         last: tuple[Figure, Context] | None = None  # the previous figure and how it was read
         skip: set[int] = set()
@@ -87,8 +88,7 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
                     ctx = analyse(book, s, target, figs, mentions, carried, first_clause_end, prior)
                 prior, last = (target.end, ctx.measures, ctx.period), (target, ctx)
                 ctx.named = ctx.named or bool(piece.hint and ctx.metrics)  # a table header names it
-                targets = tuple(start for start, was in judged if is_target(was))
-                words = figure_words(qualifiers, s, target, targets)
+                words = figure_words(qualifiers, s, target, tuple(targets))
                 verdict = derive(book, s, target, ctx, words, mentions, figs) or \
                     derived_verdict(book, s, target, mentions, ctx.period) or judge(book, ctx, target)
                 base = base_before(s, figs, clause_bounds(s, target.start, target.end)[0], target)
@@ -99,6 +99,8 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
                     verdict = handoff(book, s, base, was, target, verdict)
                 verdict = complete(book, verdict, words)
             judged.append((target.start, verdict))
+            if is_target(verdict):
+                targets.append((target.start, target.end))
             if piece.cell and offset + target.end > len(piece.text) - piece.unit_added:
                 # the unit came from the column header (GMV（亿元）): report the cell as written
                 target = replace(target, text=target.text[: len(piece.text) - piece.unit_added - offset - target.start])
