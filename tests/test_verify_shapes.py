@@ -164,7 +164,8 @@ def test_wrong_sentence_is_caught(sentence):
 def test_every_finding_carries_its_reading():
     findings = verify_markdown("星河营销费用占收入的比例由19.9%升至32.6%，提高12.7个百分点。\n", FACTS)
     readings = {f.text: f.reading for f in findings}
-    assert readings["19.9%"] == {"metric": "星河营销费用", "measure": "share", "period": "2024Q3", "dimension": ""}
+    assert readings["19.9%"] == {"metric": "星河营销费用", "measure": "share", "period": "2024Q3", "dimension": "",
+                                 "unread": []}
     assert readings["32.6%"]["period"] == "2025Q3"
     derived = readings["12.7个百分点"]
     assert derived["measure"] == "share_pp" and derived["operation"] == "a - b"

@@ -37,6 +37,11 @@ class FactBook:
         self.next_year = plan or shift_period(self.period, years=1)
         self.plan = plan or ""
         self.entries = [Entry(f) for f in facts]
+        self._labels: dict[str, str] = {}
+        self._alias_sets: dict[str, set[str]] = defaultdict(set)
+        for f in facts:  # derived facts copy their metric's label and aliases: the given facts name them all
+            self._labels.setdefault(f.metric, f.label or f.metric)
+            self._alias_sets[f.metric].update(f.aliases)
         self._index()
         self._derive()
         self._index()
@@ -79,11 +84,17 @@ class FactBook:
             out.update(facts=list(entry.inputs), operation=entry.operation)
         return out
 
+    def names_of(self, metric: str, dimension: str = "") -> list[str]:
+        """Every name that mentions a metric (its label, aliases, built-in names) and the dimension value."""
+        out = [name for name, keys in self.names.items() if metric in keys] if metric else []
+        if metric:
+            out.append(self.label(metric))
+        return out + [word for word, dims in self.dims.items() if dimension and dimension in dims] + [dimension]
+
     def label(self, metric: str) -> str:
         """The display label of a metric key."""
-        for e in self.entries:
-            if e.fact.metric == metric:
-                return e.fact.label or metric
+        if metric in self._labels:
+            return self._labels[metric]
         names = BUILTIN_ALIASES.get(metric)
         return names[0] if names else metric
 
@@ -170,6 +181,13 @@ class FactBook:
         v = cur.fact
         target = self.get(v.metric, v.dimension, period, "target")
         gap = self.get(v.metric, v.dimension, period, "gap")
+        growth = self.get(v.metric, v.dimension, period, "target_yoy")
+        before = self.get(v.metric, v.dimension, shift_period(period, years=-1), "value")
+        if target is None and growth is not None and before is not None and not rate:
+            # 以25%的增速目标计，GMV目标约2911万元: the amount a growth target implies on last year's value
+            self._add(v, "target", before.fact.value * (1 + growth.fact.value / 100), v.unit, period, DERIVED_TOL,
+                      (before, growth), "a × (1 + b%)")
+            target = self.get(v.metric, v.dimension, period, "target")
         if target is None and gap is not None:
             self._add(v, "target", v.value - gap.fact.value, v.unit, period, DERIVED_TOL, (cur, gap), "a - b")
             target = self.get(v.metric, v.dimension, period, "target")
@@ -256,11 +274,7 @@ class FactBook:
         self.bare_re = re.compile("|".join(_name_pattern(n) for n in ordered)) if ordered else None
 
     def _aliases(self, metric: str) -> set[str]:
-        out: set[str] = set()
-        for e in self.entries:
-            if e.fact.metric == metric:
-                out.update(e.fact.aliases)
-        return out
+        return self._alias_sets.get(metric, set())
 
 
 def _name_pattern(name: str) -> str:

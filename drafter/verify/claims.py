@@ -6,7 +6,8 @@ import re
 
 from drafter.display import display
 from drafter.verify.book import FactBook
-from drafter.verify.context import CLAUSE_SEP, dimension_before
+from drafter.verify.clauses import CLAUSE_SEP
+from drafter.verify.context import dimension_before
 from drafter.verify.figures import Figure
 from drafter.verify.judge import Verdict, describe, expected_text
 from drafter.verify.lexicon import (

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from drafter.verify.book import FactBook
+from drafter.verify.clauses import clause_bounds
 from drafter.verify.figures import Figure
 from drafter.verify.frames import (
     EXPECTED,
@@ -36,9 +37,8 @@ from drafter.verify.lexicon import (
     cue_info,
 )
 from drafter.verify.mentions import Mention
+from drafter.verify.units import RATE_UNITS, unit_factor
 
-CLAUSE_SEP = re.compile(r"[，,；;、（）()【】\[\]]")
-RATE_UNITS = {"%", "pp"}
 TARGET_SET = TARGET_MEASURES
 GAP_SET = GAP_MEASURES
 CHANGE_MEASURES = GROWTH_YOY | GROWTH_POP | GAP_MEASURES | {"diff", "pop_diff", "share_pp", "contribution", "driver"}
@@ -52,7 +52,7 @@ SHARE_WORDS = re.compile(r"占比|份额|比重")
 _ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前|现为|已")
 _PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
 _TARGET_AFTER = re.compile(r"\s*(?:的)?\u25a1*(?:年度|全年)?(?P<what>占比|份额|同比增长|同比增速|增长|增速)?"
-                           r"(?:目标|计划)")
+                           r"(?:控制|考核|管控|底线|红线|上限|下限)?(?:目标|计划)")
 _BEFORE_TARGET = re.compile(r"(?:高出|高于|超出|超过|多出|低于|少于|落后)\s*$")  # 高出目标0.6个百分点
 _CHANGE_NOUN = re.compile(r"增量|增长|增幅|变化|变动|拉动|提升")
 _GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")
@@ -82,13 +82,6 @@ class Context:
     two_signs: bool = False  # the sentence speaks of a loss and a profit: the direction of a change is ambiguous
     # an expectation (市场预期的120亿元), or a sentence scoped by a quarter the facts lack: no fact can say it is wrong
     foreign: bool = False
-
-
-def clause_bounds(s: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around a span: between separators such as ，、；（）."""
-    left = max((m.end() for m in CLAUSE_SEP.finditer(s, 0, start)), default=0)
-    right = next((m.start() for m in CLAUSE_SEP.finditer(s, end)), len(s))
-    return left, right
 
 
 def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: list[Mention],
@@ -185,8 +178,12 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         elif step_apart and "diff" in ctx.measures and period == book.period and not _YOY_SAID.search(s, 0, fig.start):
             ctx.measures = ctx.measures | {"pop_diff"}  # a quarter's 净增150万 says neither against when: either
         is_base = any(base_before(s, figs, left, g) is fig for g in figs if g.start > fig.end)
-        if not is_base and (compare or (word and period in (book.prev_year, book.prev_step) and not year)):
-            period = book.period  # 较2024年增长: this period's change against that one (占比由去年同期的A: A's)
+        # 较2024年增长, 与去年同期相比增长: this period's change against that one (占比由去年同期的A: A's); a bare
+        # 去年 scoping the sentence (去年GMV同比增长…) dates the change itself
+        against_word = word and period in (book.prev_year, book.prev_step) and not year and \
+            re.search(re.escape(word) + r"\s*(?:相比|对比|比较|而言)", s)
+        if not is_base and (compare or against_word):
+            period = book.period
     if fig.base_unit == "倍" and word and period in (book.prev_year, book.prev_step) and \
             MULTIPLE_OF.search(s, left, fig.start):
         # GMV是去年的1.18倍: this period's value over that period's, a growth multiple
@@ -366,8 +363,6 @@ def _respectively(ctx: Context, s: str, fig: Figure, figs: list[Figure], mention
 
 
 def _unit_fits(book: FactBook, metric: str, fig: Figure) -> bool:
-    from drafter.verify.judge import unit_factor  # local: judge imports this module
-
     return any(unit_factor(fig.base_unit, e.fact.unit) is not None or
                (fig.base_unit == "倍" and e.fact.unit == "%")
                for e in book.entries if e.fact.metric == metric)

@@ -6,10 +6,11 @@ import re
 
 from drafter.models import fact_id
 from drafter.verify.book import Entry, FactBook
-from drafter.verify.context import CLAUSE_SEP
+from drafter.verify.clauses import CLAUSE_SEP
 from drafter.verify.figures import Figure
-from drafter.verify.judge import Verdict, describe, unit_factor
+from drafter.verify.judge import Verdict, describe
 from drafter.verify.mentions import Mention
+from drafter.verify.units import unit_factor
 
 # 营销费用增速高于GMV增速10.8个百分点, 比GMV增速快10.8个百分点
 _COMPARE = re.compile(r"(?P<up>高于|快于|超过|超出|高出|领先于?)|(?P<down>低于|慢于|落后于?)|(?<![占对相同环])[比较]")

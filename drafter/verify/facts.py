@@ -1,11 +1,15 @@
-"""The facts table: reading it (CSV, UTF-8 or GBK) and deriving what reports usually say from it."""
+"""The facts table: reading it (CSV, UTF-8 or GBK, or a draft folder's facts.json) and the periods it names."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import json
 import re
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from drafter.errors import UserError
 from drafter.files import utf8_or_gbk
@@ -49,11 +53,15 @@ def _number(raw: str) -> tuple[float, str]:
 
 
 def load_facts_csv(path) -> list[Fact]:
-    """Read a facts table (metric,label,measure,value,unit,period,dimension[,aliases]) into Facts."""
+    """Read a facts table (metric,label,measure,value,unit,period,dimension[,aliases]) into Facts; a draft
+    folder's facts.json (a JSON list of facts) is read as such, told apart by its extension or its first character."""
     path = Path(path)
     if not path.exists():
         raise UserError(f"{path}: facts file not found")
-    rows = list(csv.reader(io.StringIO(utf8_or_gbk(path.read_bytes(), str(path)))))
+    text = utf8_or_gbk(path.read_bytes(), str(path))
+    if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
+        return _json_facts(path, text)
+    rows = list(csv.reader(io.StringIO(text)))
     if not rows:
         raise UserError(f"{path}: the facts file is empty; it needs a header row metric,measure,value,unit,…")
     header = [_HEADERS.get(h.strip(), h.strip().lower()) for h in rows[0]]
@@ -67,6 +75,35 @@ def load_facts_csv(path) -> list[Fact]:
             continue
         cells = {name: (row[k].strip() if k < len(row) else "") for k, name in enumerate(header)}
         facts.append(_row_fact(path, number, cells))
+    return facts
+
+
+def _json_facts(path: Path, text: str) -> list[Fact]:
+    """The facts.json drafter writes in a draft folder: a list of facts (id, metric, label, measure, value, …)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg}); give the draft folder's facts.json "
+                        "or a facts CSV (metric,label,measure,value,unit,period,dimension)") from None
+    if isinstance(data, dict) and isinstance(data.get("facts"), list):
+        data = data["facts"]
+    if not isinstance(data, list):
+        raise UserError(f"{path}: a facts JSON file is a list of facts, as drafter writes facts.json; "
+                        f"this one holds a {type(data).__name__}")
+    facts: list[Fact] = []
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise UserError(f"{path}: item {number} is not a fact object (it is a {type(item).__name__})")
+        item = {"label": item.get("metric", ""), **item}
+        if "id" not in item and "metric" in item:
+            item["id"] = fact_id(str(item["metric"]), str(item.get("measure", "value")), str(item.get("period", "")),
+                                 str(item.get("dimension", "")))
+        try:
+            facts.append(Fact(**item))
+        except ValidationError as exc:
+            where = ", ".join(".".join(map(str, e["loc"])) + f": {e['msg']}" for e in exc.errors()[:3])
+            raise UserError(f"{path}: item {number} is not a fact ({where}); each needs metric, measure, value, unit, "
+                            "period, dimension as drafter writes them") from None
     return facts
 
 
@@ -105,21 +142,44 @@ def _row_fact(path: Path, number: int, cells: dict[str, str]) -> Fact:
 
 
 def parse_period(period: str) -> tuple[int, str, int] | None:
-    """2025 → (2025, 'Y', 0); 2025Q3 → (2025, 'Q', 3); 2025H1 → (2025, 'H', 1); 2025-07 → (2025, 'M', 7)."""
-    m = re.fullmatch(r"(\d{4})(?:\s*(?:年)?(?:(Q|H)(\d)|-(\d{1,2})))?", period.strip(), re.I)
+    """2025 → (2025, 'Y', 0); 2025Q3 → (2025, 'Q', 3); 2025H1 → (2025, 'H', 1); 2025-07 → (2025, 'M', 7);
+    the ISO week 2025-W47 → (2025, 'W', 47)."""
+    m = re.fullmatch(r"(\d{4})(?:\s*(?:年)?(?:(Q|H)(\d)|-?(W)(\d{1,2})|-(\d{1,2})))?", period.strip(), re.I)
     if not m:
         return None
     year = int(m.group(1))
     if m.group(2):
         return year, m.group(2).upper(), int(m.group(3))
     if m.group(4):
-        return year, "M", int(m.group(4))
+        return year, "W", int(m.group(5))
+    if m.group(6):
+        return year, "M", int(m.group(6))
     return year, "Y", 0
 
 
 def format_period(year: int, kind: str, n: int) -> str:
     """Inverse of parse_period."""
-    return {"Y": f"{year}", "Q": f"{year}Q{n}", "H": f"{year}H{n}", "M": f"{year}-{n:02d}"}[kind]
+    return {"Y": f"{year}", "Q": f"{year}Q{n}", "H": f"{year}H{n}", "M": f"{year}-{n:02d}",
+            "W": f"{year}-W{n:02d}"}[kind]
+
+
+def _weeks_in(year: int) -> int:
+    return dt.date(year, 12, 28).isocalendar()[1]  # 28 December is always in the year's last ISO week
+
+
+def period_days(period: str) -> int:
+    """How many days a period spans (a year 365 or 366, a quarter, a half, a month, a week 7); 0 if not a period."""
+    parsed = parse_period(period)
+    if parsed is None:
+        return 0
+    year, kind, n = parsed
+    if kind == "W":
+        return 7
+    first, months = {"Y": (1, 12), "H": (6 * (n - 1) + 1, 6), "Q": (3 * (n - 1) + 1, 3), "M": (n, 1)}[kind]
+    start = dt.date(year, first, 1)
+    last = first + months
+    end = dt.date(year + (last - 1) // 12, (last - 1) % 12 + 1, 1)
+    return (end - start).days
 
 
 def shift_period(period: str, years: int = 0, steps: int = 0) -> str:
@@ -128,6 +188,12 @@ def shift_period(period: str, years: int = 0, steps: int = 0) -> str:
     if parsed is None:
         return ""
     year, kind, n = parsed
+    if kind == "W":  # the same ISO week a year apart, or whole weeks earlier or later
+        year = year + years
+        n = min(n, _weeks_in(year))
+        monday = dt.date.fromisocalendar(year, n, 1) + dt.timedelta(weeks=steps)
+        iso = monday.isocalendar()
+        return format_period(iso[0], "W", iso[1])
     year += years
     if steps and kind != "Y":
         size = {"Q": 4, "H": 2, "M": 12}[kind]
@@ -146,7 +212,7 @@ def latest_period(facts: list[Fact]) -> str:
         periods = [(p, f.period) for f in facts if (p := parse_period(f.period))]
     if not periods:
         return ""
-    return max(periods, key=lambda x: (x[0][0], {"Y": 0, "H": 1, "Q": 2, "M": 3}[x[0][1]], x[0][2]))[1]
+    return max(periods, key=lambda x: (x[0][0], {"Y": 0, "H": 1, "Q": 2, "M": 3, "W": 4}[x[0][1]], x[0][2]))[1]
 
 
 def is_lower_better(fact: Fact) -> bool:

@@ -33,6 +33,8 @@ def later(period: str, than: str) -> bool:
         return False
     if a[0] != b[0] or a[1] == "Y" or b[1] == "Y":
         return a[0] > b[0]
+    if "W" in (a[1], b[1]):  # weeks against weeks only; a week against a month is not ordered here
+        return a[1] == b[1] and a[2] > b[2]
     months = {"Q": 3, "H": 6, "M": 1}
     return (a[2] - 1) * months[a[1]] >= b[2] * months[b[1]]
 
@@ -76,7 +78,7 @@ def base_before(s: str, figs: list[Figure], start: int, fig: Figure) -> Figure |
 
 _NEXT_YEAR = re.compile(NEXT_YEAR_WORDS)
 _NEXT_STEP = re.compile(NEXT_STEP_WORDS)
-PREV_STEP = re.compile(r"上季|上一季度|上个?月|上一?期")
+PREV_STEP = re.compile(r"上季|上一季度|上个?月|上一?期|上一?周|上个?星期")
 _PREV_YEAR = re.compile(r"去年|上年|上一年|前一年|上一?年度")
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -90,6 +92,9 @@ def quarter_of(m: re.Match) -> int | None:
 def period_of(book: FactBook, word: str, year: str | None, quarter: int | None = None) -> str:
     """The period a period word names (去年同期, 上季度, 2024年, 三季度, 明年), for a book of this period."""
     cur = parse_period(book.period)
+    week = re.fullmatch(r"第(\d{1,2})周", word)
+    if week and cur:
+        return format_period(int(year) if year else cur[0], "W", int(week[1]))  # 第47周: an ISO week
     if quarter and cur:
         return format_period(int(year) if year else cur[0], "Q", quarter)
     if year and cur:

@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from drafter.display import display
 from drafter.models import Fact
 from drafter.verify.book import Entry, FactBook
-from drafter.verify.context import RATE_UNITS, Context
+from drafter.verify.context import Context
 from drafter.verify.figures import Figure
 from drafter.verify.lexicon import LOSS_METRIC, MEASURE_WORDS, SIGNED_MEASURES, TARGET_MEASURES
+from drafter.verify.units import COUNTS, RATE_UNITS, unit_factor
 
-COUNTS = {"人", "单", "次", "件", "个", "家", "款", "场", "台", "份", "条", "项", "户", "座", "只", "双", "对", "斤",
-          "吨", "米", "千米"}
-SECONDS = {"秒": 1, "分钟": 60, "小时": 3600, "天": 86400, "周": 604800, "月": 2592000, "年": 31536000}
 RATE_MEASURES_PCT = frozenset({"yoy", "pop", "share", "contribution", "attainment", "target_yoy", "target_share",
                                "driver"})
 RATE_MEASURES_PP = frozenset({"yoy_pp", "pop_pp", "share_pp", "gap", "gap_yoy", "gap_share"})
@@ -29,29 +27,14 @@ class Verdict:
     message: str = ""
     fact: Fact | None = None
     reading: dict | None = None  # set when no fact decides: what the figure was read as
+    took: tuple[str, ...] = ()  # qualifiers a derivation took in (上半年 summed from the months)
+    unread: tuple[str, ...] = ()  # qualifiers the reading could not account for (only on `unsupported`)
 
 
 def context_reading(ctx: Context, metric: str, measures: frozenset[str] | None) -> dict:
     """The reading of a figure no single fact decides: the metric, measures, period and scope considered."""
     return {"metric": metric, "measure": "|".join(sorted(measures or ())), "period": ctx.period,
             "dimension": ctx.dimension}
-
-
-def unit_factor(fig_unit: str, fact_unit: str) -> float | None:
-    """Factor turning a fact value into the figure's base unit, or None when the units cannot match."""
-    if fig_unit == fact_unit:
-        return 1.0
-    if fig_unit in SECONDS and fact_unit in SECONDS:
-        return SECONDS[fact_unit] / SECONDS[fig_unit]
-    if fig_unit == "" and (fact_unit in COUNTS or fact_unit in ("倍", "score", "分", "元")):
-        return 1.0
-    if fact_unit == "" and (fig_unit in COUNTS or fig_unit in ("分", "倍")):
-        return 1.0
-    if fig_unit == "分" and fact_unit == "score":
-        return 1.0
-    if fig_unit == "名" and fact_unit in ("人", ""):
-        return 1.0
-    return None
 
 
 def expected_text(fact: Fact) -> str:
@@ -118,6 +101,8 @@ def judge(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
     best: tuple[str, list[Entry], bool] | None = None
     for metric in ctx.metrics:
         measures = ctx.measures or _default_measures(book, metric, fig)
+        if fig.base_unit not in RATE_UNITS and measures <= {"target_yoy", "target_share"}:
+            measures = frozenset({"target"})  # 以25%的增速目标计，GMV目标约2911万元: the amount that target implies
         dims = ctx.dim_keys or (ctx.dimension,)
         # 家电品类GMV下降8.4%，复购率28.9%: no 复购率 by category, so 家电 does not carry; the total is a guess
         guessed_scope = ctx.dim_weak and not any(book.lookup(metric, dim, ctx.period, measures) for dim in dims)
@@ -142,10 +127,13 @@ def judge(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
         return Verdict("unsupported", metric, message=f"{what} {fig.text}: no fact of this kind to check against",
                        reading=reading)
     metric, cands, guessed_scope = best
-    for dim in ctx.alt_dims:
-        for e in book.lookup(metric, dim, ctx.period, ctx.measures or _default_measures(book, metric, fig)):
-            if _fits(e, fig, ctx):
-                return _verified(book, e, fig)
+    member = [e for dim in ctx.alt_dims
+              for e in book.lookup(metric, dim, ctx.period, ctx.measures or _default_measures(book, metric, fig))]
+    for e in member:
+        if _fits(e, fig, ctx):
+            return _verified(book, e, fig)
+    if member:
+        cands = member  # fitting neither, it is judged on the member named, which the reading must account for
     undetermined = _undetermined(ctx, fig, cands, guessed_scope)
     if undetermined:
         measures = frozenset(e.fact.measure for e in cands)
@@ -181,6 +169,12 @@ def _undetermined(ctx: Context, fig: Figure, cands: list[Entry], guessed_scope: 
         return "no word says which measure"
     if guessed_scope:
         return "the total was taken for a dimension named before another metric"
+    if not any(unit_factor(fig.base_unit, e.fact.unit) is not None for e in cands) and (
+            (fig.base_unit not in RATE_UNITS | {"倍"} and all(e.fact.unit in RATE_UNITS for e in cands)) or
+            (fig.base_unit in COUNTS and all(e.fact.unit not in COUNTS for e in cands))):
+        # 5个 against 2869万元, an amount against rates: not this reading's quantity (亿美元 for 亿元, a % for
+        # 个百分点 stay wrong)
+        return "no fact of this reading is in the figure's unit"
     return ""
 
 
@@ -207,8 +201,3 @@ def _dimension_only(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
             return _verified(book, hits[0], fig)
     return Verdict("unsupported", message=f"{fig.text}: no fact backs this figure",
                    reading=context_reading(ctx, "", ctx.measures))
-
-
-def is_rate(fig: Figure) -> bool:
-    """True for percentages and percentage points."""
-    return fig.base_unit in RATE_UNITS

@@ -62,7 +62,7 @@ PROFIT_BEFORE = re.compile(r"(?:溢利|盈利|利润|净利|获利)(?:为|达|�
 # a metric that is itself a loss (经营亏损, 亏损率, 净流出) states its amount as a positive number
 LOSS_METRIC = re.compile(r"亏损|净亏|亏|净流出|赤字")
 NEXT_YEAR_WORDS = r"下一年度?|下年度|明年|来年|次年"
-NEXT_STEP_WORDS = r"下一?个?季度|下季|下一?个月|下一?期"
+NEXT_STEP_WORDS = r"下一?个?季度|下季|下一?个月|下一?期|下一?周|下个?星期"
 
 # 按季/按月 (Hong Kong usage, 按季度) are 环比, as 按年 is 同比
 POP_WORDS = r"环比|按季度?|按月"
@@ -98,7 +98,8 @@ PERIOD_RE = re.compile(
     r"去年同期|上年同期|去年|上年|上一年|前一年|上一?年度|"
     r"(?P<year>(?:19|20)\d{2})\s*年(?:\s*第?(?P<year_quarter>[一二三四1-4])季度)?|上季度?|上一季度|上个?月|"
     r"第?(?P<quarter>[一二三四1-4])季度|(?<![A-Za-z0-9])Q(?P<q>[1-4])(?![0-9])|"
-    r"上一?期|本年度?|今年|全年|本季度?|本月|当年|当期|" + NEXT_STEP_WORDS + "|" + NEXT_YEAR_WORDS
+    r"上一?期|上一?周|上个?星期|第(?P<week>\d{1,2})周|本周|当周|本星期|月初至今|本月至今|本月累计|"
+    r"本年度?|今年|全年|本季度?|本月|当月|当年|当期|" + NEXT_STEP_WORDS + "|" + NEXT_YEAR_WORDS
 )
 COMPARE_RE = re.compile(r"(?:较|比|相比|对比|相较于?|与|同比)\s*$")
 TOTAL_RE = re.compile(r"全年|整体|总体|全平台|全渠道|合计|总计|大盘|全店|全公司|累计")

@@ -114,7 +114,9 @@ def _buyer_words(book: FactBook, metrics: list[Mention], taken: list[tuple[int, 
     for k, m in enumerate(metrics):
         keys = book.dims.get(m.text.lower())
         following = metrics[k + 1] if k + 1 < len(metrics) else None
+        # 老客人均消费: a group's name right before another metric's scopes it, whether or not the facts split it
+        adjacent = following is not None and following.start == m.end and following.kind == "metric"
         if keys and following is not None and any(key.startswith("buyer=") for key in keys) \
-                and book.buyer_metrics & set(following.keys):
+                and (book.buyer_metrics & set(following.keys) or adjacent):
             metrics[k] = Mention(m.start, m.end, "dim", tuple(sorted(keys)), m.text)
             taken.remove((m.start, m.end))

@@ -16,7 +16,9 @@ from drafter.verify.claims import (
     superlatives,
     turnaround_claims,
 )
-from drafter.verify.context import CLAUSE_SEP, Context, analyse, clause_bounds
+from drafter.verify.clauses import CLAUSE_SEP, clause_bounds, sentences
+from drafter.verify.context import Context, analyse
+from drafter.verify.derivations import derive, one_in_n_unit
 from drafter.verify.derive import derived_verdict, is_unit_base
 from drafter.verify.extract import extract_figures
 from drafter.verify.figures import NON_CLAIM_KINDS, Figure, as_percent
@@ -25,8 +27,8 @@ from drafter.verify.judge import Verdict, judge
 from drafter.verify.markdown import Piece, pieces
 from drafter.verify.mentions import find_mentions, last_owner
 from drafter.verify.normalize import normalize
+from drafter.verify.reading import complete, figure_words, is_target, sentence_words
 
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 # 近七成（68.7%）: a bare figure in brackets right after another of the same unit states that figure again
 _RESTATED = re.compile(r"\s*[（(]\s*")
 
@@ -45,23 +47,13 @@ def verify_markdown(text: str, facts: list[Fact], sources: Iterable[Chunk] = (),
     return findings
 
 
-def _sentences(text: str) -> list[tuple[int, str]]:
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        out.append((start, text[start:m.end()]))
-        start = m.end()
-    if start < len(text):
-        out.append((start, text[start:]))
-    return out
-
-
 def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) -> list[Finding]:
     out: list[Finding] = []
     carried: list[str] = []
     if piece.hint:
         carried = [k for m in find_mentions(book, normalize(piece.hint)) if m.kind == "metric" for k in m.keys]
     owner = ""
-    for offset, sentence in _sentences(piece.text):
+    for offset, sentence in sentences(piece.text):
         s = normalize(sentence)
         figs = extract_figures(sentence)
         mentions = find_mentions(book, s, owner)
@@ -69,13 +61,16 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
         for fig in figs:
             if any(m.start <= fig.start and fig.end <= m.end for m in mentions if m.kind != "total"):
                 fig.kind, fig.claim = "name", False  # 新客30天复购率: a number inside a metric's name
+        qualifiers = sentence_words(s, mentions, figs)
         first_clause_end = next((m.start() for m in CLAUSE_SEP.finditer(s)), len(s))
         judged: list[tuple[int, Verdict]] = []
+        targets: list[tuple[int, int]] = []  # where figures judged as targets stand: a plan word is theirs
         prior = None
         last: tuple[Figure, Context] | None = None  # the previous figure and how it was read
         skip: set[int] = set()
         for k, fig in enumerate(figs):
-            if k in skip or offset + fig.start < piece.prefix or not _is_claim(piece, fig) or is_unit_base(s, fig):
+            if k in skip or offset + fig.start < piece.prefix or not _is_claim(piece, fig) or is_unit_base(s, fig) or \
+                    one_in_n_unit(s, fig):
                 continue
             target = as_percent(fig)
             if fig.range_with == k + 1:
@@ -93,14 +88,19 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
                     ctx = analyse(book, s, target, figs, mentions, carried, first_clause_end, prior)
                 prior, last = (target.end, ctx.measures, ctx.period), (target, ctx)
                 ctx.named = ctx.named or bool(piece.hint and ctx.metrics)  # a table header names it
-                verdict = derived_verdict(book, s, target, mentions, ctx.period) or judge(book, ctx, target)
+                words = figure_words(qualifiers, s, target, tuple(targets))
+                verdict = derive(book, s, target, ctx, words, mentions, figs) or \
+                    derived_verdict(book, s, target, mentions, ctx.period) or judge(book, ctx, target)
                 base = base_before(s, figs, clause_bounds(s, target.start, target.end)[0], target)
                 if base is not None:
                     was = next((v for p, v in judged if p == base.start), None)
                     if was is None:  # 营销ROI由上年的4.76降至4.38: a bare base number, read only for the check
                         was = judge(book, analyse(book, s, base, figs, mentions, carried, first_clause_end), base)
                     verdict = handoff(book, s, base, was, target, verdict)
+                verdict = complete(book, verdict, words)
             judged.append((target.start, verdict))
+            if is_target(verdict):
+                targets.append((target.start, target.end))
             if piece.cell and offset + target.end > len(piece.text) - piece.unit_added:
                 # the unit came from the column header (GMV（亿元）): report the cell as written
                 target = replace(target, text=target.text[: len(piece.text) - piece.unit_added - offset - target.start])
@@ -147,11 +147,12 @@ def _finding(book: FactBook, piece: Piece, start: int, fig: Figure | None, verdi
              word: str = "") -> Finding:
     line, col = piece.pos[min(start, len(piece.pos) - 1)] if piece.pos else (0, 0)
     if verdict.reading is not None:
-        reading = verdict.reading
+        reading = dict(verdict.reading)
     elif verdict.fact is not None:
         reading = book.reading(verdict.fact)
     else:
         reading = {"metric": verdict.metric, "measure": "", "period": "", "dimension": ""}
+    reading["unread"] = list(verdict.unread)  # complete readings only: every verdict but unsupported has none
     return Finding(
         line=line, col=col, text=fig.text if fig is not None else word,
         value=fig.value if fig is not None else None, unit=fig.unit if fig is not None else "",
