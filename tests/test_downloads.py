@@ -287,3 +287,24 @@ def test_categories_keywords_in_drafter_toml_reach_data_check(tmp_path):
     lines = next(f for f in json.loads(result.stdout)["files"] if f["table"] == "lines")
     assert lines["coverage"]["found_by"].get("标题关键词", 0) > 0
     assert lines["coverage"]["amount_share"] == 100.0 and lines["coverage"]["uncategorised"] == []
+
+
+def test_a_shops_downloads_draft_every_section_of_the_annual_summary_with_every_figure_verified(shop, tmp_path):
+    """What a team gets from its own downloads: every section with figures (categories, traffic, marketing
+    included), the demo's order of magnitude of figures, none wrong or unread."""
+    folder, _ = shop
+    work = tmp_path / "ws"
+    assert run_cli("init", str(work), "--company", "测试小店", env={"DRAFTER_EMBEDDER": "hash"}).returncode == 0
+    shutil.rmtree(work / "data")
+    shutil.copytree(folder, work / "data")
+    result = run_cli("write", "--period", "2025", "--dir", str(work), "--no-exports", env={"DRAFTER_EMBEDDER": "hash"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads((work / "drafts" / "2025-annual-summary" / "verification.json").read_text(encoding="utf-8"))
+    counts = report["counts"]
+    assert counts["verified"] == counts["total"] >= 150, counts
+    lines = (work / "drafts" / "2025-annual-summary" / "report.md").read_text(encoding="utf-8").split("\n")
+    headings = [(number, line) for number, line in enumerate(lines, 1) if line.startswith("## ")]
+    per_section = {title: 0 for _, title in headings}
+    for finding in report["findings"]:
+        per_section[next(title for number, title in reversed(headings) if number < finding["line"])] += 1
+    assert len(per_section) == 7 and all(per_section.values()), per_section
