@@ -227,9 +227,9 @@ class Api:
         return JSONResponse(await run_in_threadpool(run))
 
     async def data_check(self, request: Request) -> JSONResponse:
-        from drafter.metrics.folder import check_folder
+        from drafter.metrics.check import check_folder
 
         config = self.drafts.config
         result = await run_in_threadpool(check_folder, config.data_dir, config.cache_dir, config.columns,
-                                         config.channels)
+                                         config.channels, config.categories)
         return JSONResponse(result)
