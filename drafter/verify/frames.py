@@ -92,9 +92,12 @@ def quarter_of(m: re.Match) -> int | None:
 def period_of(book: FactBook, word: str, year: str | None, quarter: int | None = None) -> str:
     """The period a period word names (去年同期, 上季度, 2024年, 三季度, 明年), for a book of this period."""
     cur = parse_period(book.period)
-    week = re.fullmatch(r"第(\d{1,2})周", word)
+    week = re.search(r"第(\d{1,2})周$", word)
     if week and cur:
-        return format_period(int(year) if year else cur[0], "W", int(week[1]))  # 第47周: an ISO week
+        return format_period(int(year) if year else cur[0], "W", int(week[1]))  # 2024年第47周: an ISO week
+    month = re.search(r"年\s*(\d{1,2})\s*月份?$", word)
+    if month and year and format_period(int(year), "M", int(month[1])) in book.periods:
+        return format_period(int(year), "M", int(month[1]))  # 2025年10月, when the facts state that month
     if quarter and cur:
         return format_period(int(year) if year else cur[0], "Q", quarter)
     if year and cur:

@@ -113,7 +113,7 @@ def in_reach(words: list[Word], fig_start: int, clause: int, subject: int, topic
 
 def year_of(word: str, book_period: str, prev_year: str, next_year: str) -> str:
     """The year a period word names (2024年, 去年, 明年), or "" for words that name no other year."""
-    explicit = re.fullmatch(r"((?:19|20)\d{2})\s*年", word)
+    explicit = re.match(r"((?:19|20)\d{2})\s*年", word)  # 2024年, 2024年11月, 2024年第47周
     if explicit:
         return explicit[1]
     for names, period in ((_PREV_YEAR, prev_year), (_THIS_YEAR, book_period), (_NEXT_YEAR, next_year)):
