@@ -15,6 +15,7 @@ from drafter.verify.facts import parse_period
 
 _N = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _PROMO = r"(?:双11|双十一|双12|双十二|618|年货节|黑五|黑色星期五|大促|促销|活动|直播|会员日|周年庆)"
+_SERIES = r"(?:走势|趋势|数据|表现|变化|波动|分布|明细|曲线|情况|节奏|报表)"
 # (class, kind, pattern); the kind says what a derivation would need to take the word in
 _VOCABULARY: list[tuple[str, str, str]] = [
     ("time", "half", r"[上下]半年度?|(?<![A-Za-z0-9])H[12](?![0-9])"),
@@ -28,7 +29,8 @@ _VOCABULARY: list[tuple[str, str, str]] = [
     ("time", "step_month", r"上个?月|本月|环比上月|月初至今|本月至今"),
     ("time", "step_week", r"上一?周|本周|当周|上个?星期|本星期|第\d{1,2}周"),
     ("time", "step_quarter", r"上一?季度?|本季度?|当季"),
-    ("aggregation", "per_day", r"日均|平均每[天日]|每[天日]平均|每[天日](?!都)"),
+    # 每日走势, 每天的数据: 每日 modifying a noun of the series names what is looked at, not an average of the figure
+    ("aggregation", "per_day", rf"日均|平均每[天日]|每[天日]平均|每[天日](?!都|的?{_SERIES})"),
     ("aggregation", "per_month", r"月均|平均每月|每月平均|每个?月(?!都)"),
     ("aggregation", "per_week", r"周均|平均每周|每周平均|每周(?!都)"),
     ("aggregation", "per_year", r"年均|平均每年"),
