@@ -102,6 +102,11 @@ PERIOD_RE = re.compile(
     r"上一?期|上一?周|上个?星期|第(?P<week>\d{1,2})周|本周|当周|本星期|月初至今|本月至今|本月累计|"
     r"本年度?|今年|全年|本季度?|本月|当月|当年|当期|" + NEXT_STEP_WORDS + "|" + NEXT_YEAR_WORDS
 )
+# 11月1日—11月23日: a span of days (the period's extent, or a month to date), not one day
+DAY_RANGE = re.compile(r"(?P<m1>\d{1,2})月(?P<d1>\d{1,2})[日号]\s*[-~—–－至到]{1,2}\s*(?:(?P<m2>\d{1,2})月)?"
+                       r"(?P<d2>\d{1,2})[日号]")
+# 月初至今, 本月累计: the month to date (facts of measure mtd)
+MONTH_TO_DATE = re.compile(r"月初至今|本月至今|本月累计|月累计|当月累计")
 COMPARE_RE = re.compile(r"(?:较|比|相比|对比|相较于?|与|同比)\s*$")
 TOTAL_RE = re.compile(r"全年|整体|总体|全平台|全渠道|合计|总计|大盘|全店|全公司|累计")
 

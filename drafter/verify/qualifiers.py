@@ -8,10 +8,12 @@ Where a word's effect is unknown, its presence alone withholds a confident verdi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from drafter.verify.facts import parse_period
+from drafter.verify.lexicon import DAY_RANGE
 
 _N = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _PROMO = r"(?:双11|双十一|双12|双十二|618|年货节|黑五|黑色星期五|大促|促销|活动|直播|会员日|周年庆)"
@@ -22,6 +24,7 @@ _VOCABULARY: list[tuple[str, str, str]] = [
     ("time", "months", rf"前{_N}个?季度|前{_N}个?月|{_N}\s*[-~—至到]\s*{_N}\s*月|年初至今|今年以来|"
                        rf"截至{_N}月(?:底|末)?"),
     ("time", "quarter", r"第?[一二三四1-4]季度|(?<![A-Za-z0-9])Q[1-4](?![0-9])"),
+    ("time", "days", DAY_RANGE.pattern),
     ("time", "day", rf"{_N}月{_N}[日号]|{_PROMO}(?:当天|当日|首日|期间|前后|当周|活动期间|大促期间)|"
                     r"大促期间|活动期间|促销期间|节假日|周末|工作日"),
     ("time", "month", rf"(?<![\d.年-]){_N}月份?(?![\d日号份底末])"),
@@ -49,7 +52,7 @@ _VOCABULARY: list[tuple[str, str, str]] = [
     ("measure", "forecast", r"预计|预测|预估|有望"),
     ("base", "base_year", r"(?:较|比|相比|相较于?|对比)\s*(?P<base>(?:19|20)\d{2})\s*年"),
 ]
-_PATTERN = re.compile("|".join(f"(?P<k{k}>{p.replace('(?P<base>', '(?:')})" for k, (_, _, p) in
+_PATTERN = re.compile("|".join(f"(?P<k{k}>{re.sub(r'[(][?]P<[a-z0-9_]+>', '(?:', p)})" for k, (_, _, p) in
                                enumerate(_VOCABULARY)))
 _BASE_YEAR = re.compile(r"(?:19|20)\d{2}")
 # 按365天计: a stated convention, not a qualifier (its number is not a claim either)
@@ -62,7 +65,8 @@ _THIS_YEAR = re.compile(r"今年|本年度?|当年")
 _NEXT_YEAR = re.compile(r"明年|来年|次年|下一?年度?")
 _STEP_KINDS = {"step_month": "M", "step_week": "W", "step_quarter": "Q"}
 _PERIOD_KINDS = {"quarter": "Q", "half": "H", "month": "M", "single": "M"}  # read when the reading's period is one
-_TARGET_MEASURES = {"target", "target_yoy", "target_share", "gap", "gap_yoy", "gap_share", "attainment"}
+_TARGET_MEASURES = {"target", "target_yoy", "target_share", "gap", "gap_yoy", "gap_share", "attainment",
+                    "mtd_attainment"}
 # what a derivation of these measures took in: 人均 of a per-head figure, 每单 of a per-unit one
 _TAKEN = {"per_head": {"per_head"}, "per_unit": {"per_head", "per_order"}}
 _CHANGE_MEASURES = {"yoy", "yoy_pp", "diff", "share_pp", "contribution", "driver", "yoy_gap", "share_gap"}
@@ -146,7 +150,7 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
             out.append(w.text)
             continue  # 会员 of 会员占比, 新客 of 新客数 or buyer=新客
         if w.kind in _PERIOD_KINDS:
-            if measure in _TARGET_MEASURES - {"attainment", "gap", "gap_yoy", "gap_share"}:
+            if measure in _TARGET_MEASURES - {"attainment", "mtd_attainment", "gap", "gap_yoy", "gap_share"}:
                 continue  # a quarter's report states the year's targets (略低于年度25%的增长目标)
             if read_kind == _PERIOD_KINDS[w.kind] or (w.kind in ("month", "single") and "month=" in
                                                         reading.get("dimension", "")):
@@ -154,6 +158,11 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
         elif w.kind in _STEP_KINDS:
             if (parse_period(book_period) or (0, "", 0))[1] == _STEP_KINDS[w.kind]:
                 continue  # 本月, 上周 in a month's or a week's report name its periods
+            if w.kind == "step_month" and measure.startswith("mtd"):
+                continue  # 月初至今 read as the month to date
+        elif w.kind == "days":
+            if _spans(w.text, period, measure):
+                continue
         elif w.kind == "per_year" and read_kind == "Y":
             continue  # 年均购买频次 of a year: the year's own figure
         elif w.kind == "plan" and measure in _TARGET_MEASURES:
@@ -171,3 +180,24 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
 def _after(period: str, than: str) -> bool:
     a, b = parse_period(period), parse_period(than)
     return a is not None and b is not None and a[0] > b[0]
+
+
+def _spans(text: str, period: str, measure: str) -> bool:
+    """Whether a span of days (11月17日—11月23日) is the reading's whole period, or for a month-to-date reading
+    runs from the month's first day within it."""
+    parsed, m = parse_period(period), DAY_RANGE.fullmatch(text)
+    if parsed is None or m is None or parsed[1] not in ("M", "W"):
+        return False
+    year, kind, n = parsed
+    try:
+        first = dt.date(year, int(m["m1"]), int(m["d1"]))
+        last = dt.date(year, int(m["m2"] or m["m1"]), int(m["d2"]))
+    except ValueError:
+        return False
+    if kind == "W":
+        start = dt.date.fromisocalendar(year, n, 1)
+        return (first, last) == (start, start + dt.timedelta(days=6))
+    if measure.startswith("mtd"):
+        return first == dt.date(year, n, 1) and last.month == n and first <= last
+    ends = dt.date(year + n // 12, n % 12 + 1, 1) - dt.timedelta(days=1)
+    return (first, last) == (dt.date(year, n, 1), ends)
