@@ -18,6 +18,7 @@ from drafter.verify.frames import (
     attached,
     base_before,
     later,
+    month_to_date,
     period_of,
     quarter_of,
     target_frame,
@@ -61,7 +62,6 @@ _BARE_TO = re.compile(r"\s*(?:至|到)\s*")
 _PART_OF = frozenset({"share", "share_pp", "contribution", "driver"})  # measures only a percentage can state
 _BARE_MORE = re.compile(r"\s*(?P<word>高|多|低|少)\s*")  # 比目标值7.0%高0.6个百分点: only between two figures
 _FROM_BEFORE = re.compile(r"(?:由|从)\s*$")
-_TO_DATE = {"value": "mtd", "attainment": "mtd_attainment"}
 _TO_AFTER = re.compile(rf"\s*{LEVEL_VERBS}?(?:至|到)(?!今)")
 
 
@@ -199,21 +199,10 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         ctx.measures = _as_target(ctx.measures)
         ctx.direction, ctx.direction_word = 0, ""
     if MONTH_TO_DATE.search(s, 0, fig.start):
-        ctx.measures, period = _month_to_date(book, ctx, period)
+        ctx.measures, period = month_to_date(book, ctx.measures, ctx.metrics, ctx.dimension, period)
     ctx.period = period
     return ctx
 
-
-def _month_to_date(book: FactBook, ctx: Context, period: str) -> tuple[frozenset[str] | None, str]:
-    """月初至今累计GMV, 月度目标完成率 after it: the month-to-date measures, when the facts state them, and their
-    month (a week's report states its month's)."""
-    measures = ctx.measures or frozenset({"value"})
-    moved = frozenset(_TO_DATE.get(m, m) for m in measures)
-    months = sorted(p for p in book.periods if p and any(book.lookup(k, ctx.dimension, p, moved - measures)
-                                                         for k in ctx.metrics))
-    if moved == measures or not months:
-        return ctx.measures, period
-    return moved, period if period in months else months[-1]
 
 
 def _has_period(book: FactBook, ctx: Context, period: str) -> bool:

@@ -111,3 +111,18 @@ def period_of(book: FactBook, word: str, year: str | None, quarter: int | None =
     if _NEXT_STEP.fullmatch(word):
         return shift_period(book.period, steps=1)  # 预计下季度收入…: guidance for the quarter after
     return book.period
+
+
+_TO_DATE = {"value": "mtd", "attainment": "mtd_attainment"}
+
+
+def month_to_date(book: FactBook, measures: frozenset[str] | None, metrics: list[str], dimension: str,
+                  period: str) -> tuple[frozenset[str] | None, str]:
+    """月初至今累计GMV, 月度目标完成率 after it: the month-to-date measures, when the facts state them, and their
+    month (a week's report states its month's)."""
+    read = measures or frozenset({"value"})
+    moved = frozenset(_TO_DATE.get(m, m) for m in read)
+    months = sorted(p for p in book.periods if p and any(book.lookup(k, dimension, p, moved - read) for k in metrics))
+    if moved == read or not months:
+        return measures, period
+    return moved, period if period in months else months[-1]
