@@ -53,6 +53,7 @@ class FactBook:
         for e in self.entries:
             self.by_key[(e.fact.metric, e.fact.dimension, e.fact.period)].append(e)
         self.metrics = {e.fact.metric for e in self.entries}
+        self.periods = {e.fact.period for e in self.entries}
 
     def _group(self, metric: str, dimension: str, period: str) -> list[Entry]:
         group = self.by_key.get((metric, dimension, period), [])

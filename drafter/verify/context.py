@@ -18,6 +18,7 @@ from drafter.verify.frames import (
     attached,
     base_before,
     later,
+    month_to_date,
     period_of,
     quarter_of,
     target_frame,
@@ -30,6 +31,7 @@ from drafter.verify.lexicon import (
     GROWTH_YOY,
     LEVEL,
     LEVEL_VERBS,
+    MONTH_TO_DATE,
     PERIOD_RE,
     POP_RE,
     POP_WORDS,
@@ -196,8 +198,11 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         # 预计2026年GMV增长18%, 2026年指引为…: guidance for a later period states that period's targets
         ctx.measures = _as_target(ctx.measures)
         ctx.direction, ctx.direction_word = 0, ""
+    if MONTH_TO_DATE.search(s, 0, fig.start):
+        ctx.measures, period = month_to_date(book, ctx.measures, ctx.metrics, ctx.dimension, period)
     ctx.period = period
     return ctx
+
 
 
 def _has_period(book: FactBook, ctx: Context, period: str) -> bool:

@@ -92,9 +92,12 @@ def quarter_of(m: re.Match) -> int | None:
 def period_of(book: FactBook, word: str, year: str | None, quarter: int | None = None) -> str:
     """The period a period word names (去年同期, 上季度, 2024年, 三季度, 明年), for a book of this period."""
     cur = parse_period(book.period)
-    week = re.fullmatch(r"第(\d{1,2})周", word)
+    week = re.search(r"第(\d{1,2})周$", word)
     if week and cur:
-        return format_period(int(year) if year else cur[0], "W", int(week[1]))  # 第47周: an ISO week
+        return format_period(int(year) if year else cur[0], "W", int(week[1]))  # 2024年第47周: an ISO week
+    month = re.search(r"年\s*(\d{1,2})\s*月份?$", word)
+    if month and year and format_period(int(year), "M", int(month[1])) in book.periods:
+        return format_period(int(year), "M", int(month[1]))  # 2025年10月, when the facts state that month
     if quarter and cur:
         return format_period(int(year) if year else cur[0], "Q", quarter)
     if year and cur:
@@ -108,3 +111,18 @@ def period_of(book: FactBook, word: str, year: str | None, quarter: int | None =
     if _NEXT_STEP.fullmatch(word):
         return shift_period(book.period, steps=1)  # 预计下季度收入…: guidance for the quarter after
     return book.period
+
+
+_TO_DATE = {"value": "mtd", "attainment": "mtd_attainment"}
+
+
+def month_to_date(book: FactBook, measures: frozenset[str] | None, metrics: list[str], dimension: str,
+                  period: str) -> tuple[frozenset[str] | None, str]:
+    """月初至今累计GMV, 月度目标完成率 after it: the month-to-date measures, when the facts state them, and their
+    month (a week's report states its month's)."""
+    read = measures or frozenset({"value"})
+    moved = frozenset(_TO_DATE.get(m, m) for m in read)
+    months = sorted(p for p in book.periods if p and any(book.lookup(k, dimension, p, moved - read) for k in metrics))
+    if moved == read or not months:
+        return measures, period
+    return moved, period if period in months else months[-1]

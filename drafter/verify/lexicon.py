@@ -96,11 +96,17 @@ _CUE_TABLE = [(re.compile(f"(?:{p})$"), m, d) for p, m, d in _CUES]
 
 PERIOD_RE = re.compile(
     r"去年同期|上年同期|去年|上年|上一年|前一年|上一?年度|"
-    r"(?P<year>(?:19|20)\d{2})\s*年(?:\s*第?(?P<year_quarter>[一二三四1-4])季度)?|上季度?|上一季度|上个?月|"
+    r"(?P<year>(?:19|20)\d{2})\s*年(?:\s*第?(?P<year_quarter>[一二三四1-4])季度|\s*第\d{1,2}周|"
+    r"\s*(?:1[0-2]|0?[1-9])\s*月份?(?![\d日号底末]))?|上季度?|上一季度|上个?月|"
     r"第?(?P<quarter>[一二三四1-4])季度|(?<![A-Za-z0-9])Q(?P<q>[1-4])(?![0-9])|"
     r"上一?期|上一?周|上个?星期|第(?P<week>\d{1,2})周|本周|当周|本星期|月初至今|本月至今|本月累计|"
     r"本年度?|今年|全年|本季度?|本月|当月|当年|当期|" + NEXT_STEP_WORDS + "|" + NEXT_YEAR_WORDS
 )
+# 11月1日—11月23日: a span of days (the period's extent, or a month to date), not one day
+DAY_RANGE = re.compile(r"(?P<m1>\d{1,2})月(?P<d1>\d{1,2})[日号]\s*[-~—–－至到]{1,2}\s*(?:(?P<m2>\d{1,2})月)?"
+                       r"(?P<d2>\d{1,2})[日号]")
+# 月初至今, 本月累计: the month to date (facts of measure mtd)
+MONTH_TO_DATE = re.compile(r"月初至今|本月至今|本月累计|月累计|当月累计")
 COMPARE_RE = re.compile(r"(?:较|比|相比|对比|相较于?|与|同比)\s*$")
 TOTAL_RE = re.compile(r"全年|整体|总体|全平台|全渠道|合计|总计|大盘|全店|全公司|累计")
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from drafter.verify.book import FactBook
-from drafter.verify.lexicon import TOTAL_RE
+from drafter.verify.lexicon import DAY_RANGE, TOTAL_RE
 
 _CLAUSE_SEP = re.compile(r"[，,；;]")
 # a tail stands as a word: after a separator, a period or a function word (其他收入's 收入 is another name's end)
@@ -41,8 +41,9 @@ def find_mentions(book: FactBook, s: str, owner: str = "") -> list[Mention]:
         _segment_names(book, s, out, taken)
         _buyer_words(book, out, taken)
     if book.dim_re is not None:
+        spans = [r.span() for r in DAY_RANGE.finditer(s)]  # 11月1日—11月23日 names a span, not its end days
         for m in book.dim_re.finditer(s):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            if any(a < m.end() and m.start() < b for a, b in taken + spans):
                 continue
             out.append(Mention(m.start(), m.end(), "dim", tuple(sorted(book.dims[m.group().lower()])), m.group()))
     for m in TOTAL_RE.finditer(s):

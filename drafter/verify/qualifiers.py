@@ -8,19 +8,23 @@ Where a word's effect is unknown, its presence alone withholds a confident verdi
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from drafter.verify.facts import parse_period
+from drafter.verify.lexicon import DAY_RANGE
 
 _N = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _PROMO = r"(?:双11|双十一|双12|双十二|618|年货节|黑五|黑色星期五|大促|促销|活动|直播|会员日|周年庆)"
+_SERIES = r"(?:走势|趋势|数据|表现|变化|波动|分布|明细|曲线|情况|节奏|报表)"
 # (class, kind, pattern); the kind says what a derivation would need to take the word in
 _VOCABULARY: list[tuple[str, str, str]] = [
     ("time", "half", r"[上下]半年度?|(?<![A-Za-z0-9])H[12](?![0-9])"),
     ("time", "months", rf"前{_N}个?季度|前{_N}个?月|{_N}\s*[-~—至到]\s*{_N}\s*月|年初至今|今年以来|"
                        rf"截至{_N}月(?:底|末)?"),
     ("time", "quarter", r"第?[一二三四1-4]季度|(?<![A-Za-z0-9])Q[1-4](?![0-9])"),
+    ("time", "days", DAY_RANGE.pattern),
     ("time", "day", rf"{_N}月{_N}[日号]|{_PROMO}(?:当天|当日|首日|期间|前后|当周|活动期间|大促期间)|"
                     r"大促期间|活动期间|促销期间|节假日|周末|工作日"),
     ("time", "month", rf"(?<![\d.年-]){_N}月份?(?![\d日号份底末])"),
@@ -28,7 +32,8 @@ _VOCABULARY: list[tuple[str, str, str]] = [
     ("time", "step_month", r"上个?月|本月|环比上月|月初至今|本月至今"),
     ("time", "step_week", r"上一?周|本周|当周|上个?星期|本星期|第\d{1,2}周"),
     ("time", "step_quarter", r"上一?季度?|本季度?|当季"),
-    ("aggregation", "per_day", r"日均|平均每[天日]|每[天日]平均|每[天日](?!都)"),
+    # 每日走势, 每天的数据: 每日 modifying a noun of the series names what is looked at, not an average of the figure
+    ("aggregation", "per_day", rf"日均|平均每[天日]|每[天日]平均|每[天日](?!都|的?{_SERIES})"),
     ("aggregation", "per_month", r"月均|平均每月|每月平均|每个?月(?!都)"),
     ("aggregation", "per_week", r"周均|平均每周|每周平均|每周(?!都)"),
     ("aggregation", "per_year", r"年均|平均每年"),
@@ -47,7 +52,7 @@ _VOCABULARY: list[tuple[str, str, str]] = [
     ("measure", "forecast", r"预计|预测|预估|有望"),
     ("base", "base_year", r"(?:较|比|相比|相较于?|对比)\s*(?P<base>(?:19|20)\d{2})\s*年"),
 ]
-_PATTERN = re.compile("|".join(f"(?P<k{k}>{p.replace('(?P<base>', '(?:')})" for k, (_, _, p) in
+_PATTERN = re.compile("|".join(f"(?P<k{k}>{re.sub(r'[(][?]P<[a-z0-9_]+>', '(?:', p)})" for k, (_, _, p) in
                                enumerate(_VOCABULARY)))
 _BASE_YEAR = re.compile(r"(?:19|20)\d{2}")
 # 按365天计: a stated convention, not a qualifier (its number is not a claim either)
@@ -60,7 +65,8 @@ _THIS_YEAR = re.compile(r"今年|本年度?|当年")
 _NEXT_YEAR = re.compile(r"明年|来年|次年|下一?年度?")
 _STEP_KINDS = {"step_month": "M", "step_week": "W", "step_quarter": "Q"}
 _PERIOD_KINDS = {"quarter": "Q", "half": "H", "month": "M", "single": "M"}  # read when the reading's period is one
-_TARGET_MEASURES = {"target", "target_yoy", "target_share", "gap", "gap_yoy", "gap_share", "attainment"}
+_TARGET_MEASURES = {"target", "target_yoy", "target_share", "gap", "gap_yoy", "gap_share", "attainment",
+                    "mtd_attainment"}
 # what a derivation of these measures took in: 人均 of a per-head figure, 每单 of a per-unit one
 _TAKEN = {"per_head": {"per_head"}, "per_unit": {"per_head", "per_order"}}
 _CHANGE_MEASURES = {"yoy", "yoy_pp", "diff", "share_pp", "contribution", "driver", "yoy_gap", "share_gap"}
@@ -113,7 +119,7 @@ def in_reach(words: list[Word], fig_start: int, clause: int, subject: int, topic
 
 def year_of(word: str, book_period: str, prev_year: str, next_year: str) -> str:
     """The year a period word names (2024年, 去年, 明年), or "" for words that name no other year."""
-    explicit = re.fullmatch(r"((?:19|20)\d{2})\s*年", word)
+    explicit = re.match(r"((?:19|20)\d{2})\s*年", word)  # 2024年, 2024年11月, 2024年第47周
     if explicit:
         return explicit[1]
     for names, period in ((_PREV_YEAR, prev_year), (_THIS_YEAR, book_period), (_NEXT_YEAR, next_year)):
@@ -144,7 +150,7 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
             out.append(w.text)
             continue  # 会员 of 会员占比, 新客 of 新客数 or buyer=新客
         if w.kind in _PERIOD_KINDS:
-            if measure in _TARGET_MEASURES - {"attainment", "gap", "gap_yoy", "gap_share"}:
+            if measure in _TARGET_MEASURES - {"attainment", "mtd_attainment", "gap", "gap_yoy", "gap_share"}:
                 continue  # a quarter's report states the year's targets (略低于年度25%的增长目标)
             if read_kind == _PERIOD_KINDS[w.kind] or (w.kind in ("month", "single") and "month=" in
                                                         reading.get("dimension", "")):
@@ -152,6 +158,11 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
         elif w.kind in _STEP_KINDS:
             if (parse_period(book_period) or (0, "", 0))[1] == _STEP_KINDS[w.kind]:
                 continue  # 本月, 上周 in a month's or a week's report name its periods
+            if w.kind == "step_month" and measure.startswith("mtd"):
+                continue  # 月初至今 read as the month to date
+        elif w.kind == "days":
+            if _spans(w.text, period, measure):
+                continue
         elif w.kind == "per_year" and read_kind == "Y":
             continue  # 年均购买频次 of a year: the year's own figure
         elif w.kind == "plan" and measure in _TARGET_MEASURES:
@@ -169,3 +180,24 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
 def _after(period: str, than: str) -> bool:
     a, b = parse_period(period), parse_period(than)
     return a is not None and b is not None and a[0] > b[0]
+
+
+def _spans(text: str, period: str, measure: str) -> bool:
+    """Whether a span of days (11月17日—11月23日) is the reading's whole period, or for a month-to-date reading
+    runs from the month's first day within it."""
+    parsed, m = parse_period(period), DAY_RANGE.fullmatch(text)
+    if parsed is None or m is None or parsed[1] not in ("M", "W"):
+        return False
+    year, kind, n = parsed
+    try:
+        first = dt.date(year, int(m["m1"]), int(m["d1"]))
+        last = dt.date(year, int(m["m2"] or m["m1"]), int(m["d2"]))
+    except ValueError:
+        return False
+    if kind == "W":
+        start = dt.date.fromisocalendar(year, n, 1)
+        return (first, last) == (start, start + dt.timedelta(days=6))
+    if measure.startswith("mtd"):
+        return first == dt.date(year, n, 1) and last.month == n and first <= last
+    ends = dt.date(year + n // 12, n % 12 + 1, 1) - dt.timedelta(days=1)
+    return (first, last) == (dt.date(year, n, 1), ends)

@@ -94,8 +94,9 @@ def complete(book: FactBook, verdict: Verdict, words: list[Word]) -> Verdict:
     kinds = {part.split("=")[0] for part in dimension.split(",") if part}
     # a dimension value of a kind the reading has (天猫与抖音, or the one it read) is accounted; one of another kind,
     # or any on a reading of the total, is not
-    scoped = [w for w in words if w.cls != "dimension" or not any(key.split("=")[0] in kinds
-                                                                  for key in w.kind.split(","))]
+    scoped = [w for w in words if (w.cls != "dimension" or not any(key.split("=")[0] in kinds
+                                                                   for key in w.kind.split(",")))
+              and not (w.kind == "day" and _day_named(book, w, reading))]
     left = unread([w for w in scoped if w.text not in verdict.took], reading, names, book.period, book.prev_year,
                   book.next_year)
     if not left or verdict.verdict == "unsupported":
@@ -105,3 +106,20 @@ def complete(book: FactBook, verdict: Verdict, words: list[Word]) -> Verdict:
                    message=f"{verdict.message.split(' — ')[0].split(' = ')[0]}: the reading leaves {what} "
                            "unaccounted for; no fact states the figure with that qualifier",
                    reading={**reading, "unread": left}, unread=tuple(left))
+
+
+def _day_named(book: FactBook, word: Word, reading: dict) -> bool:
+    """双11当天, 双11期间: a promotion's day is accounted by a reading on that promotion, or on the day the facts
+    show it fell on (the promotion's value and the day's are one)."""
+    dimension = reading.get("dimension", "")
+    if not dimension:
+        return False
+    named = {d for name, dims in book.dims.items() if name in word.text.lower() for d in dims}
+    if dimension in named:
+        return True
+    metric, period = reading.get("metric", ""), reading.get("period", "")
+    day = book.get(metric, dimension, period, "value") if dimension.startswith("day=") else None
+    if day is None:
+        return False
+    return any((promo := book.get(metric, d, period, "value")) is not None and promo.fact.value == day.fact.value
+               for d in named if d.startswith("promo="))
