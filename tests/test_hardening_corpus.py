@@ -128,14 +128,11 @@ def test_a_folder_of_1000_files_with_one_bad_adds_the_rest_and_names_the_bad_one
         (many / f"r{i:04d}.md").write_text(REPORT.format(q=i % 4 + 1, n=i % 50, r=20 + i % 10, i=i),
                                            encoding="utf-8")
     (many / "r0500.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    started = time.perf_counter()
-    result = corpus_cli("add", str(many), "--dir", str(folder))
-    seconds = time.perf_counter() - started
+    result = corpus_cli("add", str(many), "--dir", str(folder))  # its time: bench/corpus_bulk_add.py
     assert result.exit_code == 1, result.output
     assert "added 999, replaced 0, unchanged 0, failed 1" in result.output
     assert result.output.rstrip().endswith("r0500.md: this is a PNG image, not text, though its name ends in .md; "
                                            "rename it to its real type, or save the report as .txt (UTF-8) or "
                                            ".docx and add that")
-    assert seconds < 40, seconds
     listed = json.loads(corpus_cli("list", "--json", "--dir", str(folder)).output)
     assert len(listed) == 999 and not any(d["source"].endswith("r0500.md") for d in listed)
