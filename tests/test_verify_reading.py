@@ -186,6 +186,37 @@ def test_an_inserted_qualifier_or_time_shift_never_keeps_a_confident_verdict_on_
     assert SHIFTS
 
 
+# a time shift before a base-then-current frame: the base's relative word counts from the shifted period -----------
+
+FRAMES = ["GMV增速从上年的12.0%加快至19.0%，提高7.0个百分点。", "GMV由上年的1680万元增至2000万元。",
+          "GMV较上年增长19.0%。"]
+
+
+@pytest.mark.parametrize("sentence", FRAMES)
+@pytest.mark.parametrize("word", SHIFTS)
+def test_a_time_shift_before_a_base_then_current_frame_moves_the_base_too(sentence, word):
+    assert all(v == "verified" for _, v in verdicts(sentence)), verdicts(sentence)
+    at = sentence.index("GMV")
+    found = dict(verdicts(sentence[:at] + word + sentence[at:]))
+    # 上年 after 2024年/去年 is 2023, which no fact states; the current figure claims 2024's, which differs
+    assert not {v for t, v in found.items() if t in ("12.0%", "1680万元", "7.0个百分点")} & {"verified", "mismatch"}
+    assert found.get("19.0%", found.get("2000万元")) in ("mismatch", "unsupported")
+    assert "verified" not in found.values(), found
+
+
+def test_a_base_then_current_frame_set_in_an_earlier_year_verifies_that_years_figures():
+    earlier = FACTS + [fact("gmv", "GMV", "yoy", 8.0, "%", "2023"), fact("gmv", "GMV", "value", 1500e4, "元", "2023")]
+    assert verdicts("2024年GMV较上年增长12.0%。") == [("12.0%", "verified")]
+    assert verdicts("去年GMV较上年增长19.0%。") == [("19.0%", "mismatch")]
+    assert dict(verdicts("2024年GMV由上年的1500万元增至1680万元。", earlier))["1680万元"] == "verified"
+    assert "verified" not in dict(verdicts("2024年GMV由上年的1680万元增至2000万元。", earlier)).values()
+    # the change of 2024's growth against 2023's, when both are stated
+    assert dict(verdicts("2024年GMV增速从上年的8.0%加快至12.0%，提高4.0个百分点。", earlier))["4.0个百分点"] == \
+        "verified"
+    assert dict(verdicts("2024年GMV增速从上年的8.0%加快至12.0%，提高7.0个百分点。", earlier))["7.0个百分点"] == \
+        "mismatch"
+
+
 # facts.json, months and weeks -------------------------------------------------------------------------------------
 
 def test_verify_reads_the_draft_folders_own_facts_json(tmp_path):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from drafter.verify.book import FactBook
 from drafter.verify.clauses import clause_bounds
+from drafter.verify.facts import shift_period
 from drafter.verify.figures import Figure
 from drafter.verify.frames import (
     EXPECTED,
@@ -15,12 +16,14 @@ from drafter.verify.frames import (
     MULTIPLE_OF,
     PREV_STEP,
     PROFIT_WORDS,
+    anchor_of,
     attached,
     base_before,
     later,
     month_to_date,
     period_of,
     quarter_of,
+    scopes,
     target_frame,
 )
 from drafter.verify.lexicon import (
@@ -132,16 +135,14 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     _dimension(ctx, fig, mentions, right)
     _respectively(ctx, s, fig, figs, mentions)
     # period words: in the clause, or in the sentence's first clause when not a comparison (较2024年)
-    word, year, quarter, compare = "", None, None, False
+    chosen, compare = None, False
     for m in PERIOD_RE.finditer(s, left, fig.start):
         if m.group("year") is None and _PLAN_MADE.match(s, m.end()):
             continue  # 上年计划目标: the plan was made last year, for this period
-        if base_before(s, figs, m.end(), fig) is not None:
-            word, year, quarter, compare = "", None, None, False
-            continue  # 由去年同期的A增至B: the period word scopes A, the base; B is the report period's
-        word, year, quarter = m.group(), m.group("year"), quarter_of(m)
-        compare = bool(COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]))
-    if not word and _continues_target(prior, s, fig, mentions):
+        if base_before(s, figs, m.end(), fig) is not None and not scopes(s, figs, m):
+            continue  # 由去年同期的A增至B: the word dates A, the base; B is the sentence's period (2024年GMV由…)
+        chosen, compare = m, bool(COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]))
+    if chosen is None and _continues_target(prior, s, fig, mentions):
         if ctx.measures is None:
             ctx.measures, ctx.period = TARGET_SET, prior[2]  # 2026年GMV目标增长20.0%，达到3443万元
             return ctx
@@ -150,24 +151,30 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
             ctx.direction, ctx.direction_word = 0, ""
             return ctx
     against = ""  # 与上季度相比，GMV下降16.0%: the period a first clause compares with
-    if not word:
+    if chosen is None:
         for m in PERIOD_RE.finditer(s, 0, min(first_clause_end, fig.start)):
-            if base_before(s, figs, m.end(), fig) is not None or attached(s, figs, m.end()):
+            if attached(s, figs, m.end()) or \
+                    (base_before(s, figs, m.end(), fig) is not None and not scopes(s, figs, m)):
                 continue  # 由上年的A增至B, 去年同期为A: the word dates A alone, not the sentence
             if COMPARE_RE.search(s[max(0, m.start() - 4):m.start()]):
                 against = period_of(book, m.group(), m.group("year"), quarter_of(m))
             elif not (quarter_of(m) and m.group("year") is None):
-                word, year, quarter = m.group(), m.group("year"), quarter_of(m)
+                chosen = m
             elif not ctx.dimension:
                 # a bare 三季度 opening the sentence scopes it when the facts have that quarter; else the year's facts
                 # cannot say its figures are wrong. With a month named (第二季度含618大促，…7月GMV为…) it is context.
                 if _has_period(book, ctx, period_of(book, m.group(), None, quarter_of(m))):
-                    word, year, quarter = m.group(), m.group("year"), quarter_of(m)
+                    chosen = m
                 else:
                     ctx.foreign = True
-    period = period_of(book, word, year, quarter) if word else _unstated_period(book, ctx, prior)
-    if _FROM_BEFORE.search(s, left, fig.start) and _TO_AFTER.match(s, fig.end) and not year:
-        period = book.prev_step if POP_RE.search(s, left, right) else book.prev_year  # 占比由17.3%提升至27.0%
+    word, year, quarter = (chosen.group(), chosen.group("year"), quarter_of(chosen)) if chosen else ("", None, None)
+    # relative words count from the period the sentence is set in: 2024年GMV增速从上年的A… dates A in 2023
+    anchor = anchor_of(book, s, figs, chosen.start() if chosen else fig.start)
+    period = period_of(book, word, year, quarter, anchor) if chosen else _unstated_period(book, ctx, prior)
+    if _FROM_BEFORE.search(s, left, fig.start) and _TO_AFTER.match(s, fig.end) and \
+            not (year and not scopes(s, figs, chosen)):  # 占比由17.3%提升至27.0%, 2024年GMV由A增至B
+        setting = anchor_of(book, s, figs, fig.start)
+        period = shift_period(setting, steps=-1) if POP_RE.search(s, left, right) else shift_period(setting, years=-1)
     if ctx.measures is not None and ctx.measures & CHANGE_MEASURES:
         # 较上季度, 与二季度相比 (for a year the step before is the year before: 同比 stays)
         step_apart = book.prev_step != book.prev_year
@@ -185,7 +192,7 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
         against_word = word and period in (book.prev_year, book.prev_step) and not year and \
             re.search(re.escape(word) + r"\s*(?:相比|对比|比较|而言)", s)
         if not is_base and (compare or against_word):
-            period = book.period
+            period = anchor
     if fig.base_unit == "倍" and word and period in (book.prev_year, book.prev_step) and \
             MULTIPLE_OF.search(s, left, fig.start):
         # GMV是去年的1.18倍: this period's value over that period's, a growth multiple

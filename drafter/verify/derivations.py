@@ -10,7 +10,7 @@ import re
 
 from drafter.verify.book import Entry, FactBook
 from drafter.verify.context import Context
-from drafter.verify.facts import parse_period, period_days
+from drafter.verify.facts import parse_period, period_days, shift_period
 from drafter.verify.figures import Figure
 from drafter.verify.judge import Verdict, describe
 from drafter.verify.lexicon import GROWTH_YOY
@@ -321,10 +321,17 @@ def _growth_rate_change(book: FactBook, s: str, fig: Figure, ctx: Context, menti
     metric = ctx.metrics[0]
     period = ctx.period or book.period
     now = book.get(metric, ctx.dimension, period, "yoy")
-    back = book.get(metric, ctx.dimension, book.prev_year if period == book.period else "", "yoy")
+    back = book.get(metric, ctx.dimension, shift_period(period, years=-1), "yoy")
     value = book.get(metric, ctx.dimension, period, "value")
-    if now is None or back is None or value is None or value.fact.unit == "%":
+    if value is not None and value.fact.unit == "%":
         return None
+    if now is None or back is None:
+        if not (ctx.measures and ctx.measures <= GROWTH_YOY):
+            return None  # 高出目标1.1个百分点: a gap, judged as one
+        # 2024年GMV增速…提高7.2个百分点 with no 2023 growth stated: a change of growth, not the year's 同比
+        return Verdict("unsupported", metric, message=f"{book.label(metric)} 增速变化 {fig.text}: no facts state "
+                       f"the growth of {period} and of the year before", reading={"metric": metric, "period": period,
+                                                                              "measure": "yoy_change_pp"})
     change = now.fact.value - back.fact.value
     sign = ctx.direction or (1 if fig.base >= 0 else -1)
     stated = fig.base if fig.signed else abs(fig.base) * sign

@@ -7,7 +7,7 @@ import re
 from drafter.verify.book import FactBook
 from drafter.verify.facts import format_period, parse_period, shift_period
 from drafter.verify.figures import Figure
-from drafter.verify.lexicon import LEVEL_VERBS, NEXT_STEP_WORDS, NEXT_YEAR_WORDS
+from drafter.verify.lexicon import LEVEL_VERBS, NEXT_STEP_WORDS, NEXT_YEAR_WORDS, PERIOD_RE
 
 _QUOTED_TARGET = re.compile(r"\s*(?:的|为|作为)?(?:年度|全年|季度|本年|今年)?(?:经营|业绩|考核)?"
                             r"(?:目标|计划|任务|指标)")
@@ -65,6 +65,27 @@ def attached(s: str, figs: list[Figure], end: int) -> bool:
     return any(f.start == at for f in figs)
 
 
+_PLAN_MADE = re.compile(r"度?(?:的)?(?:计划|制定|提出|设定|确定|目标)")
+_NOT_SCOPE = re.compile(r"(?:占|从|由|较|比|与|自|相比|对比|是|为|相当于)\s*$")
+
+
+def scopes(s: str, figs: list[Figure], m: re.Match) -> bool:
+    """Whether a period word sets the period of what follows (2024年GMV…, 去年GMV…), rather than naming a whole
+    (占全年的), a comparison base (从上年的A, 较2024年), one figure's period (去年同期为A) or when a plan was made."""
+    return not (_NOT_SCOPE.search(s, max(0, m.start() - 2), m.start()) or attached(s, figs, m.end()) or
+                _PLAN_MADE.match(s, m.end()))
+
+
+def anchor_of(book: FactBook, s: str, figs: list[Figure], end: int) -> str:
+    """The period a sentence is set in before `end`: that of its last period word that scopes, else the book's;
+    relative words after it count from it (去年GMV增速从上年的A…: 上年 is the year before 去年)."""
+    anchor = book.period
+    for m in PERIOD_RE.finditer(s, 0, end):
+        if scopes(s, figs, m):
+            anchor = period_of(book, m.group(), m.group("year"), quarter_of(m))
+    return anchor
+
+
 def base_before(s: str, figs: list[Figure], start: int, fig: Figure) -> Figure | None:
     """The base figure A of 由A增至B / 较A提升至B, when `fig` is B and A stands between `start` and it."""
     for f in figs:
@@ -89,8 +110,9 @@ def quarter_of(m: re.Match) -> int | None:
     return _QUARTERS[named] if named else None
 
 
-def period_of(book: FactBook, word: str, year: str | None, quarter: int | None = None) -> str:
-    """The period a period word names (去年同期, 上季度, 2024年, 三季度, 明年), for a book of this period."""
+def period_of(book: FactBook, word: str, year: str | None, quarter: int | None = None, anchor: str = "") -> str:
+    """The period a period word names (去年同期, 上季度, 2024年, 三季度, 明年), for a book of this period; a word
+    before the previous one counts from `anchor`, the period the sentence is set in, when that is another."""
     cur = parse_period(book.period)
     week = re.search(r"第(\d{1,2})周$", word)
     if week and cur:
@@ -102,8 +124,11 @@ def period_of(book: FactBook, word: str, year: str | None, quarter: int | None =
         return format_period(int(year) if year else cur[0], "Q", quarter)
     if year and cur:
         return format_period(int(year), cur[1], cur[2])
+    moved = anchor and anchor != book.period
     if PREV_STEP.search(word):
-        return book.prev_step or book.prev_year
+        return shift_period(anchor, steps=-1) if moved else book.prev_step or book.prev_year
+    if moved and (_PREV_YEAR.search(word) or "同期" in word):
+        return shift_period(anchor, years=-1)
     if _PREV_YEAR.search(word) or "同期" in word:
         return book.prev_year
     if _NEXT_YEAR.search(word):

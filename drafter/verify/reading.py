@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from drafter.verify.book import FactBook
 from drafter.verify.clauses import CLAUSE_SEP, clause_bounds, subject_start
 from drafter.verify.figures import Figure
-from drafter.verify.frames import attached
+from drafter.verify.frames import scopes
 from drafter.verify.judge import Verdict
 from drafter.verify.lexicon import PERIOD_RE
 from drafter.verify.mentions import Mention
@@ -18,8 +18,6 @@ from drafter.verify.qualifiers import CONVENTION, RUN_OF_PERIODS, Word, find_wor
 _SPAN_CLASSES = ("time", "aggregation")
 _TOPIC_MAX = 12  # a leading clause this short, with no figure and no metric, is a topic (上半年，2025年双11期间，)
 _ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前")
-_PLAN_MADE = re.compile(r"度?(?:的)?(?:计划|制定|提出|设定|确定|目标)")
-_NOT_SCOPE = re.compile(r"(?:占|从|由|较|比|与|自|相比|对比|是|为|相当于)\s*$")
 
 
 @dataclass
@@ -47,9 +45,8 @@ def sentence_words(s: str, mentions: list[Mention], figs: list[Figure]) -> Sente
     # 占全年的: 全年 after 占 names the whole of a share; 从上年的, 较去年: the base of a comparison. Neither is
     # the period a time word before it gives way to.
     # 去年同期为19.9%: a period word attached to a figure dates that figure alone; 上年计划: when a plan was made
-    periods = [Word("period", "base" if _NOT_SCOPE.search(s, max(0, m.start() - 2), m.start()) or
-                    attached(s, figs, m.end()) or _PLAN_MADE.match(s, m.end()) else "scope",
-                    m.group(), m.start(), m.end()) for m in PERIOD_RE.finditer(s)]
+    periods = [Word("period", "scope" if scopes(s, figs, m) else "base", m.group(), m.start(), m.end())
+               for m in PERIOD_RE.finditer(s)]
     known = [(w.start, w.end) for w in periods if w.kind == "scope"]
     known += [(m.start, m.end) for m in mentions if m.kind == "dim" and any(k.startswith("month=") for k in m.keys)]
     first = CLAUSE_SEP.search(s)
