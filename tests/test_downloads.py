@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 from download_files import (
     ADS,
     TRAFFIC,
@@ -30,7 +31,6 @@ from download_files import (
 
 from drafter.metrics import compute_facts
 from drafter.metrics.folder import scan
-from tests.test_cli import run_cli
 
 FORMS = ("iso", "compact", "slash", "cn", "datetime", "serial")
 FILES = (".csv", ".xlsx", ".xls", ".zip")
