@@ -76,15 +76,19 @@ def check_report(config: Config, path: Path, facts_csv: Path | None = None, peri
                    doc.paragraphs if doc else None)
 
 
-def verify_folder(config: Config, folder: Path) -> tuple[list[Finding], dict]:
-    """Verify report.md against the folder's facts and excerpts; rewrite verification.json (and the exports)."""
+def check_draft_text(config: Config, folder: Path, markdown: str) -> tuple[list[Finding], dict]:
+    """Every figure of a draft's Markdown checked against its folder's facts and excerpts (nothing written)."""
     from drafter.verify import summarize, verify_markdown
 
-    folder = Path(folder)
-    text = draft_paths(folder).read_text(encoding="utf-8")
     facts, sources, period, plan = draft_inputs(folder)
-    findings = verify_markdown(text, facts, sources, period=period, aliases=config.aliases, plan=plan)
-    counts = summarize(findings)
+    findings = verify_markdown(markdown, facts, sources, period=period, aliases=config.aliases, plan=plan)
+    return findings, summarize(findings)
+
+
+def verify_folder(config: Config, folder: Path) -> tuple[list[Finding], dict]:
+    """Verify report.md against the folder's facts and excerpts; rewrite verification.json (and the exports)."""
+    folder = Path(folder)
+    findings, counts = check_draft_text(config, folder, draft_paths(folder).read_text(encoding="utf-8"))
     save_verification(folder, findings, counts)
     return findings, counts
 

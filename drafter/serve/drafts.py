@@ -142,12 +142,9 @@ class Drafts:
 
     def verify(self, folder: Path, markdown: str) -> tuple[list[Finding], dict]:
         """Every figure of the report checked against the draft's facts and excerpts (nothing written)."""
-        from drafter.draft.folder import draft_inputs
-        from drafter.verify import summarize, verify_markdown
+        from drafter.draft.verify import check_draft_text
 
-        facts, sources, period, plan = draft_inputs(folder)
-        findings = verify_markdown(markdown, facts, sources, period=period, aliases=self.config.aliases, plan=plan)
-        return findings, summarize(findings)
+        return check_draft_text(self.config, folder, markdown)
 
     def detail(self, draft_id: str) -> dict:
         """The draft for the review page: each section's Markdown, hash, edited flag, findings, HTML and excerpts."""
