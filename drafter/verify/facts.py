@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import re
@@ -163,23 +162,21 @@ def format_period(year: int, kind: str, n: int) -> str:
             "W": f"{year}-W{n:02d}"}[kind]
 
 
-def _weeks_in(year: int) -> int:
-    return dt.date(year, 12, 28).isocalendar()[1]  # 28 December is always in the year's last ISO week
+def _calendar(period: str):
+    """The calendar period (its days, its neighbours) a period string names, or None."""
+    from drafter.metrics.periods import parse_period as calendar_period
+
+    parsed = parse_period(period)
+    try:
+        return calendar_period(format_period(*parsed)) if parsed else None
+    except UserError:  # 2021-W53 in a year of 52 weeks
+        return None
 
 
 def period_days(period: str) -> int:
     """How many days a period spans (a year 365 or 366, a quarter, a half, a month, a week 7); 0 if not a period."""
-    parsed = parse_period(period)
-    if parsed is None:
-        return 0
-    year, kind, n = parsed
-    if kind == "W":
-        return 7
-    first, months = {"Y": (1, 12), "H": (6 * (n - 1) + 1, 6), "Q": (3 * (n - 1) + 1, 3), "M": (n, 1)}[kind]
-    start = dt.date(year, first, 1)
-    last = first + months
-    end = dt.date(year + (last - 1) // 12, (last - 1) % 12 + 1, 1)
-    return (end - start).days
+    calendar = _calendar(period)
+    return (calendar.end - calendar.start).days if calendar else 0
 
 
 def shift_period(period: str, years: int = 0, steps: int = 0) -> str:
@@ -189,11 +186,8 @@ def shift_period(period: str, years: int = 0, steps: int = 0) -> str:
         return ""
     year, kind, n = parsed
     if kind == "W":  # the same ISO week a year apart, or whole weeks earlier or later
-        year = year + years
-        n = min(n, _weeks_in(year))
-        monday = dt.date.fromisocalendar(year, n, 1) + dt.timedelta(weeks=steps)
-        iso = monday.isocalendar()
-        return format_period(iso[0], "W", iso[1])
+        calendar = _calendar(period)
+        return calendar.shifted(years, steps).label if calendar else ""
     year += years
     if steps and kind != "Y":
         size = {"Q": 4, "H": 2, "M": 12}[kind]
