@@ -80,7 +80,7 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
     for label in partial:
         values.pop(label, None)
     for label, period_values_ in values.items():
-        apply_scope(engine, period_values_, parse_period(label))
+        apply_scope(engine, period_values_, parse_period(label), loaded.scope)
         add_traffic(engine, parse_period(label), period_values_, loaded)
         add_marketing(engine, parse_period(label), period_values_, loaded)
         add_categories(engine, parse_period(label), period_values_, loaded.lines is not None)
@@ -88,7 +88,7 @@ def _compute(engine, data_dir, period: Period, cache_dir, columns, promo_windows
     result = MetricsResult(period=period, facts=[], skipped=skipped_metrics(loaded), files=dict(loaded.files),
                            data_summary=summary(loaded.reports, loaded.canonical, loaded.scope),
                            engine=engine.name, sources=dict(loaded.names))
-    scope = buyer_scope(engine, period)
+    scope = buyer_scope(engine, period, loaded.scope)
     if scope_dimension(scope) != "":
         result.notes.append(scope_note(scope))
     result.notes += cadence_notes

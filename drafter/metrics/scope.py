@@ -11,9 +11,14 @@ BUYER_METRICS = ("buyers", "aov_buyer", "purchase_frequency", "repurchase_rate",
                  "new_buyer_repurchase_30d", "member_share")
 
 
-def buyer_scope(engine, period: Period | None = None) -> dict[str, list[str]]:
+def buyer_scope(engine, period: Period | None = None, whole: dict | None = None) -> dict[str, list[str]]:
     """Channels whose paid orders (in the period) all carry a buyer account ("with"), and those with orders that
-    carry none ("without"); both empty when the orders have no channel column."""
+    carry none ("without"); both empty when the orders have no channel column.
+
+    whole: the scope of all the orders; when every order there has an account, so has every period's (no scan).
+    """
+    if whole and not whole["without"]:
+        return whole
     if "channel" not in engine.columns("orders"):
         return {"with": [], "without": []}  # canonical orders without channels: every order has its user id
     when = f"AND {_between('order_time', period)}" if period else ""
@@ -40,10 +45,10 @@ def scope_note(scope: dict[str, list[str]]) -> str:
             f"dimension {scope_dimension(scope)}: the {without} exports carry no buyer account")
 
 
-def apply_scope(engine, values: Values, period: Period) -> None:
+def apply_scope(engine, values: Values, period: Period, whole: dict) -> None:
     """Move the buyer metrics of one period from the shop total to the platforms with accounts that period (or drop
     them); a year whose scope differs gets another dimension, so no change is computed across unlike scopes."""
-    dim = scope_dimension(buyer_scope(engine, period))
+    dim = scope_dimension(buyer_scope(engine, period, whole))
     if dim == "":
         return
     moved = {m: values.pop((m, "")) for m in BUYER_METRICS if (m, "") in values}
