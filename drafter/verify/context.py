@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from drafter.periods import shift_period
 from drafter.verify.book import FactBook
 from drafter.verify.clauses import clause_bounds
-from drafter.verify.facts import shift_period
 from drafter.verify.figures import Figure
 from drafter.verify.frames import (
     EXPECTED,
