@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from drafter.corpus.classify import check_period
 from drafter.errors import UserError
 from drafter.periods import Period, make_period, parse_period, period_days, read_period, shift_period
 
@@ -110,3 +111,13 @@ def test_any_text_reads_as_no_period_or_one_whose_label_reads_back(text):
     else:
         assert read_period(period.label) == period == parse_period(period.label)
         assert int(text.strip()[:4]) == period.year
+
+
+def test_the_corpus_takes_a_period_through_the_same_reader():
+    for period in every_period():
+        for text in (period.label, *loose_spellings(period)):
+            assert check_period(text) == period.label, text
+    assert check_period("2025年") == "2025"
+    for text in ("2021-W53", "25年", "last year", "2025Q5"):
+        with pytest.raises(UserError, match="2025Q3"):
+            check_period(text)
