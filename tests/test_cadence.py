@@ -13,8 +13,8 @@ from drafter.corpus.classify import infer_kind, infer_period
 from drafter.errors import UserError
 from drafter.metrics import compute_facts
 from drafter.metrics.cadence import promotion_days
-from drafter.metrics.periods import iso_weeks, make_period, parse_period
 from drafter.outline import default_kind, load_outline
+from drafter.periods import iso_weeks, make_period, parse_period
 
 # --- periods ---------------------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """The house only looks down: drafter's import graph, read from the source with ast, has no circle, nothing below
-the CLI imports it, and no stage imports the draft's life (drafter.draft) that sits above the stages."""
+the CLI imports it, and no stage imports the draft's life (drafter.draft) that sits above the stages, no backend and
+not the period reader imports a stage."""
 
 from __future__ import annotations
 
@@ -133,3 +134,27 @@ def test_no_stage_imports_the_draft_life_above_it(graph):
     upward = sorted(f"{module} → {target}" for module, targets in graph.items() for target in targets
                     if target.startswith("drafter.draft") and not module.startswith(above))
     assert not upward, "imports of drafter.draft from the stages below it: " + ", ".join(upward)
+
+
+# the pipeline's stages and what sits on them; backends and the low modules (models, errors, files, periods) are below
+STAGES = ("corpus", "retrieve", "metrics", "outline", "write", "verify", "render", "review", "draft", "serve", "cli")
+
+
+def stage_imports(graph: dict[str, set[str]], module: str) -> list[str]:
+    """The stage modules (drafter.metrics, drafter.verify.book, …) a module imports."""
+    return sorted(t for t in graph[module] if t.split(".")[1] in STAGES)
+
+
+def test_no_backend_imports_a_stage(graph):
+    backends = sorted(module for module in graph if module.startswith("drafter.backends"))
+    assert len(backends) > 5, "the graph should cover drafter/backends"
+    upward = [f"{module} → {target}" for module in backends for target in stage_imports(graph, module)]
+    assert not upward, "backends importing a stage above them: " + ", ".join(upward)
+
+
+def test_the_period_reader_sits_below_every_stage(graph):
+    assert "drafter.errors" in graph["drafter.periods"], "the graph should see what drafter.periods imports"
+    assert not stage_imports(graph, "drafter.periods"), "drafter.periods imports a stage"
+    readers = sorted(module for module, targets in graph.items() if "drafter.periods" in targets)
+    assert any(m.startswith("drafter.verify") for m in readers) and any(m.startswith("drafter.metrics") for m in
+                                                                         readers), readers

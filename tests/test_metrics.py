@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from drafter.errors import UserError
-from drafter.metrics import compute_facts, parse_period
+from drafter.metrics import compute_facts
+from drafter.periods import parse_period
 
 
 def facts_by_id(data: Path, period: str, tmp_path: Path) -> dict:

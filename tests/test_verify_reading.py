@@ -8,9 +8,9 @@ from verify_probes import QUALIFIERS, SHIFTS, insertions
 
 from drafter.errors import UserError
 from drafter.models import Fact, fact_id
+from drafter.periods import make_period, period_days, read_period, shift_period
 from drafter.verify import load_facts_csv, verify_markdown
 from drafter.verify.clauses import clause_bounds, sentences, subject_start
-from drafter.verify.facts import parse_period, period_days, shift_period
 from drafter.verify.normalize import normalize
 from drafter.verify.qualifiers import Word, find_words, in_reach, unread, year_of
 
@@ -235,7 +235,7 @@ def test_verify_reads_the_draft_folders_own_facts_json(tmp_path):
 
 
 def test_iso_weeks_and_months_are_periods():
-    assert parse_period("2025-W47") == (2025, "W", 47)
+    assert read_period("2025-W47") == make_period("week", 2025, 47)
     assert shift_period("2025-W47", steps=-1) == "2025-W46"
     assert shift_period("2025-W01", steps=-1) == "2024-W52"
     assert shift_period("2025-W47", years=-1) == "2024-W47"

@@ -29,10 +29,13 @@ def quote(name: str) -> str:
 NUMBER_PATTERN = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
 
+# The time formats real exports write, tried in order when a time column is text.
+TIMESTAMP_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M",
+                     "%Y/%m/%d", "%Y-%m-%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m", "%Y/%m"]
+
+
 def parse_time(text: str) -> str:
     """SQL (base dialect) parsing a text expression into a timestamp with the formats real exports use, else NULL."""
-    from drafter.metrics.schema import TIMESTAMP_FORMATS
-
     # A month alone (2025-07) is read as its first day, spelled out: MySQL's STR_TO_DATE would give day 0 (2025-07-00).
     tries = ", ".join(f"try_strptime({text}, '{f}')" if "%d" in f else f"try_strptime({text} || '-01', '{f}-%d')"
                       for f in TIMESTAMP_FORMATS)

@@ -16,7 +16,7 @@ DirOption = typer.Option(Path("."), "--dir", help="Working folder (with drafter.
 
 def period_arg(text: str):
     """--period parsed once, here at the edge, into the Period every command passes down (exit 2 if not a period)."""
-    from drafter.metrics.periods import parse_period
+    from drafter.periods import parse_period
 
     return parse_period(text)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from drafter.config import Config, load_config
 
 if TYPE_CHECKING:
-    from drafter.metrics.periods import Period
+    from drafter.periods import Period
 
 VERDICT_STYLE = {"verified": "green", "mismatch": "bold red", "unsupported": "yellow", "claim_error": "bold red"}
 

@@ -15,7 +15,7 @@ from drafter.errors import UserError
 from drafter.files import atomic_write_text
 
 if TYPE_CHECKING:
-    from drafter.metrics.periods import Period
+    from drafter.periods import Period
 
 
 @app.command()

@@ -12,7 +12,7 @@ from drafter.cli.app import console as make_console
 from drafter.errors import UserError
 
 if TYPE_CHECKING:
-    from drafter.metrics.periods import Period
+    from drafter.periods import Period
 
 QUERY = "{year}年 目标 核心目标 GMV 同比增长 复购率 客单价 退款率 渠道占比"
 
@@ -25,8 +25,8 @@ def _chunk_order(chunk) -> tuple[str, int]:
 
 def targets_from_plan(config, period: Period | str, k: int = 60):
     """Search the corpus for the plan of `period` and parse its targets; (parsed plan, titles searched)."""
-    from drafter.metrics.periods import as_period
     from drafter.metrics.targets import parse_plan
+    from drafter.periods import as_period
     from drafter.retrieve import search
 
     label = as_period(period).label

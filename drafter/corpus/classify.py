@@ -8,12 +8,12 @@ from pathlib import Path
 
 from drafter.corpus.signals import COLLECTION, FILE_SUFFIX, collection_title
 from drafter.errors import UserError
+from drafter.periods import PERIOD_FORMS, iso_weeks, make_period, read_period
 
 KINDS = ("summary", "plan", "review", "other")
 # The report kinds of DESIGN.md, accepted wherever a corpus kind is expected.
 KIND_ALIASES = {"annual-summary": "summary", "annual-plan": "plan", "quarterly-review": "review",
                 "monthly-review": "review", "weekly-review": "review"}
-PERIOD_RE = re.compile(r"^20\d\d(Q[1-4]|H[12]|-(0[1-9]|1[0-2])|-W(0[1-9]|[1-4]\d|5[0-3]))?$")
 
 
 def check_kind(kind: str | None) -> str | None:
@@ -30,10 +30,10 @@ def check_period(period: str | None) -> str | None:
     """Normalise a period given by a user (2025, 2025Q3, 2025H1, 2025-07, 2025-W47); UserError when malformed."""
     if period is None:
         return None
-    period = period.strip().upper().replace("年", "")
-    if not PERIOD_RE.match(period):
-        raise UserError(f"bad period {period!r}: write it as 2025, 2025Q3, 2025H1, 2025-07 or 2025-W47")
-    return period
+    named = read_period(period.replace("年", ""))  # 2025年, 2025年Q3
+    if named is None:
+        raise UserError(f"bad period {period.strip()!r}: write it as {PERIOD_FORMS}")
+    return named.label
 
 
 # --- title ------------------------------------------------------------------------------------------
@@ -108,11 +108,11 @@ _CAMPAIGN = re.compile(r"双十一|双11|双十二|双12|618|年货节|大促|�
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _PERIODS = [
     (re.compile(r"(20\d\d)\s*年?\s*(?:第\s*([一二三四1-4])\s*季度|Q([1-4]))", re.I),
-     lambda m: f"{m.group(1)}Q{_QUARTER[m.group(2) or m.group(3)]}"),
+     lambda m: make_period("quarter", int(m[1]), _QUARTER[m[2] or m[3]]).label),
     (re.compile(r"(20\d\d)\s*年?\s*(上半年|下半年|H[12])", re.I),
-     lambda m: f"{m.group(1)}H{1 if m.group(2) in ('上半年', 'H1', 'h1') else 2}"),
+     lambda m: make_period("half", int(m[1]), 1 if m[2] in ("上半年", "H1", "h1") else 2).label),
     (re.compile(r"(20\d\d)\s*年\s*(1[0-2]|0?[1-9])\s*月(?!\s*[0-9]{1,2}\s*日)"),
-     lambda m: f"{m.group(1)}-{int(m.group(2)):02d}"),
+     lambda m: make_period("month", int(m[1]), int(m[2])).label),
     (re.compile(r"(20\d\d)\s*(?:年|年度|财年)"), lambda m: m.group(1)),
 ]
 # In a title a bare year names the period too: "2022,一个小卖家的年终总结", "工作总结(2018)".
@@ -155,11 +155,11 @@ def _week(title: str, text: str, date_hint: str) -> str:
         first, last = days
         if weekly or (first.weekday() == 0 and (last - first).days == MAX_WEEK_DAYS - 1):
             iso = (first + (last - first) / 2).isocalendar()
-            return f"{iso.year}-W{iso.week:02d}"
+            return make_period("week", iso.year, iso.week).label
     if weekly and (m := _WEEK_NUMBER.search(title)) and (m[1] or year):
         number, in_year = int(m[2]), int(m[1] or year)
-        if 1 <= number <= date(in_year, 12, 28).isocalendar().week:
-            return f"{in_year}-W{number:02d}"
+        if 1 <= number <= iso_weeks(in_year):
+            return make_period("week", in_year, number).label
     return ""
 
 
@@ -198,7 +198,7 @@ def infer_period(title: str, text: str, kind: str, date_hint: str = "") -> str:
                 return fmt(m)
         if source is title and (m := _TITLE_YEAR.search(title)):
             month = _TITLE_MONTH.search(title)  # 11月直播运营月度总结(2024): that month of that year
-            return f"{m.group(1)}-{int(month.group(1)):02d}" if month else m.group(1)
+            return make_period("month", int(m[1]), int(month[1])).label if month else m[1]
     if m := re.match(r"(20\d\d)\D+(\d{1,2})", date_hint):
         year, month = int(m.group(1)), int(m.group(2))
         # A plan presented late in a year is the plan for the next year.

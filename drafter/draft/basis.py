@@ -15,7 +15,7 @@ from drafter.files import signature
 from drafter.models import Chunk, Fact
 
 if TYPE_CHECKING:
-    from drafter.metrics.periods import Period
+    from drafter.periods import Period
 
 ACCEPTED = "a report's Markdown (.md, .txt) or Word (.docx) file, or a draft folder"
 _ZIPPED = (("xl/", "an Excel workbook"), ("ppt/", "a PowerPoint file"), ("content.xml", "an OpenDocument file"))
@@ -91,7 +91,7 @@ def _draft_basis(folder: Path, period: Period | None) -> FactsBasis:
 
 def _data_basis(config: Config, text: str, period: Period | None) -> FactsBasis:
     from drafter.metrics import compute_facts
-    from drafter.metrics.periods import parse_period
+    from drafter.periods import parse_period
 
     named = period_in(text)
     if period is None and not named:

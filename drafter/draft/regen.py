@@ -40,9 +40,9 @@ def regen_section(config: Config, folder: Path, section_id: str, note: str = "",
 
 
 def _regen_locked(config, folder, report, section_id, note, force, say, fallback) -> RegenResult:
-    from drafter.metrics.periods import parse_period
     from drafter.models import Fact
     from drafter.outline import load_outline
+    from drafter.periods import parse_period
     from drafter.render import parse_sections
     from drafter.render.script import to_traditional
     from drafter.write import FactBook, SectionContext

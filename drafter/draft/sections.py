@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from drafter.config import Config
-from drafter.metrics.periods import Period
 from drafter.models import Chunk, Section
 from drafter.outline import SectionSpec
+from drafter.periods import Period
 
 Progress = Callable[[str], None]
 

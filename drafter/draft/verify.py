@@ -13,7 +13,7 @@ from drafter.errors import UserError
 from drafter.models import Finding
 
 if TYPE_CHECKING:
-    from drafter.metrics.periods import Period
+    from drafter.periods import Period
 
 
 @dataclass

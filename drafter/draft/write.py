@@ -21,9 +21,9 @@ from drafter.draft.sections import Progress, draft_sections, make_writer, prefac
 from drafter.draft.verify import verify_folder
 from drafter.errors import UserError
 from drafter.files import FolderLock, atomic_write_bytes, atomic_write_text
-from drafter.metrics.periods import Period, as_period
 from drafter.models import Draft, Finding
 from drafter.outline import Outline, load_outline
+from drafter.periods import Period, as_period
 
 
 @dataclass

@@ -18,9 +18,9 @@ from drafter.metrics.derived import (
     target_facts,
     value_facts,
 )
-from drafter.metrics.periods import Period, as_period, parse_period
 from drafter.metrics.registry import DIMENSION_LABELS, METRICS
 from drafter.models import Fact
+from drafter.periods import Period, as_period, parse_period
 
 FACT_COLUMNS = ["metric", "label", "measure", "value", "unit", "period", "dimension"]
 
@@ -156,4 +156,4 @@ def facts_frame(facts: list[Fact]):
     return pd.DataFrame(rows, columns=[*FACT_COLUMNS, "aliases", "status"])
 
 
-__all__ = ["DIMENSION_LABELS", "METRICS", "MetricsResult", "compute_facts", "facts_frame", "parse_period"]
+__all__ = ["DIMENSION_LABELS", "METRICS", "MetricsResult", "compute_facts", "facts_frame"]

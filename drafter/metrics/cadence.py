@@ -10,8 +10,8 @@ from pathlib import Path
 
 from drafter.errors import UserError
 from drafter.metrics.compute import Values, _between
-from drafter.metrics.periods import Period
 from drafter.metrics.schema import MONEY
+from drafter.periods import Period
 
 SHORT_GRAINS = ("month", "week")
 CALENDAR = Path(__file__).with_name("promotions.toml")

@@ -7,9 +7,9 @@ included, as in GMV. Shipping and unmatched codes belong to no category, so cate
 from __future__ import annotations
 
 from drafter.metrics.lines import UNCATEGORISED
-from drafter.metrics.periods import Period
 from drafter.metrics.schema import MONEY
 from drafter.metrics.values import Values, between, put, ratio
+from drafter.periods import Period
 
 # Below this share of GMV found in a category, the breakdown is partial and every draft says so.
 FULL_COVERAGE = 95.0

@@ -40,8 +40,8 @@ def _category_coverage(engine, loaded) -> dict:
     that did not."""
     from drafter.metrics.categories import FULL_COVERAGE, category_rows
     from drafter.metrics.lines import UNCATEGORISED
-    from drafter.metrics.periods import parse_period
     from drafter.metrics.values import between
+    from drafter.periods import parse_period
 
     years = engine.query("SELECT DISTINCT EXTRACT(year FROM order_time) AS y FROM orders "
                          "WHERE status <> 'cancelled' ORDER BY 1")["y"]

@@ -7,13 +7,13 @@ import re
 
 from drafter.errors import UserError
 from drafter.metrics.loaded import LoadedData
-from drafter.metrics.periods import Period
 from drafter.metrics.schema import MONEY
 from drafter.metrics.values import NEW_BUYERS, RETURNING_BUYERS, Values
 from drafter.metrics.values import between as _between
 from drafter.metrics.values import put as _put
 from drafter.metrics.values import ratio as _ratio
 from drafter.metrics.values import zero_if_null as _zero_if_null
+from drafter.periods import Period
 
 DEFAULT_PROMO_WINDOWS = {"618": ["06-01", "06-18"], "双11": ["10-20", "11-11"]}
 

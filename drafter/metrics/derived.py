@@ -6,10 +6,10 @@ import math
 
 from drafter.errors import UserError
 from drafter.metrics.loaded import LoadedData
-from drafter.metrics.periods import Period, parse_period
 from drafter.metrics.registry import METRICS, lookup, manual_kpi_id
 from drafter.metrics.values import Values
 from drafter.models import TARGET_ACTUAL, TARGET_GAP, Fact, fact_id
+from drafter.periods import Period, parse_period
 
 # Below about a 1% GMV change, factor shares of the change blow up to thousands of percent: no story to tell.
 MIN_LOG_CHANGE = 0.01

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import math
 
-from drafter.metrics.periods import Period, as_period
 from drafter.models import Fact, fact_id
+from drafter.periods import Period, as_period
 
 GROWTH_FLOOR = 5.0
 GROWTH_CAP = 60.0

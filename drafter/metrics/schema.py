@@ -69,8 +69,6 @@ FILE_NAMES = {
     "targets": ("targets", "目标"),
 }
 SUFFIXES = (".csv", ".parquet", ".xlsx")
-TIMESTAMP_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M",
-                     "%Y/%m/%d", "%Y-%m-%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m", "%Y/%m"]
 CANCELLED = ("已取消", "取消", "交易关闭", "已关闭", "cancelled", "canceled", "closed")
 REFUNDED = ("已退款", "退款", "退款成功", "已退货", "refunded", "refund", "returned")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from drafter.metrics.periods import Period
 from drafter.metrics.schema import MONEY
 from drafter.metrics.values import NEW_BUYERS, RETURNING_BUYERS, Values
 from drafter.metrics.values import between as _between
+from drafter.periods import Period
 
 BUYER_METRICS = ("buyers", "aov_buyer", "purchase_frequency", "repurchase_rate", "new_buyers", "returning_buyers",
                  "new_buyer_repurchase_30d", "member_share")

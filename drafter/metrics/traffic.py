@@ -7,8 +7,8 @@ never added to GMV or across ad platforms."""
 from __future__ import annotations
 
 from drafter.metrics.loaded import LoadedData
-from drafter.metrics.periods import Period
 from drafter.metrics.values import Values, between, put, ratio
+from drafter.periods import Period
 
 # A traffic download whose people count is not 访客数 states it under its own metric (抖店罗盘: 商品点击人数).
 BASIS_METRICS = {"商品点击人数": "click_visitors"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drafter.metrics.periods import Period
+from drafter.periods import Period
 
 NEW_BUYERS, RETURNING_BUYERS = "buyer=新客", "buyer=老客"
 

@@ -49,7 +49,7 @@ def _month(fact: Fact) -> int:
 
 def _cn(label: str) -> str:
     """A period label as prose names it: 2025 → 2025年, 2025-11 → 2025年11月, 2025-W47 → 2025年第47周."""
-    from drafter.metrics.periods import parse_period
+    from drafter.periods import parse_period
 
     return parse_period(label).chinese()
 
@@ -163,7 +163,7 @@ def _daily(fig, facts: list[Fact], period: str, previous: str) -> bool:
     """A month's or week's GMV by day against the same period a year before, day by day in order; promotion
     days marked."""
     from drafter.metrics.cadence import day_dimension, promotion_days
-    from drafter.metrics.periods import parse_period
+    from drafter.periods import parse_period
 
     now, then = parse_period(period), parse_period(previous)
     series = []
@@ -232,7 +232,7 @@ def render_charts(facts: list[Fact], period: str, folder: Path, key: str = "", s
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    from drafter.metrics.periods import parse_period
+    from drafter.periods import parse_period
 
     previous = parse_period(period).previous_year().label
     family = cjk_font_family()

@@ -43,7 +43,7 @@ def new_draft(drafts: Drafts, period: str, kind: str, use_llm: bool, force: bool
     """Check the form, then the work a job runs: write_draft, as `drafter write` runs it."""
     from drafter.draft.folder import draft_folder
     from drafter.draft.write import write_draft
-    from drafter.metrics.periods import parse_period
+    from drafter.periods import parse_period
 
     if kind not in kinds():  # looked up, never joined into the outline's path
         raise Invalid(f"unknown report kind {kind!r}; one of: {', '.join(kinds())}")

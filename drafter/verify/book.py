@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from drafter.models import Fact, fact_id
-from drafter.verify.facts import is_lower_better, latest_period, parse_period, shift_period
+from drafter.periods import read_period, shift_period
+from drafter.verify.facts import is_lower_better, latest_period
 from drafter.verify.lexicon import BUILTIN_ALIASES, BUYER_WORDS, TARGET_MEASURES, canonical_metric
 
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
@@ -120,12 +121,13 @@ class FactBook:
                 continue
             rate = value.fact.unit == "%"
             self._derive_target(value, period, rate)
-            if parse_period(period) is None:
+            calendar = read_period(period)
+            if calendar is None:
                 continue
-            for back, growth in ((shift_period(period, years=-1), "yoy"), (shift_period(period, steps=-1), "pop")):
-                if growth == "pop" and (parse_period(period) or (0, "Y", 0))[1] == "Y":
+            for back, growth in ((calendar.shifted(years=-1), "yoy"), (calendar.shifted(steps=-1), "pop")):
+                if growth == "pop" and calendar.grain == "year":
                     continue
-                self._derive_change(value, back, growth, rate)
+                self._derive_change(value, back.label, growth, rate)
         self._index()
         for group in self.by_key.values():
             self._statuses(group)

@@ -7,7 +7,6 @@ import re
 from drafter.display import display
 from drafter.verify.book import FactBook
 from drafter.verify.clauses import CLAUSE_SEP
-from drafter.verify.context import dimension_before
 from drafter.verify.figures import Figure
 from drafter.verify.judge import Verdict, describe, expected_text
 from drafter.verify.lexicon import (
@@ -22,7 +21,7 @@ from drafter.verify.lexicon import (
     SUPER_MIN_RE,
     cue_info,
 )
-from drafter.verify.mentions import Mention
+from drafter.verify.mentions import Mention, dimension_before
 
 YOY_LIKE = {"yoy", "yoy_pp", "gap_yoy", "target_yoy"}
 SHARE_LIKE = {"share", "share_pp", "gap_share", "target_share"}

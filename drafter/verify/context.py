@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from drafter.periods import shift_period
 from drafter.verify.book import FactBook
 from drafter.verify.clauses import clause_bounds
-from drafter.verify.facts import shift_period
 from drafter.verify.figures import Figure
 from drafter.verify.frames import (
     EXPECTED,
@@ -41,7 +41,7 @@ from drafter.verify.lexicon import (
     TARGET_MEASURES,
     cue_info,
 )
-from drafter.verify.mentions import Mention
+from drafter.verify.mentions import Mention, dimension_before
 from drafter.verify.units import RATE_UNITS, unit_factor
 
 TARGET_SET = TARGET_MEASURES
@@ -211,7 +211,6 @@ def analyse(book: FactBook, s: str, fig: Figure, figs: list[Figure], mentions: l
     return ctx
 
 
-
 def _has_period(book: FactBook, ctx: Context, period: str) -> bool:
     """Whether the facts state any of the clause's metrics for this period."""
     return any(book.lookup(metric, "", period, frozenset({"value", "yoy", "pop", "share"})) for metric in ctx.metrics)
@@ -378,18 +377,6 @@ def _unit_fits(book: FactBook, metric: str, fig: Figure) -> bool:
     return any(unit_factor(fig.base_unit, e.fact.unit) is not None or
                (fig.base_unit == "倍" and e.fact.unit == "%")
                for e in book.entries if e.fact.metric == metric)
-
-
-def dimension_before(mentions: list[Mention], pos: int, totals: bool = True, strict: bool = True) -> Mention | None:
-    """The dimension value that governs position `pos`: the nearest one before it, unless 全年/整体 is nearer
-    or (when strict) another metric has been named since (家电品类GMV下降8.4%，复购率28.9%)."""
-    kinds = ("dim", "total") if totals else ("dim",)
-    before = [m for m in mentions if m.kind in kinds and m.end <= pos]
-    if not before or before[-1].kind != "dim":
-        return None
-    dim = before[-1]
-    named = {m.keys for m in mentions if m.kind == "metric" and dim.end <= m.start and m.end <= pos}
-    return dim if len(named) <= 1 or not strict else None
 
 
 def _dimension(ctx: Context, fig: Figure, mentions: list[Mention], right: int) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
+from drafter.periods import make_period, period_days, read_period, shift_period
 from drafter.verify.book import Entry, FactBook
 from drafter.verify.context import Context
-from drafter.verify.facts import parse_period, period_days, shift_period
 from drafter.verify.figures import Figure
 from drafter.verify.judge import Verdict, describe
 from drafter.verify.lexicon import GROWTH_YOY
@@ -73,7 +73,8 @@ def month_entries(book: FactBook, metric: str, year: int, months: list[int]) -> 
     """The month values of a metric (a month dimension of the year, or month periods), all of them or None."""
     out = []
     for n in months:
-        entry = book.get(metric, f"month={n}月", str(year), "value") or book.get(metric, "", f"{year}-{n:02d}", "value")
+        entry = book.get(metric, f"month={n}月", str(year), "value") or \
+            book.get(metric, "", make_period("month", year, n).label, "value")
         if entry is None:
             return None
         out.append(entry)
@@ -94,8 +95,8 @@ def derive(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[Word],
 
 
 def _year(book: FactBook, ctx: Context) -> int | None:
-    parsed = parse_period(ctx.period or book.period)
-    return parsed[0] if parsed else None
+    period = read_period(ctx.period or book.period)
+    return period.year if period else None
 
 
 def _sub_period(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[Word]) -> Verdict | None:
@@ -118,7 +119,7 @@ def _sub_period(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[W
             return None
         value = sum(e.fact.value for e in entries)
         ids = [e.fact.id for e in entries]
-        days = sum(period_days(f"{year}-{n:02d}") for n in months)
+        days = sum(period_days(make_period("month", year, n).label) for n in months)
         took = (word.text,)
     else:
         value, ids, name, took = total.fact.value, [total.fact.id], str(year), ()

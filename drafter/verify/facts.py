@@ -1,4 +1,4 @@
-"""The facts table: reading it (CSV, UTF-8 or GBK, or a draft folder's facts.json) and the periods it names."""
+"""The facts table: reading it (CSV, UTF-8 or GBK, or a draft folder's facts.json) and the latest period it names."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from drafter.errors import UserError
 from drafter.files import utf8_or_gbk
 from drafter.models import Fact, fact_id
+from drafter.periods import read_period
 from drafter.verify.lexicon import canonical_metric, lower_is_better
 
 MEASURES = {"value", "yoy", "yoy_pp", "pop", "pop_pp", "share", "share_pp", "target", "target_yoy", "gap",
@@ -37,6 +38,8 @@ _UNIT_SCALE = {
     "h": (1.0, "小时"), "分钟": (1.0, "分钟"),
 }
 TARGET_MEASURES = {"target", "target_yoy", "target_share"}
+# of two periods in one year the finer one is the later report's
+_FINENESS = ("year", "half", "quarter", "month", "week")
 
 
 def _number(raw: str) -> tuple[float, str]:
@@ -140,73 +143,14 @@ def _row_fact(path: Path, number: int, cells: dict[str, str]) -> Fact:
     )
 
 
-def parse_period(period: str) -> tuple[int, str, int] | None:
-    """2025 → (2025, 'Y', 0); 2025Q3 → (2025, 'Q', 3); 2025H1 → (2025, 'H', 1); 2025-07 → (2025, 'M', 7);
-    the ISO week 2025-W47 → (2025, 'W', 47)."""
-    m = re.fullmatch(r"(\d{4})(?:\s*(?:年)?(?:(Q|H)(\d)|-?(W)(\d{1,2})|-(\d{1,2})))?", period.strip(), re.I)
-    if not m:
-        return None
-    year = int(m.group(1))
-    if m.group(2):
-        return year, m.group(2).upper(), int(m.group(3))
-    if m.group(4):
-        return year, "W", int(m.group(5))
-    if m.group(6):
-        return year, "M", int(m.group(6))
-    return year, "Y", 0
-
-
-def format_period(year: int, kind: str, n: int) -> str:
-    """Inverse of parse_period."""
-    return {"Y": f"{year}", "Q": f"{year}Q{n}", "H": f"{year}H{n}", "M": f"{year}-{n:02d}",
-            "W": f"{year}-W{n:02d}"}[kind]
-
-
-def _calendar(period: str):
-    """The calendar period (its days, its neighbours) a period string names, or None."""
-    from drafter.metrics.periods import parse_period as calendar_period
-
-    parsed = parse_period(period)
-    try:
-        return calendar_period(format_period(*parsed)) if parsed else None
-    except UserError:  # 2021-W53 in a year of 52 weeks
-        return None
-
-
-def period_days(period: str) -> int:
-    """How many days a period spans (a year 365 or 366, a quarter, a half, a month, a week 7); 0 if not a period."""
-    calendar = _calendar(period)
-    return (calendar.end - calendar.start).days if calendar else 0
-
-
-def shift_period(period: str, years: int = 0, steps: int = 0) -> str:
-    """The period `years` years and `steps` periods (quarters, halves, months) earlier or later."""
-    parsed = parse_period(period)
-    if parsed is None:
-        return ""
-    year, kind, n = parsed
-    if kind == "W":  # the same ISO week a year apart, or whole weeks earlier or later
-        calendar = _calendar(period)
-        return calendar.shifted(years, steps).label if calendar else ""
-    year += years
-    if steps and kind != "Y":
-        size = {"Q": 4, "H": 2, "M": 12}[kind]
-        index = year * size + (n - 1) + steps
-        year, n = divmod(index, size)
-        n += 1
-    elif steps:
-        year += steps
-    return format_period(year, kind, n)
-
-
 def latest_period(facts: list[Fact]) -> str:
     """The most recent period among the facts (the report's period by default)."""
-    periods = [(p, f.period) for f in facts if f.kind != "target" and (p := parse_period(f.period))]
+    periods = [(p, f.period) for f in facts if f.kind != "target" and (p := read_period(f.period))]
     if not periods:
-        periods = [(p, f.period) for f in facts if (p := parse_period(f.period))]
+        periods = [(p, f.period) for f in facts if (p := read_period(f.period))]
     if not periods:
         return ""
-    return max(periods, key=lambda x: (x[0][0], {"Y": 0, "H": 1, "Q": 2, "M": 3, "W": 4}[x[0][1]], x[0][2]))[1]
+    return max(periods, key=lambda x: (x[0].year, _FINENESS.index(x[0].grain), x[0].index))[1]
 
 
 def is_lower_better(fact: Fact) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from drafter.periods import make_period, read_period, shift_period
 from drafter.verify.book import FactBook
-from drafter.verify.facts import format_period, parse_period, shift_period
 from drafter.verify.figures import Figure
 from drafter.verify.lexicon import LEVEL_VERBS, NEXT_STEP_WORDS, NEXT_YEAR_WORDS, PERIOD_RE
 
@@ -28,15 +28,14 @@ HANDOFF = re.compile(rf"[^，,；;。\d]{{0,8}}?(?:{LEVEL_VERBS}?(?:至|到)(?!�
 
 def later(period: str, than: str) -> bool:
     """Whether `period` starts after `than` ends (2026 after 2025Q3; 2025Q4 after 2025Q3)."""
-    a, b = parse_period(period), parse_period(than)
+    a, b = read_period(period), read_period(than)
     if a is None or b is None:
         return False
-    if a[0] != b[0] or a[1] == "Y" or b[1] == "Y":
-        return a[0] > b[0]
-    if "W" in (a[1], b[1]):  # weeks against weeks only; a week against a month is not ordered here
-        return a[1] == b[1] and a[2] > b[2]
-    months = {"Q": 3, "H": 6, "M": 1}
-    return (a[2] - 1) * months[a[1]] >= b[2] * months[b[1]]
+    if a.year != b.year:
+        return a.year > b.year  # a week's ISO year
+    if "week" in (a.grain, b.grain):  # weeks against weeks only; a week against a month is not ordered here
+        return a.grain == b.grain and a.index > b.index
+    return a.start >= b.end
 
 
 def target_frame(s: str, fig: Figure) -> bool:
@@ -113,17 +112,17 @@ def quarter_of(m: re.Match) -> int | None:
 def period_of(book: FactBook, word: str, year: str | None, quarter: int | None = None, anchor: str = "") -> str:
     """The period a period word names (去年同期, 上季度, 2024年, 三季度, 明年), for a book of this period; a word
     before the previous one counts from `anchor`, the period the sentence is set in, when that is another."""
-    cur = parse_period(book.period)
+    cur = read_period(book.period)
     week = re.search(r"第(\d{1,2})周$", word)
     if week and cur:
-        return format_period(int(year) if year else cur[0], "W", int(week[1]))  # 2024年第47周: an ISO week
+        return make_period("week", int(year) if year else cur.year, int(week[1])).label  # 2024年第47周: an ISO week
     month = re.search(r"年\s*(\d{1,2})\s*月份?$", word)
-    if month and year and format_period(int(year), "M", int(month[1])) in book.periods:
-        return format_period(int(year), "M", int(month[1]))  # 2025年10月, when the facts state that month
+    if month and year and (named := make_period("month", int(year), int(month[1])).label) in book.periods:
+        return named  # 2025年10月, when the facts state that month
     if quarter and cur:
-        return format_period(int(year) if year else cur[0], "Q", quarter)
+        return make_period("quarter", int(year) if year else cur.year, quarter).label
     if year and cur:
-        return format_period(int(year), cur[1], cur[2])
+        return make_period(cur.grain, int(year), cur.index).label
     moved = anchor and anchor != book.period
     if PREV_STEP.search(word):
         return shift_period(anchor, steps=-1) if moved else book.prev_step or book.prev_year

@@ -121,3 +121,15 @@ def _buyer_words(book: FactBook, metrics: list[Mention], taken: list[tuple[int, 
                 and (book.buyer_metrics & set(following.keys) or adjacent):
             metrics[k] = Mention(m.start, m.end, "dim", tuple(sorted(keys)), m.text)
             taken.remove((m.start, m.end))
+
+
+def dimension_before(mentions: list[Mention], pos: int, totals: bool = True, strict: bool = True) -> Mention | None:
+    """The dimension value that governs position `pos`: the nearest one before it, unless 全年/整体 is nearer
+    or (when strict) another metric has been named since (家电品类GMV下降8.4%，复购率28.9%)."""
+    kinds = ("dim", "total") if totals else ("dim",)
+    before = [m for m in mentions if m.kind in kinds and m.end <= pos]
+    if not before or before[-1].kind != "dim":
+        return None
+    dim = before[-1]
+    named = {m.keys for m in mentions if m.kind == "metric" and dim.end <= m.start and m.end <= pos}
+    return dim if len(named) <= 1 or not strict else None

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from drafter.verify.facts import parse_period
+from drafter.periods import read_period
 from drafter.verify.lexicon import DAY_RANGE
 
 _N = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
@@ -63,8 +63,9 @@ RUN_OF_PERIODS = re.compile(rf"(?:连续|接连|近|过去|最近){_N}(?:个)?(?
 _PREV_YEAR = re.compile(r"去年(?:同期)?|上年(?:同期)?|上一年度?|前一年|上年度")
 _THIS_YEAR = re.compile(r"今年|本年度?|当年")
 _NEXT_YEAR = re.compile(r"明年|来年|次年|下一?年度?")
-_STEP_KINDS = {"step_month": "M", "step_week": "W", "step_quarter": "Q"}
-_PERIOD_KINDS = {"quarter": "Q", "half": "H", "month": "M", "single": "M"}  # read when the reading's period is one
+_STEP_KINDS = {"step_month": "month", "step_week": "week", "step_quarter": "quarter"}
+# read when the reading's period is one of that grain
+_PERIOD_KINDS = {"quarter": "quarter", "half": "half", "month": "month", "single": "month"}
 _TARGET_MEASURES = {"target", "target_yoy", "target_share", "gap", "gap_yoy", "gap_share", "attainment",
                     "mtd_attainment"}
 # what a derivation of these measures took in: 人均 of a per-head figure, 每单 of a per-unit one
@@ -135,7 +136,7 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
     dates the figure (2024年GMV…) must name the reading's year, or a base word must (较2024年的A)."""
     measure = reading.get("measure", "")
     period = reading.get("period", "")
-    read_kind = (parse_period(period) or (0, "", 0))[1]
+    read_grain = _grain(period)
     years = {year_of(w.text, book_period, prev_year, next_year) for w in words if w.cls == "period"}
     out = []
     for w in words:
@@ -152,18 +153,18 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
         if w.kind in _PERIOD_KINDS:
             if measure in _TARGET_MEASURES - {"attainment", "mtd_attainment", "gap", "gap_yoy", "gap_share"}:
                 continue  # a quarter's report states the year's targets (略低于年度25%的增长目标)
-            if read_kind == _PERIOD_KINDS[w.kind] or (w.kind in ("month", "single") and "month=" in
+            if read_grain == _PERIOD_KINDS[w.kind] or (w.kind in ("month", "single") and "month=" in
                                                         reading.get("dimension", "")):
                 continue  # 二季度 read as a quarter, 11月 as the month the facts name
         elif w.kind in _STEP_KINDS:
-            if (parse_period(book_period) or (0, "", 0))[1] == _STEP_KINDS[w.kind]:
+            if _grain(book_period) == _STEP_KINDS[w.kind]:
                 continue  # 本月, 上周 in a month's or a week's report name its periods
             if w.kind == "step_month" and measure.startswith("mtd"):
                 continue  # 月初至今 read as the month to date
         elif w.kind == "days":
             if _spans(w.text, period, measure):
                 continue
-        elif w.kind == "per_year" and read_kind == "Y":
+        elif w.kind == "per_year" and read_grain == "year":
             continue  # 年均购买频次 of a year: the year's own figure
         elif w.kind == "plan" and measure in _TARGET_MEASURES:
             continue
@@ -177,27 +178,28 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
     return list(dict.fromkeys(out))
 
 
+def _grain(period: str) -> str:
+    """year, half, quarter, month or week; "" when the text names no period."""
+    calendar = read_period(period)
+    return calendar.grain if calendar else ""
+
+
 def _after(period: str, than: str) -> bool:
-    a, b = parse_period(period), parse_period(than)
-    return a is not None and b is not None and a[0] > b[0]
+    a, b = read_period(period), read_period(than)
+    return a is not None and b is not None and a.year > b.year
 
 
 def _spans(text: str, period: str, measure: str) -> bool:
     """Whether a span of days (11月17日—11月23日) is the reading's whole period, or for a month-to-date reading
     runs from the month's first day within it."""
-    parsed, m = parse_period(period), DAY_RANGE.fullmatch(text)
-    if parsed is None or m is None or parsed[1] not in ("M", "W"):
+    calendar, m = read_period(period), DAY_RANGE.fullmatch(text)
+    if calendar is None or m is None or calendar.grain not in ("month", "week"):
         return False
-    year, kind, n = parsed
-    try:
-        first = dt.date(year, int(m["m1"]), int(m["d1"]))
-        last = dt.date(year, int(m["m2"] or m["m1"]), int(m["d2"]))
+    try:  # the days' year is the period's (for a week, its ISO year)
+        first = dt.date(calendar.year, int(m["m1"]), int(m["d1"]))
+        last = dt.date(calendar.year, int(m["m2"] or m["m1"]), int(m["d2"]))
     except ValueError:
         return False
-    if kind == "W":
-        start = dt.date.fromisocalendar(year, n, 1)
-        return (first, last) == (start, start + dt.timedelta(days=6))
-    if measure.startswith("mtd"):
-        return first == dt.date(year, n, 1) and last.month == n and first <= last
-    ends = dt.date(year + n // 12, n % 12 + 1, 1) - dt.timedelta(days=1)
-    return (first, last) == (dt.date(year, n, 1), ends)
+    if calendar.grain == "month" and measure.startswith("mtd"):
+        return first == calendar.start and last.month == calendar.index and first <= last
+    return (first, last) == (calendar.start, calendar.last_day)

@@ -27,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from drafter.metrics.periods import Period
 from drafter.models import Fact
+from drafter.periods import Period
 
 GAP_MEASURES = ("gap_yoy", "gap", "gap_share")
 MIN_SHARE = 3.0  # a channel or category below this share of GMV is too small to be a problem of the whole

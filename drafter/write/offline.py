@@ -10,9 +10,9 @@ from typing import Protocol
 from drafter.corpus.suspicious import suspicious_sentences, without_suspicious
 from drafter.display import display
 from drafter.metrics.cadence import day_dimension, promotion_days
-from drafter.metrics.periods import Period
 from drafter.models import Chunk, Fact, Section, fact_id, text_hash
 from drafter.outline import SectionSpec
+from drafter.periods import Period
 from drafter.resources import prompts_dir
 from drafter.write.findings import find_problems
 

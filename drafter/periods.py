@@ -1,4 +1,5 @@
-"""Report periods: a year 2025, a quarter 2025Q3, a half 2025H1, a month 2025-07 or an ISO week 2025-W47."""
+"""Report periods (a year 2025, a quarter 2025Q3, a half 2025H1, a month 2025-07, an ISO week 2025-W47) and the one
+reader of their names: strict for a period a user gives, lenient for one a facts table or a sentence states."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ from datetime import date, timedelta
 
 from drafter.errors import UserError
 
-_PATTERNS = [
-    (re.compile(r"^(\d{4})$"), "year"),
-    (re.compile(r"^(\d{4})[Qq]([1-4])$"), "quarter"),
-    (re.compile(r"^(\d{4})[Hh]([12])$"), "half"),
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
-    (re.compile(r"^(\d{4})-?[Ww](\d{1,2})$"), "week"),
-]
+# A label, or a looser spelling of one (2025年Q3, 2025 H1): a joint between year and part only the lenient reader takes
+_NAME = re.compile(r"(?P<year>\d{4})(?:(?P<joint>\s*年?)(?:(?P<part>[QH])(?P<n>\d)|-?W(?P<week>\d{1,2})|"
+                   r"-(?P<month>\d{1,2})))?", re.I)
+_PARTS = {"Q": "quarter", "H": "half"}
+_FIRST_YEAR = 1000  # a year of four digits; 0999 names none
 _MONTHS = {"year": 12, "half": 6, "quarter": 3, "month": 1}
 PERIOD_FORMS = "2025, 2025Q3, 2025H1, 2025-07 or 2025-W47"
 
@@ -118,22 +117,60 @@ def make_period(grain: str, year: int, index: int) -> Period:
     return Period(label, grain, year, index)
 
 
-def as_period(value: Period | str) -> Period:
-    """A Period as it is; text (2025, 2025Q3…) parsed — callers pass the Period the CLI parsed once."""
-    return value if isinstance(value, Period) else parse_period(value)
+def _periods_in(grain: str, year: int) -> int:
+    """How many periods of a grain a year has: 1 year, 2 halves, 4 quarters, 12 months, 52 or 53 ISO weeks."""
+    return iso_weeks(year) if grain == "week" else 12 // _MONTHS[grain]
+
+
+def _named(match: re.Match) -> Period | None:
+    """The period a matched name names, or None when a number is out of range (0999, 2025Q5, 2025-13, 2021-W53)."""
+    year = int(match["year"])
+    if year < _FIRST_YEAR:
+        return None
+    if match["part"]:
+        grain, index = _PARTS[match["part"].upper()], int(match["n"])
+    elif match["week"]:
+        grain, index = "week", int(match["week"])
+    elif match["month"]:
+        grain, index = "month", int(match["month"])
+    else:
+        grain, index = "year", 1
+    return make_period(grain, year, index) if 1 <= index <= _periods_in(grain, year) else None
+
+
+def read_period(text: str) -> Period | None:
+    """The period a facts table or a sentence names (2025, 2025Q3, 2025年Q3, 2025 H1, 2025-07, 2025W47, 2025-W47);
+    None when the text is not a period."""
+    match = _NAME.fullmatch(str(text).strip())
+    return _named(match) if match else None
 
 
 def parse_period(text: str) -> Period:
     """Parse 2025, 2025Q3, 2025H1, 2025-07 or 2025-W47; a clear error otherwise."""
     text = str(text).strip()
-    for pattern, grain in _PATTERNS:
-        match = pattern.match(text)
-        if match:
-            year = int(match.group(1))
-            index = int(match.group(2)) if grain != "year" else 1
-            if grain == "month" and not 1 <= index <= 12:
-                break
-            if grain == "week" and not 1 <= index <= iso_weeks(year):
-                raise UserError(f"period {text!r}: {year} has ISO weeks 1 to {iso_weeks(year)}")
-            return make_period(grain, year, index)
+    match = _NAME.fullmatch(text)
+    if match and not match["joint"]:
+        period = _named(match)
+        if period is not None:
+            return period
+        year = int(match["year"])
+        if match["week"] and year >= _FIRST_YEAR:
+            raise UserError(f"period {text!r}: {year} has ISO weeks 1 to {iso_weeks(year)}")
     raise UserError(f"period {text!r} is not understood: use {PERIOD_FORMS}")
+
+
+def as_period(value: Period | str) -> Period:
+    """A Period as it is; text (2025, 2025Q3…) parsed — callers pass the Period the CLI parsed once."""
+    return value if isinstance(value, Period) else parse_period(value)
+
+
+def shift_period(label: str, years: int = 0, steps: int = 0) -> str:
+    """The label of the period `years` years and `steps` periods away from the one `label` names; "" if none."""
+    period = read_period(label)
+    return period.shifted(years, steps).label if period else ""
+
+
+def period_days(label: str) -> int:
+    """How many days the period `label` names spans (a year 365 or 366, a month, a week 7); 0 if it names none."""
+    period = read_period(label)
+    return (period.end - period.start).days if period else 0
