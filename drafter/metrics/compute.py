@@ -22,11 +22,6 @@ MAX_FLAGS = 62
 # DuckDB's hash table of buyers per paid order (180 bytes a buyer, four orders a buyer, as measured on 100 million
 # generated orders): past half its memory limit, the buyer table is built in slices (see _buyer_table).
 BUYER_BYTES_PER_ORDER = 48
-# A buyer's spend in a period is summed in whole units of MONEY's last decimal place, held in a DOUBLE: while every
-# sum stays below 2^53 each partial sum is a whole number, exact in any order on any engine, at half the hash-table
-# state of a DECIMAL sum. The period's GMV bounds every buyer's sum (2^52: margin for the GMV's own rounding).
-MONEY_UNITS = 10_000
-WHOLE_DOUBLE_LIMIT = 2**52
 
 
 def _period_index(column: str, periods: list[Period]) -> str:
@@ -140,15 +135,8 @@ def _slices(engine) -> int:
     return max(1, math.ceil(int(row["n"]) * BUYER_BYTES_PER_ORDER / (limit / 2)))
 
 
-def _spend(period_gmv: list[float]) -> tuple[str, int]:
-    """SQL for an order's amount as the buyer table sums it, and the units it is in (per yuan)."""
-    if all(gmv * MONEY_UNITS < WHOLE_DOUBLE_LIMIT for gmv in period_gmv):
-        return f"CAST(CAST(CAST(amount AS {MONEY}) * {MONEY_UNITS} AS BIGINT) AS DOUBLE)", MONEY_UNITS
-    return f"CAST(amount AS {MONEY})", 1
-
-
-def _buyer_table(engine, periods: list[Period], channels: list[str], spend: str) -> None:
-    """One row per buyer: first (and second) paid order ever and, per period, orders, spend and channel flags."""
+def _buyer_table(engine, periods: list[Period], channels: list[str]) -> None:
+    """One row per buyer: first (and second) paid order ever and, per period, orders, GMV and channel flags."""
     flags = 0 < len(channels) * len(periods) <= MAX_FLAGS
     index = "CASE channel " + " ".join(f"WHEN {_literal(c)} THEN {i}" for i, c in enumerate(channels)) + " END"
     two = engine.two_smallest("order_time")
@@ -156,7 +144,7 @@ def _buyer_table(engine, periods: list[Period], channels: list[str], spend: str)
     columns = [f"{two} AS firsts" if two else "MIN(order_time) AS first_time, CAST(NULL AS TIMESTAMP) AS second_time"]
     for k in range(len(periods)):
         # Conditional aggregates over one GROUP BY user_id: one hash table of buyers for every period.
-        columns.append(f"{_count_if(f'k = {k}')} AS n{k}, {_sum_if(f'k = {k}', spend)} AS g{k}")
+        columns.append(f"{_count_if(f'k = {k}')} AS n{k}, {_sum_if(f'k = {k}', f'CAST(amount AS {MONEY})')} AS g{k}")
     if flags:  # one plain aggregate for all periods: a conditional one per period costs a pass over the hash table each
         columns.append(f"bit_or(CAST(1 AS BIGINT) << CAST(k * {len(channels)} + c AS INTEGER)) AS flags")
     times = "firsts[1] AS first_time, firsts[2] AS second_time, * EXCLUDE (firsts)" if two else "*"
@@ -194,9 +182,8 @@ def _repeated_within_30_days(engine, k: int, period: Period, only_ties: bool) ->
     )["n"][0])
 
 
-def _buyer_rows(engine, periods: list[Period], channels: list[str] | None, units: int) -> list[dict]:
-    """Each period's buyers, repeaters, new buyers and GMV split (spend in units per yuan), from one scan of the
-    buyer table."""
+def _buyer_rows(engine, periods: list[Period], channels: list[str] | None) -> list[dict]:
+    """Each period's buyers, repeaters, new buyers and GMV split, from one scan of the buyer table."""
     flags = channels is not None and 0 < len(channels) * len(periods) <= MAX_FLAGS
     parts = []
     for k, period in enumerate(periods):
@@ -217,8 +204,6 @@ def _buyer_rows(engine, periods: list[Period], channels: list[str] | None, units
         base, k = name.rsplit("_", 1)
         rows[int(k)][base] = value
     for k, period in enumerate(periods):
-        for split in ("new_gmv", "old_gmv"):
-            rows[k][split] = None if rows[k][split] is None else rows[k][split] / units
         if engine.two_smallest("order_time") is None:
             rows[k]["again"] = _repeated_within_30_days(engine, k, period, only_ties=False)
         elif rows[k]["ties"]:
@@ -279,9 +264,8 @@ def period_values(engine, loaded: LoadedData, periods: list[Period], promo_windo
     chosen = [periods[k] for k in active]
     by_channel = loaded.has("orders", "channel")
     channels = sorted({d.split("=", 1)[1] for k in active for (m, d) in sales[k] if d.startswith("channel=")})
-    spend, units = _spend([sales[k].get(("gmv", ""), 0.0) for k in active])
-    _buyer_table(engine, chosen, channels, spend)
-    buyer_rows = _buyer_rows(engine, chosen, channels if by_channel else None, units)
+    _buyer_table(engine, chosen, channels)
+    buyer_rows = _buyer_rows(engine, chosen, channels if by_channel else None)
     out = {}
     for j, (k, period) in enumerate(zip(active, chosen, strict=True)):
         values = sales[k]
