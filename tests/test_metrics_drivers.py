@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+import random
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -116,3 +118,40 @@ def test_new_buyers_30_day_repurchase_by_hand(tmp_path):
     assert f["new_buyer_repurchase_30d.2025"] == 50
     assert f["buyers.2025[channel=天猫]"] == 6 and f["buyers.2025[channel=京东]"] == 1
     assert facts(folder, "2025Q4", tmp_path)["new_buyer_repurchase_30d.2025Q4"] == 100
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_30_day_repurchase_matches_its_definition_at_the_edges(tmp_path, seed):
+    # A new buyer repurchases when another paid order falls after the first and at most 30 days later: orders at the
+    # very first instant do not count, one at exactly +30 days does, one a microsecond later does not. Generated
+    # around those edges (and around month and bucket boundaries), the rate must equal its definition.
+    import pandas as pd
+
+    rng = random.Random(seed)
+    month = timedelta(days=30)
+    offsets = [timedelta(0), timedelta(microseconds=1), month - timedelta(microseconds=1), month,
+               month + timedelta(microseconds=1), timedelta(days=3), timedelta(days=31), timedelta(days=61)]
+    rows = []
+    for user in range(300):
+        first = datetime(2024, 11, 1) + timedelta(seconds=rng.randrange(420 * 86400), microseconds=rng.randrange(10**6))
+        times = [first] + [first + rng.choice(offsets) for _ in range(rng.randrange(0, 4))]
+        for time in times:
+            rows.append((f"u{user}", time, rng.choice(["已完成", "已完成", "已取消"]) if time != first else "已完成"))
+    frame = pd.DataFrame(rows, columns=["用户ID", "下单时间", "订单状态"])
+    frame.insert(0, "订单号", [f"A{i}" for i in range(len(frame))])
+    frame["实付金额"] = 10.0
+    frame["下单时间"] = frame["下单时间"].astype("datetime64[us]")
+    folder = tmp_path / f"data{seed}"
+    folder.mkdir()
+    frame.to_parquet(folder / "orders.parquet", index=False)
+    paid = frame[frame["订单状态"] != "已取消"]
+    new = again = 0
+    for _, times in paid.groupby("用户ID")["下单时间"]:
+        first = times.min()
+        if first >= pd.Timestamp("2025-01-01") and (times < pd.Timestamp("2026-01-01")).any():
+            new += 1
+            again += bool(((times > first) & (times <= first + month)).any())
+    f = facts(folder, "2025", tmp_path)
+    assert f["new_buyers.2025"] == new
+    assert f["new_buyer_repurchase_30d.2025"] == pytest.approx(again / new * 100, abs=1e-12)
+    assert 0 < again < new
