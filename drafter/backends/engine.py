@@ -24,8 +24,8 @@ class Engine(Protocol):
     def columns(self, relation: str) -> dict[str, str]:
         """Column name → kind (time, number, bool, text) of a table or view."""
 
-    def two_smallest(self, expr: str) -> str | None:
-        """SQL aggregate giving a list of the two smallest values (ties count twice), None when the engine has none."""
+    def epoch_us(self, expr: str) -> str | None:
+        """SQL giving a timestamp as whole microseconds since 1970, None when the engine has no exact form."""
 
     def may_repeat(self, relation: str, column: str) -> bool:
         """False only when no non-null value of the column occurs twice (True: look with SQL)."""
@@ -105,10 +105,10 @@ class DuckDBEngine:
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {name}_frame")
         self.con.unregister(f"{name}_frame")
 
-    def two_smallest(self, expr: str) -> str | None:
-        """SQL aggregate giving a list of the two smallest values (ties count twice)."""
-        # DuckDB's own min(x, n); no other engine has it, so no library can compile it: they take the join instead.
-        return f"min({expr}, 2)"
+    def epoch_us(self, expr: str) -> str | None:
+        """SQL giving a timestamp as whole microseconds since 1970."""
+        # DuckDB's own; the warehouses' forms differ (and some count seconds in a double): they take a join instead.
+        return f"epoch_us({expr})"
 
     def may_repeat(self, relation: str, column: str) -> bool:
         """Whether two non-null values might be equal: sorts their 64-bit hashes (a collision only costs a query)."""

@@ -49,8 +49,8 @@ class Warehouse:
         """The schema-qualified name of a warehouse table."""
         return f"{quote(self.schema)}.{quote(table)}"
 
-    def two_smallest(self, expr: str) -> str | None:
-        """No such aggregate outside DuckDB: the caller checks with a join instead."""
+    def epoch_us(self, expr: str) -> str | None:
+        """No exact form compiled for the warehouses: the caller checks with a join instead."""
         return None
 
     def may_repeat(self, relation: str, column: str) -> bool:

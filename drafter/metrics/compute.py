@@ -22,6 +22,10 @@ MAX_FLAGS = 62
 # DuckDB's hash table of buyers per paid order (180 bytes a buyer, four orders a buyer, as measured on 100 million
 # generated orders): past half its memory limit, the buyer table is built in slices (see _buyer_table).
 BUYER_BYTES_PER_ORDER = 48
+# A new buyer came back when another paid order follows the first within 30 days (in microseconds). Orders are put
+# in 30-day buckets; inside one, an order's distance from the bucket's end fits below PLACE, so one BIGINT holds both.
+WINDOW_US = 30 * 86_400 * 1_000_000
+PLACE = 2**42
 
 
 def _period_index(column: str, periods: list[Period]) -> str:
@@ -33,8 +37,6 @@ def _in_any(column: str, periods: list[Period]) -> str:
     # Spelled out as ranges (not via the CASE) so engines can skip row groups outside every period.
     return " OR ".join(f"({_between(column, p)})" for p in periods)
 
-
-AGAIN_WITHIN_30_DAYS = "second_time > first_time AND second_time <= first_time + INTERVAL '30 days'"
 
 
 def _count_if(condition: str) -> str:
@@ -135,19 +137,45 @@ def _slices(engine) -> int:
     return max(1, math.ceil(int(row["n"]) * BUYER_BYTES_PER_ORDER / (limit / 2)))
 
 
+def _came_back(engine) -> tuple[str, list[str], list[str]]:
+    """A column of the paid orders, aggregates over a buyer's, and the columns they give: the first order, and
+    whether another followed within 30 days, exactly (ties at the first instant do not count; +30 days does).
+
+    Another order in the first one's bucket follows it within 30 days; so does the earliest order of the buckets
+    of the other parity when it falls within 30 days (it lies in the next bucket at the earliest), and nothing else
+    can: three MINs where a list of the two smallest times cost a heap per buyer.
+    """
+    origin = int(engine.query(f"SELECT {engine.epoch_us('MIN(order_time)')} AS t FROM orders")["t"][0])
+
+    def offset(time: str) -> str:  # microseconds since the first order, never negative: // and % floor
+        return f"({engine.epoch_us(time)} - {origin})"
+
+    def place(offset: str) -> str:  # the bucket, then the distance from its end: the smallest is the bucket's last
+        return f"({offset} // {WINDOW_US} * {PLACE} + {WINDOW_US - 1} - {offset} % {WINDOW_US})"
+
+    first = "LEAST(even_first, odd_first)"
+    aggregates = [f"MIN(CASE WHEN us // {WINDOW_US} % 2 = 0 THEN order_time END) AS even_first",
+                  f"MIN(CASE WHEN us // {WINDOW_US} % 2 = 1 THEN order_time END) AS odd_first",
+                  f"MIN({place('us')}) AS place"]
+    other_parity = f"CASE WHEN {offset(first)} // {WINDOW_US} % 2 = 0 THEN odd_first ELSE even_first END"
+    again = f"place < {place(offset(first))} OR {other_parity} <= {first} + INTERVAL '30 days'"
+    outer = [f"{first} AS first_time", f"COALESCE({again}, FALSE) AS again", "* EXCLUDE (even_first, odd_first, place)"]
+    return f"{offset('order_time')} AS us", aggregates, outer
+
+
 def _buyer_table(engine, periods: list[Period], channels: list[str]) -> None:
-    """One row per buyer: first (and second) paid order ever and, per period, orders, GMV and channel flags."""
+    """One row per buyer: first paid order ever, whether another followed within 30 days (where the engine can
+    tell) and, per period, orders, GMV and channel flags."""
     flags = 0 < len(channels) * len(periods) <= MAX_FLAGS
     index = "CASE channel " + " ".join(f"WHEN {_literal(c)} THEN {i}" for i, c in enumerate(channels)) + " END"
-    two = engine.two_smallest("order_time")
-    # The engine's list of the two smallest times gives the first as well: one aggregate instead of two.
-    columns = [f"{two} AS firsts" if two else "MIN(order_time) AS first_time, CAST(NULL AS TIMESTAMP) AS second_time"]
+    # Engines without exact microseconds keep the first order only; a join then finds who came back.
+    us, columns, outer = _came_back(engine) if engine.epoch_us("order_time") else (
+        "", ["MIN(order_time) AS first_time"], ["*"])
     for k in range(len(periods)):
         # Conditional aggregates over one GROUP BY user_id: one hash table of buyers for every period.
         columns.append(f"{_count_if(f'k = {k}')} AS n{k}, {_sum_if(f'k = {k}', f'CAST(amount AS {MONEY})')} AS g{k}")
     if flags:  # one plain aggregate for all periods: a conditional one per period costs a pass over the hash table each
         columns.append(f"bit_or(CAST(1 AS BIGINT) << CAST(k * {len(channels)} + c AS INTEGER)) AS flags")
-    times = "firsts[1] AS first_time, firsts[2] AS second_time, * EXCLUDE (firsts)" if two else "*"
     slices = _slices(engine)
     engine.execute("DROP TABLE IF EXISTS drafter_buyers")
     for i in range(slices):
@@ -157,18 +185,17 @@ def _buyer_table(engine, periods: list[Period], channels: list[str]) -> None:
         where = f" AND hash(user_id) % {slices} = {i}" if slices > 1 else ""
         engine.execute(
             f"""{'INSERT INTO drafter_buyers' if i else 'CREATE TEMP TABLE drafter_buyers AS'}
-                SELECT {times} FROM (
+                SELECT {', '.join(outer)} FROM (
                     SELECT user_id, {', '.join(columns)}
                     FROM (SELECT user_id, order_time, amount, {_period_index('order_time', periods)} AS k,
-                                 {index if flags else 'NULL'} AS c
+                                 {index if flags else 'NULL'} AS c{', ' + us if us else ''}
                           FROM orders WHERE status <> 'cancelled' AND user_id IS NOT NULL{where}) p
                     GROUP BY user_id) b"""
         )
 
 
-def _repeated_within_30_days(engine, k: int, period: Period, only_ties: bool) -> int:
+def _repeated_within_30_days(engine, k: int, period: Period) -> int:
     """New buyers with another paid order in the 30 days after their first, checked against the orders."""
-    ties = "AND b.second_time = b.first_time" if only_ties else ""
     start, end = f"TIMESTAMP '{period.start} 00:00:00'", f"TIMESTAMP '{period.end} 00:00:00'"
     # A join rather than a correlated EXISTS: MariaDB runs the EXISTS once per buyer over the whole orders view.
     # A new buyer's first order lies in the period, so the orders that can follow it lie in the period or the 30 days
@@ -176,7 +203,7 @@ def _repeated_within_30_days(engine, k: int, period: Period, only_ties: bool) ->
     return int(engine.query(
         f"""SELECT COUNT(DISTINCT b.user_id) AS n FROM drafter_buyers b
             JOIN orders o ON o.user_id = b.user_id
-            WHERE b.n{k} > 0 AND b.first_time >= {start} {ties} AND o.status <> 'cancelled'
+            WHERE b.n{k} > 0 AND b.first_time >= {start} AND o.status <> 'cancelled'
               AND o.order_time > {start} AND o.order_time <= {end} + INTERVAL '30 days'
               AND o.order_time > b.first_time AND o.order_time <= b.first_time + INTERVAL '30 days'"""
     )["n"][0])
@@ -185,6 +212,7 @@ def _repeated_within_30_days(engine, k: int, period: Period, only_ties: bool) ->
 def _buyer_rows(engine, periods: list[Period], channels: list[str] | None) -> list[dict]:
     """Each period's buyers, repeaters, new buyers and GMV split, from one scan of the buyer table."""
     flags = channels is not None and 0 < len(channels) * len(periods) <= MAX_FLAGS
+    joined = engine.epoch_us("order_time") is None  # the buyer table does not say who came back: join the orders
     parts = []
     for k, period in enumerate(periods):
         # A new buyer's first paid order ever falls inside the period; everyone else who bought is returning.
@@ -193,8 +221,7 @@ def _buyer_rows(engine, periods: list[Period], channels: list[str] | None) -> li
         parts += [f"{_count_if(bought)} AS buyers_{k}", f"{_count_if(f'n{k} >= 2')} AS repeaters_{k}",
                   f"{_count_if(new)} AS new_buyers_{k}", f"{_sum_if(new, f'g{k}')} AS new_gmv_{k}",
                   f"{_sum_if(f'{bought} AND first_time < {start}', f'g{k}')} AS old_gmv_{k}",
-                  f"{_count_if(f'{new} AND {AGAIN_WITHIN_30_DAYS}')} AS again_{k}",
-                  f"{_count_if(f'{new} AND second_time = first_time')} AS ties_{k}"]
+                  f"{'NULL' if joined else _count_if(f'{new} AND again')} AS again_{k}"]
         if flags:
             parts += [f"{_count_if(f'(flags & {1 << (k * len(channels) + i)}) <> 0')} AS c{i}_{k}"
                       for i in range(len(channels))]
@@ -204,11 +231,8 @@ def _buyer_rows(engine, periods: list[Period], channels: list[str] | None) -> li
         base, k = name.rsplit("_", 1)
         rows[int(k)][base] = value
     for k, period in enumerate(periods):
-        if engine.two_smallest("order_time") is None:
-            rows[k]["again"] = _repeated_within_30_days(engine, k, period, only_ties=False)
-        elif rows[k]["ties"]:
-            # Two orders at the very first instant hide whether a later one followed within 30 days.
-            rows[k]["again"] += _repeated_within_30_days(engine, k, period, only_ties=True)
+        if joined:
+            rows[k]["again"] = _repeated_within_30_days(engine, k, period)
         if channels is not None:
             rows[k]["channels"] = {c: rows[k][f"c{i}"] for i, c in enumerate(channels)} if flags else \
                 _channel_buyers(engine, period)
