@@ -27,6 +27,7 @@ _GREW = re.compile(r"增长|上升|提升|增加|正增长")
 _FELL = re.compile(r"下降|下滑|减少|负增长|萎缩")
 _ONE_IN = re.compile(r"每\s*(?P<n>\d+(?:\.\d+)?)\s*(?:个|位|名)?(?:访客|用户|人|UV|流量)[^，,；;。\d]{0,6}?"
                      r"(?:有\s*)?(?:1|一)\s*(?:个|位|名)?人?[^，,；;。\d]{0,3}?(?:下单|购买|成交|转化|付款|支付)")
+_RATIO = re.compile(r"\s*(?P<a>[a-z_]+)\s*/\s*(?P<b>[a-z_]+)\s*")  # a fact's formula: one metric over another
 _RATE_CHANGE = re.compile(r"增速|增长率|增幅|涨幅")
 
 
@@ -85,7 +86,8 @@ def derive(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[Word],
            figs: list[Figure]) -> Verdict | None:
     """A verdict on what the qualifiers ask for, when the facts allow it; else None."""
     words = [w for w in words if w.cls not in ("dimension", "period")]  # the scope and dates context reads
-    for rule in (_one_in_n, _count_over_dimension, _member_sum, _growth_rate_change, _attainment_of_growth):
+    for rule in (_one_in_n, _count_over_dimension, _member_sum, _growth_rate_change, _attainment_of_growth,
+                 _ratio_of_member):
         found = rule(book, s, fig, ctx, mentions, figs)
         if found is not None:
             return found
@@ -109,8 +111,8 @@ def _sub_period(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[W
         return None
     metric = ctx.metrics[0]
     total = book.get(metric, "", str(year), "value")
-    if total is None or total.fact.unit not in _SUMMABLE:
-        return None
+    if total is None or total.fact.unit not in _SUMMABLE or _RATIO.fullmatch(total.fact.formula):
+        return None  # a ratio (人均消费 = gmv / buyers) neither adds up over months nor divides over days
     measures = ctx.measures or frozenset({"value"})
     if spans:
         word, (months, name) = spans[0]
@@ -197,6 +199,35 @@ def _per_unit(book: FactBook, fig: Figure, ctx: Context, words: list[Word]) -> V
                "facts": [amount.fact.id, count.fact.id], "operation": "a / b"}
     return _outcome(book, fig, _fits(fig, ratio), amount.fact.metric, ratio, f"{ratio:.1f}元", reading,
                     (per[0].text,), f"{describe(book, amount.fact)} / {describe(book, count.fact)}")
+
+
+def _ratio_of_member(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: list[Mention],
+                     figs: list[Figure]) -> Verdict | None:
+    """老客人均消费…: a ratio the facts state only in total (人均消费 = gmv / buyers), for a member computed from its
+    own numerator and denominator (GMV of 老客 over 老客数), as the total's formula says."""
+    if not ctx.named or not ctx.dimension or not ctx.metrics or (ctx.measures and "value" not in ctx.measures):
+        return None
+    metric, period = ctx.metrics[0], ctx.period or book.period
+    whole = book.get(metric, "", period, "value")
+    formula = _RATIO.fullmatch(whole.fact.formula) if whole is not None else None
+    if formula is None or book.get(metric, ctx.dimension, period, "value") is not None or \
+            whole.fact.unit != fig.base_unit:
+        return None
+    total_top, total_bottom = book.get(formula["a"], "", period, "value"), book.get(formula["b"], "", period, "value")
+    if total_top is None or not total_bottom or not total_bottom.fact.value or \
+            abs(total_top.fact.value / total_bottom.fact.value - whole.fact.value) > 0.005 * abs(whole.fact.value):
+        return None  # the formula must give the total's own value (no scale, no unit of its own) before a member's
+    top = book.get(formula["a"], ctx.dimension, period, "value")
+    bottom = book.get(formula["b"], ctx.dimension, period, "value")
+    if bottom is None and total_bottom.fact.unit == "人":
+        bottom = _people(book, ctx.dimension, period)  # buyers of 老客: 老客数
+    if top is None or bottom is None or not bottom.fact.value:
+        return None
+    ratio = top.fact.value / bottom.fact.value
+    reading = {"measure": "value", "period": period, "dimension": ctx.dimension,
+               "facts": [top.fact.id, bottom.fact.id], "operation": "a / b"}
+    return _outcome(book, fig, _fits(fig, ratio), metric, ratio, _show(ratio, whole), reading, (),
+                    f"{describe(book, top.fact)} / {describe(book, bottom.fact)}")
 
 
 def _one_in_n(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: list[Mention],
