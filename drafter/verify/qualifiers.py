@@ -210,10 +210,10 @@ def _names_period(word: Word, book_period: str) -> bool:
         return False
     if word.kind == "half":
         return calendar.index == (1 if re.search(r"上|H1", word.text) else 2)
-    return _ordinal(word.text) == calendar.index
+    return ordinal(word.text) == calendar.index
 
 
-def _ordinal(text: str) -> int | None:
+def ordinal(text: str) -> int | None:
     """The number in 三季度, 第2季度, 十一月, 11月."""
     if m := re.search(r"\d{1,2}", text):
         return int(m.group())
