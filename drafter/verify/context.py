@@ -56,8 +56,9 @@ _WHOLE_BEFORE = re.compile(r"占[^，,；;。]{0,2}$")  # 广告收入…，占�
 SHARE_WORDS = re.compile(r"占比|份额|比重")
 _ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前|现为|已")
 _PLAN_MADE = re.compile(r"度?(?:计划|制定|提出|设定|确定)")
+# a control line is a target too (高于7%的控制线, 5%的警戒线)
 _TARGET_AFTER = re.compile(r"\s*(?:的)?\u25a1*(?:年度|全年)?(?P<what>占比|份额|同比增长|同比增速|增长|增速)?"
-                           r"(?:控制|考核|管控|底线|红线|上限|下限)?(?:目标|计划)")
+                           r"(?:(?:控制|考核|管控|底线|红线|上限|下限)?(?:目标|计划)|(?:控制|警戒|预警|红|底)线|上限|下限)")
 _BEFORE_TARGET = re.compile(r"(?:高出|高于|超出|超过|多出|低于|少于|落后)\s*$")  # 高出目标0.6个百分点
 _CHANGE_NOUN = re.compile(r"增量|增长|增幅|变化|变动|拉动|提升")
 _GAP_AFTER = re.compile(r"\s*(?:的)?(?:差距|缺口)")

@@ -7,18 +7,17 @@ and the figure stays unsupported."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from drafter.periods import make_period, period_days, read_period, shift_period
 from drafter.verify.book import Entry, FactBook
 from drafter.verify.context import Context
 from drafter.verify.figures import Figure
 from drafter.verify.judge import Verdict, describe
-from drafter.verify.lexicon import GROWTH_YOY
+from drafter.verify.lexicon import GROWTH_YOY, canonical_metric
 from drafter.verify.mentions import Mention
-from drafter.verify.qualifiers import CONVENTION, Word
+from drafter.verify.qualifiers import CONVENTION, Word, ordinal
 
-_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-       "十一": 11, "十二": 12}
 _SUMMABLE = {"元", "单", "次", "件"}  # amounts and counts of events add up over months and divide over days
 _SUM_WORD = re.compile(r"合计|共计|总计|加起来|一共|累计|两者|二者|总共")
 _LIST_GAP = re.compile(r"\s*(?:、|和|与|及|以及|加上|,|，)\s*")
@@ -27,6 +26,10 @@ _GREW = re.compile(r"增长|上升|提升|增加|正增长")
 _FELL = re.compile(r"下降|下滑|减少|负增长|萎缩")
 _ONE_IN = re.compile(r"每\s*(?P<n>\d+(?:\.\d+)?)\s*(?:个|位|名)?(?:访客|用户|人|UV|流量)[^，,；;。\d]{0,6}?"
                      r"(?:有\s*)?(?:1|一)\s*(?:个|位|名)?人?[^，,；;。\d]{0,3}?(?:下单|购买|成交|转化|付款|支付)")
+# an amount named by a verb or a bare noun after a per-unit word (平均每天成交, 每单平均金额为)
+_AMOUNT_WORD = re.compile(r"成交|销售|消费|实付|支付|交易|金额")
+_AMOUNT = re.compile(r"\s*(?:平均)?(?:成交|销售|消费|实付|支付|交易)?(?:金?额)?(?:为|达到?|约为?|是|了)?\s*约?\s*")
+_RATIO = re.compile(r"\s*(?P<a>[a-z_]+)\s*/\s*(?P<b>[a-z_]+)\s*")  # a fact's formula: one metric over another
 _RATE_CHANGE = re.compile(r"增速|增长率|增幅|涨幅")
 
 
@@ -43,10 +46,6 @@ def _outcome(book: FactBook, fig: Figure, fits: bool, metric: str, value: float,
     return Verdict("mismatch", metric, shown, f"{what} {fig.text} — facts say {shown}", reading=reading, took=took)
 
 
-def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() else _CN.get(text)
-
-
 def _months_of(word: Word, s: str) -> tuple[list[int], str] | None:
     """The months a time word spans (上半年 → 1..6, 前三季度 → 1..9, 3-5月, 第四季度), with a name for them."""
     text = word.text
@@ -54,17 +53,17 @@ def _months_of(word: Word, s: str) -> tuple[list[int], str] | None:
         first = 1 if text[0] in "上H" and not text.endswith("2") else 7
         return list(range(first, first + 6)), text
     if word.kind == "quarter":
-        n = _number(re.search(r"[一二三四1-4]", text).group())
+        n = ordinal(re.search(r"[一二三四1-4]", text).group())
         return list(range(3 * n - 2, 3 * n + 1)), text
     if word.kind == "months":
         m = re.fullmatch(r"前(.+?)个?(季度|月)", text)
-        if m and (n := _number(m[1])):
+        if m and (n := ordinal(m[1])):
             return list(range(1, (3 * n if m[2] == "季度" else n) + 1)), text
         m = re.fullmatch(r"(.+?)\s*[-~—至到]\s*(.+?)\s*月", text)
-        if m and (a := _number(m[1])) and (b := _number(m[2])) and a <= b:
+        if m and (a := ordinal(m[1])) and (b := ordinal(m[2])) and a <= b:
             return list(range(a, b + 1)), text
         m = re.fullmatch(r"截至(.+?)月(?:底|末)?", text)
-        if m and (n := _number(m[1])):
+        if m and (n := ordinal(m[1])):
             return list(range(1, n + 1)), text
     return None
 
@@ -85,13 +84,30 @@ def derive(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[Word],
            figs: list[Figure]) -> Verdict | None:
     """A verdict on what the qualifiers ask for, when the facts allow it; else None."""
     words = [w for w in words if w.cls not in ("dimension", "period")]  # the scope and dates context reads
-    for rule in (_one_in_n, _count_over_dimension, _member_sum, _growth_rate_change, _attainment_of_growth):
+    for rule in (_one_in_n, _count_over_dimension, _member_sum, _growth_rate_change, _attainment_of_growth,
+                 _ratio_of_member):
         found = rule(book, s, fig, ctx, mentions, figs)
         if found is not None:
             return found
-    if not words or not ctx.metrics or not ctx.named:
+    if not ctx.named:
+        ctx = _amount_named(book, s, fig, ctx, words)
+    if not words or ctx is None or not ctx.metrics:
         return None
     return _sub_period(book, s, fig, ctx, words) or _per_unit(book, fig, ctx, words)
+
+
+def _amount_named(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[Word]) -> Context | None:
+    """平均每天成交…, 每单平均金额…: in a sentence naming no metric, an amount word right after the one per-unit word
+    names the period's money total (the metric 成交额 names), so the per-unit value of it is what is judged."""
+    per = [w for w in words if w.kind in ("per_day", "per_month", "per_week", "per_order")]
+    if len(per) != 1 or fig.base_unit != "元" or (ctx.measures and "value" not in ctx.measures):
+        return None
+    between = s[per[0].end:fig.start]
+    metric = canonical_metric("成交额")
+    if not _AMOUNT.fullmatch(between) or not _AMOUNT_WORD.search(between) or metric is None or \
+            book.get(metric, "", ctx.period or book.period, "value") is None:
+        return None
+    return replace(ctx, metrics=[metric], named=True, measures=frozenset({"value"}))
 
 
 def _year(book: FactBook, ctx: Context) -> int | None:
@@ -109,8 +125,8 @@ def _sub_period(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[W
         return None
     metric = ctx.metrics[0]
     total = book.get(metric, "", str(year), "value")
-    if total is None or total.fact.unit not in _SUMMABLE:
-        return None
+    if total is None or total.fact.unit not in _SUMMABLE or _RATIO.fullmatch(total.fact.formula):
+        return None  # a ratio (人均消费 = gmv / buyers) neither adds up over months nor divides over days
     measures = ctx.measures or frozenset({"value"})
     if spans:
         word, (months, name) = spans[0]
@@ -197,6 +213,35 @@ def _per_unit(book: FactBook, fig: Figure, ctx: Context, words: list[Word]) -> V
                "facts": [amount.fact.id, count.fact.id], "operation": "a / b"}
     return _outcome(book, fig, _fits(fig, ratio), amount.fact.metric, ratio, f"{ratio:.1f}元", reading,
                     (per[0].text,), f"{describe(book, amount.fact)} / {describe(book, count.fact)}")
+
+
+def _ratio_of_member(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: list[Mention],
+                     figs: list[Figure]) -> Verdict | None:
+    """老客人均消费…: a ratio the facts state only in total (人均消费 = gmv / buyers), for a member computed from its
+    own numerator and denominator (GMV of 老客 over 老客数), as the total's formula says."""
+    if not ctx.named or not ctx.dimension or not ctx.metrics or (ctx.measures and "value" not in ctx.measures):
+        return None
+    metric, period = ctx.metrics[0], ctx.period or book.period
+    whole = book.get(metric, "", period, "value")
+    formula = _RATIO.fullmatch(whole.fact.formula) if whole is not None else None
+    if formula is None or book.get(metric, ctx.dimension, period, "value") is not None or \
+            whole.fact.unit != fig.base_unit:
+        return None
+    total_top, total_bottom = book.get(formula["a"], "", period, "value"), book.get(formula["b"], "", period, "value")
+    if total_top is None or not total_bottom or not total_bottom.fact.value or \
+            abs(total_top.fact.value / total_bottom.fact.value - whole.fact.value) > 0.005 * abs(whole.fact.value):
+        return None  # the formula must give the total's own value (no scale, no unit of its own) before a member's
+    top = book.get(formula["a"], ctx.dimension, period, "value")
+    bottom = book.get(formula["b"], ctx.dimension, period, "value")
+    if bottom is None and total_bottom.fact.unit == "人":
+        bottom = _people(book, ctx.dimension, period)  # buyers of 老客: 老客数
+    if top is None or bottom is None or not bottom.fact.value:
+        return None
+    ratio = top.fact.value / bottom.fact.value
+    reading = {"measure": "value", "period": period, "dimension": ctx.dimension,
+               "facts": [top.fact.id, bottom.fact.id], "operation": "a / b"}
+    return _outcome(book, fig, _fits(fig, ratio), metric, ratio, _show(ratio, whole), reading, (),
+                    f"{describe(book, top.fact)} / {describe(book, bottom.fact)}")
 
 
 def _one_in_n(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: list[Mention],

@@ -58,11 +58,14 @@ _BASE_YEAR = re.compile(r"(?:19|20)\d{2}")
 # 按365天计: a stated convention, not a qualifier (its number is not a claim either)
 CONVENTION = re.compile(r"按\s*\d+\s*天(?:计算?|折算)|按全年\s*\d+\s*天计?|按\s*\d+\s*个月计")
 # 连续两年, 近三年: a run of periods, not a figure the facts state
+# the year a target's own phrase names (全年7%的控制目标, 年度25%的增长目标, 2025年28%的目标)
+OWN_YEAR = re.compile(r"全年度?|年度|(?:19|20)\d{2}\s*年度?(?!\s*(?:第|[一二三四1-4上下]|\d|Q|H))")
 RUN_OF_PERIODS = re.compile(rf"(?:连续|接连|近|过去|最近){_N}(?:个)?(?:年|季度|个?月|周)")
 
 _PREV_YEAR = re.compile(r"去年(?:同期)?|上年(?:同期)?|上一年度?|前一年|上年度")
 _THIS_YEAR = re.compile(r"今年|本年度?|当年")
 _NEXT_YEAR = re.compile(r"明年|来年|次年|下一?年度?")
+_DIGITS = {d: k for k, d in enumerate("一二三四五六七八九", 1)} | {"两": 2}
 _STEP_KINDS = {"step_month": "month", "step_week": "week", "step_quarter": "quarter"}
 # read when the reading's period is one of that grain
 _PERIOD_KINDS = {"quarter": "quarter", "half": "half", "month": "month", "single": "month"}
@@ -70,6 +73,8 @@ _TARGET_MEASURES = {"target", "target_yoy", "target_share", "gap", "gap_yoy", "g
                     "mtd_attainment"}
 # what a derivation of these measures took in: 人均 of a per-head figure, 每单 of a per-unit one
 _TAKEN = {"per_head": {"per_head"}, "per_unit": {"per_head", "per_order"}}
+# what a plan states: a sub-period or a forecast word before one of these is the target's own scope
+_PLAN_MEASURES = {"target", "target_yoy", "target_share"}
 _CHANGE_MEASURES = {"yoy", "yoy_pp", "diff", "share_pp", "contribution", "driver", "yoy_gap", "share_gap"}
 
 
@@ -98,20 +103,28 @@ def find_words(s: str, masked: list[tuple[int, int]]) -> list[Word]:
 
 def in_reach(words: list[Word], fig_start: int, clause: int, subject: int, topic_end: int,
              known_periods: list[tuple[int, int]], targets: tuple[tuple[int, int], ...] = (),
-             actual: tuple[int, ...] = ()) -> list[Word]:
+             actual: tuple[int, ...] = (), others: tuple[int, ...] = (), released: bool = False) -> list[Word]:
     """The words that qualify a figure starting at `fig_start`: those in the phrase that names its subject (from
-    `subject`) or in a short leading topic clause (up to `topic_end`: 上半年，…); a plan word before its own clause
-    only if no figure read as a target (`targets`: their spans) stands between or right before it (…25.0%的目标) and
-    no word of the actual result (`actual`: 实际, 实现) follows it — the reader carries a target across clauses
-    itself; a time word only unless a period the reader knows (全年, 2025年, a month the facts name) stands nearer."""
+    `subject`) or in a short leading topic clause (up to `topic_end`: 上半年，…). A plan word before the figure's own
+    clause: none when a word of the actual result (`actual`: 实际, 实现) follows it; carried when a figure read as a
+    target (`targets`: their spans) stands between or right before it (…25.0%的目标), which a target reading takes in
+    and no other does (预算GMV增速从A调整至B，提高N个百分点 is the plan's change) unless the figure's clause names its
+    own period or base (`released`: …的目标为25%，本季度增长23.5%); another plan's when a figure read
+    otherwise (`others`) stands between (预计退款率为7.6%，高于…的控制目标), which no reading takes in. A time word
+    only unless a period the reader knows (全年, 2025年, a month the facts name) stands nearer."""
     out = []
     for w in words:
         if w.end > fig_start or not (w.start >= subject or w.end <= topic_end):
             continue
-        if w.kind == "plan" and w.start < clause and (
-                any(w.end <= a < fig_start or 0 <= w.start - b <= 3 for a, b in targets) or
-                any(w.end <= k < fig_start for k in actual)):
+        if w.kind == "plan" and w.start < clause and any(w.end <= k < fig_start for k in actual):
             continue
+        if w.kind == "plan" and w.start < clause and \
+                any(w.end <= a < fig_start or 0 <= w.start - b <= 3 for a, b in targets):
+            if released:
+                continue
+            w = Word(w.cls, "carried_plan", w.text, w.start, w.end)
+        if w.kind in ("plan", "forecast") and w.start < clause and any(w.end <= k < clause for k in others):
+            w = Word(w.cls, "other_plan", w.text, w.start, w.end)
         if w.cls == "time" and any(w.end <= a and b <= fig_start for a, b in known_periods):
             continue  # 上半年…，全年GMV为…: the nearer period word governs
         out.append(w)
@@ -138,6 +151,8 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
     period = reading.get("period", "")
     read_grain = _grain(period)
     years = {year_of(w.text, book_period, prev_year, next_year) for w in words if w.cls == "period"}
+    # 上半年退款率6.8%，高于全年6%的控制目标: a year word in the target's own phrase dates the target
+    dated = min((w.start for w in words if w.kind == "own_year"), default=-1)
     out = []
     for w in words:
         if w.cls == "period":
@@ -151,11 +166,11 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
             out.append(w.text)
             continue  # 会员 of 会员占比, 新客 of 新客数 or buyer=新客
         if w.kind in _PERIOD_KINDS:
-            if measure in _TARGET_MEASURES - {"attainment", "mtd_attainment", "gap", "gap_yoy", "gap_share"}:
-                continue  # a quarter's report states the year's targets (略低于年度25%的增长目标)
             if read_grain == _PERIOD_KINDS[w.kind] or (w.kind in ("month", "single") and "month=" in
                                                         reading.get("dimension", "")):
                 continue  # 二季度 read as a quarter, 11月 as the month the facts name
+            if measure in _PLAN_MEASURES and (_names_period(w, book_period) or w.end <= dated):
+                continue  # a quarter's report holds the year's targets: 三季度…高于7%的控制目标 in 2025Q3
         elif w.kind in _STEP_KINDS:
             if _grain(book_period) == _STEP_KINDS[w.kind]:
                 continue  # 本月, 上周 in a month's or a week's report name its periods
@@ -166,10 +181,10 @@ def unread(words: list[Word], reading: dict, names: str, book_period: str, prev_
                 continue
         elif w.kind == "per_year" and read_grain == "year":
             continue  # 年均购买频次 of a year: the year's own figure
-        elif w.kind == "plan" and measure in _TARGET_MEASURES:
+        elif w.kind in ("plan", "carried_plan") and measure in _TARGET_MEASURES:
             continue
-        elif w.kind == "forecast" and (measure in _TARGET_MEASURES or _after(period, book_period)):
-            continue  # 预计2026年…: guidance for a later period, read as its target
+        elif w.kind == "forecast" and (measure in _PLAN_MEASURES or _after(period, book_period)):
+            continue  # 预计2026年…: guidance for a later period, read as its target; never a result (预计完成率)
         elif w.kind == "base_year":
             year = _BASE_YEAR.search(w.text).group()
             if measure not in _CHANGE_MEASURES or period == year or prev_year.startswith(year):
@@ -182,6 +197,32 @@ def _grain(period: str) -> str:
     """year, half, quarter, month or week; "" when the text names no period."""
     calendar = read_period(period)
     return calendar.grain if calendar else ""
+
+
+def _names_period(word: Word, book_period: str) -> bool:
+    """Whether a sub-period word (三季度, 下半年, 11月, 单月) names the book's own period."""
+    calendar = read_period(book_period)
+    if calendar is None:
+        return False
+    if word.kind == "single":
+        return calendar.grain in ("month", "week")
+    if calendar.grain != _PERIOD_KINDS[word.kind]:
+        return False
+    if word.kind == "half":
+        return calendar.index == (1 if re.search(r"上|H1", word.text) else 2)
+    return ordinal(word.text) == calendar.index
+
+
+def ordinal(text: str) -> int | None:
+    """The number in 三季度, 第2季度, 十一月, 11月."""
+    if m := re.search(r"\d{1,2}", text):
+        return int(m.group())
+    m = re.search(r"[一二两三四五六七八九十]{1,3}", text)
+    if m is None:
+        return None
+    tens, _, ones = m.group().rpartition("十")
+    value = _DIGITS.get(ones, 0)
+    return value + 10 * (_DIGITS.get(tens, 1)) if "十" in m.group() else value
 
 
 def _after(period: str, than: str) -> bool:

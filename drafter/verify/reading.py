@@ -13,11 +13,12 @@ from drafter.verify.frames import scopes
 from drafter.verify.judge import Verdict
 from drafter.verify.lexicon import PERIOD_RE
 from drafter.verify.mentions import Mention
-from drafter.verify.qualifiers import CONVENTION, RUN_OF_PERIODS, Word, find_words, in_reach, unread
+from drafter.verify.qualifiers import CONVENTION, OWN_YEAR, RUN_OF_PERIODS, Word, find_words, in_reach, unread
 
 _SPAN_CLASSES = ("time", "aggregation")
 _TOPIC_MAX = 12  # a leading clause this short, with no figure and no metric, is a topic (上半年，2025年双11期间，)
 _ACTUAL = re.compile(r"实际|实现|完成|达成|当前|目前")
+_OWN_BASE = re.compile(r"同比|环比|[较比](?:上年|去年|上月|上季度?|上周)")
 
 
 @dataclass
@@ -30,6 +31,7 @@ class SentenceWords:
     dims: list[Mention]  # dimension values named (抖音, 11月, 新客)
     topic_end: int  # end of a leading clause with no figure and no metric (上半年，GMV…), else 0
     periods: list[Word]  # period words: "scope" (2024年GMV…) or "base" (较2024年, 从上年的)
+    claims: list[int]  # where the figures that are claims start
 
 
 def sentence_words(s: str, mentions: list[Mention], figs: list[Figure]) -> SentenceWords:
@@ -56,7 +58,8 @@ def sentence_words(s: str, mentions: list[Mention], figs: list[Figure]) -> Sente
             not any(m.start < first.start() for m in mentions if m.kind == "metric"):
         topic_end = first.start()
     return SentenceWords(words, known, [m.start for m in mentions if m.kind in ("metric", "dim")],
-                         [m for m in mentions if m.kind == "dim"], topic_end, periods)
+                         [m for m in mentions if m.kind == "dim"], topic_end, periods,
+                         [f.start for f in figs if f.claim])
 
 
 def figure_words(sw: SentenceWords, s: str, fig: Figure, targets: tuple[tuple[int, int], ...] = ()) -> list[Word]:
@@ -71,8 +74,15 @@ def figure_words(sw: SentenceWords, s: str, fig: Figure, targets: tuple[tuple[in
     scope = [w for w in sw.periods if w.kind == "scope" and w.end <= fig.start][-1:]  # the nearest dates it
     bases = [w for w in sw.periods if w.kind == "base"]
     actual = tuple(m.start() for m in _ACTUAL.finditer(s, 0, fig.start))
-    return in_reach(sw.words, fig.start, clause, subject, sw.topic_end, sw.known_periods, targets, actual) + dims + \
-        scope + bases
+    # a period or a comparison base of the figure's own clause ends the reach of a plan a target took (…的目标为25%，
+    # 本季度增长23.5%; …较目标低2.5个百分点，同比下降1.0个百分点; 目标为27%，较2025年的25.5%…)
+    released = any(clause <= w.start < fig.start for w in sw.periods) or \
+        _OWN_BASE.search(s, clause, fig.start) is not None
+    others = tuple(k for k in sw.claims if k < fig.start and not any(a == k for a, _ in targets))
+    own = [Word("period", "own_year", m.group(), m.start(), m.end()) for m in OWN_YEAR.finditer(s, clause, fig.start)]
+    return in_reach(sw.words, fig.start, clause, subject, sw.topic_end, sw.known_periods, targets, actual, others,
+                    released) + \
+        dims + scope + bases + own
 
 
 def is_target(verdict: Verdict) -> bool:
@@ -120,3 +130,41 @@ def _day_named(book: FactBook, word: Word, reading: dict) -> bool:
         return False
     return any((promo := book.get(metric, d, period, "value")) is not None and promo.fact.value == day.fact.value
                for d in named if d.startswith("promo="))
+
+
+def withhold_two_lines(book: FactBook, placed: list[tuple[Figure, Verdict, str]],
+                       sw: SentenceWords) -> list[tuple[Figure, Verdict, str]]:
+    """A sentence giving two different figures for one target (预算退款率为7.6%，高于7.0%的控制目标; a target
+    revised from one line to another) does not say which line the facts hold: every reading of that target, its gap
+    and its attainment is withheld, naming the plan words."""
+    lines: dict[tuple, set[float]] = {}
+    for fig, verdict, _ in placed:
+        key = _target_key(book, verdict)
+        if key is not None and "target" in key[1]:
+            lines.setdefault(key, set()).add(round(fig.value, 9))
+    split = {key for key, values in lines.items() if len(values) > 1}
+    if not split:
+        return placed
+    # the gaps and attainments of a split target's metric lean on a line the sentence leaves open
+    split |= {(m, kind, p, d) for m, _, p, d in split for kind in ("gap", "attainment")}
+    plans = [w.text for w in sw.words if w.kind in ("plan", "forecast")]
+    out = []
+    for fig, verdict, source in placed:
+        key = _target_key(book, verdict)
+        if key is not None and (key in split or (key[0], key[1].split("_")[0], *key[2:]) in split):
+            left = list(dict.fromkeys(plans)) or [fig.text]
+            verdict = Verdict("unsupported", verdict.metric,
+                              message=f"{fig.text}: the sentence gives two figures for one target; which line the "
+                                      "facts hold it does not say",
+                              reading={**(verdict.reading or book.reading(verdict.fact)), "unread": left},
+                              unread=tuple(left))
+        out.append((fig, verdict, source))
+    return out
+
+
+def _target_key(book: FactBook, verdict: Verdict) -> tuple | None:
+    """(metric, measure, period, dimension) of a verdict read as a target, a gap or an attainment."""
+    if not is_target(verdict):
+        return None
+    reading = verdict.reading or book.reading(verdict.fact)
+    return reading.get("metric"), reading.get("measure", ""), reading.get("period"), reading.get("dimension", "")

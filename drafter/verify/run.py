@@ -27,7 +27,7 @@ from drafter.verify.judge import Verdict, judge
 from drafter.verify.markdown import Piece, pieces
 from drafter.verify.mentions import find_mentions, last_owner
 from drafter.verify.normalize import normalize
-from drafter.verify.reading import complete, figure_words, is_target, sentence_words
+from drafter.verify.reading import complete, figure_words, is_target, sentence_words, withhold_two_lines
 
 # 近七成（68.7%）: a bare figure in brackets right after another of the same unit states that figure again
 _RESTATED = re.compile(r"\s*[（(]\s*")
@@ -64,6 +64,7 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
         qualifiers = sentence_words(s, mentions, figs)
         first_clause_end = next((m.start() for m in CLAUSE_SEP.finditer(s)), len(s))
         judged: list[tuple[int, Verdict]] = []
+        placed: list[tuple[Figure, Verdict, str]] = []  # each figure judged, as placed in the document
         targets: list[tuple[int, int]] = []  # where figures judged as targets stand: a plan word is theirs
         prior = None
         last: tuple[Figure, Context] | None = None  # the previous figure and how it was read
@@ -101,6 +102,9 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
             judged.append((target.start, verdict))
             if is_target(verdict):
                 targets.append((target.start, target.end))
+            placed.append((target, verdict, source))
+        judged = [(target.start, verdict) for target, verdict, _ in withhold_two_lines(book, placed, qualifiers)]
+        for (target, _, source), (_, verdict) in zip(placed, judged, strict=True):
             if piece.cell and offset + target.end > len(piece.text) - piece.unit_added:
                 # the unit came from the column header (GMV（亿元）): report the cell as written
                 target = replace(target, text=target.text[: len(piece.text) - piece.unit_added - offset - target.start])
