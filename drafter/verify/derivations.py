@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from drafter.periods import make_period, period_days, read_period, shift_period
+from drafter.periods import make_period, period_days, read_period
 from drafter.verify.book import Entry, FactBook
 from drafter.verify.context import Context
 from drafter.verify.figures import Figure
-from drafter.verify.judge import Verdict, describe
+from drafter.verify.growth import attainment_of_growth, growth_rate_change
+from drafter.verify.judge import Verdict, derived_verdict, describe, fits
 from drafter.verify.lexicon import GROWTH_YOY, canonical_metric
 from drafter.verify.mentions import Mention
 from drafter.verify.qualifiers import CONVENTION, Word, ordinal
@@ -30,20 +31,6 @@ _ONE_IN = re.compile(r"每\s*(?P<n>\d+(?:\.\d+)?)\s*(?:个|位|名)?(?:访客|�
 _AMOUNT_WORD = re.compile(r"成交|销售|消费|实付|支付|交易|金额")
 _AMOUNT = re.compile(r"\s*(?:平均)?(?:成交|销售|消费|实付|支付|交易)?(?:金?额)?(?:为|达到?|约为?|是|了)?\s*约?\s*")
 _RATIO = re.compile(r"\s*(?P<a>[a-z_]+)\s*/\s*(?P<b>[a-z_]+)\s*")  # a fact's formula: one metric over another
-_RATE_CHANGE = re.compile(r"增速|增长率|增幅|涨幅")
-
-
-def _fits(fig: Figure, value: float, rel: float = 0.005, absolute: float = 0.0) -> bool:
-    slack = max(rel * abs(value), absolute)
-    return fig.low - slack <= value <= fig.high + slack
-
-
-def _outcome(book: FactBook, fig: Figure, fits: bool, metric: str, value: float, shown: str, reading: dict,
-             took: tuple[str, ...], what: str) -> Verdict:
-    reading = {"metric": metric, "dimension": "", **reading}
-    if fits:
-        return Verdict("verified", metric, shown, f"{what} {fig.text} = {shown}", reading=reading, took=took)
-    return Verdict("mismatch", metric, shown, f"{what} {fig.text} — facts say {shown}", reading=reading, took=took)
 
 
 def _months_of(word: Word, s: str) -> tuple[list[int], str] | None:
@@ -84,7 +71,7 @@ def derive(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[Word],
            figs: list[Figure]) -> Verdict | None:
     """A verdict on what the qualifiers ask for, when the facts allow it; else None."""
     words = [w for w in words if w.cls not in ("dimension", "period")]  # the scope and dates context reads
-    for rule in (_one_in_n, _count_over_dimension, _member_sum, _growth_rate_change, _attainment_of_growth,
+    for rule in (_one_in_n, _count_over_dimension, _member_sum, growth_rate_change, attainment_of_growth,
                  _ratio_of_member):
         found = rule(book, s, fig, ctx, mentions, figs)
         if found is not None:
@@ -151,7 +138,7 @@ def _sub_period(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[W
         divisor = {"per_day": days, "per_month": len(months), "per_week": days / 7}[per[0].kind]
         avg = value / divisor
         reading = {"measure": per[0].kind, "period": ctx.period, "facts": ids, "operation": f"sum / {divisor:g}"}
-        return _outcome(book, fig, _fits(fig, avg), metric, avg, _show(avg, total), reading, took + (per[0].text,),
+        return derived_verdict(fig, fits(fig, avg), metric, avg, _show(avg, total), reading, took + (per[0].text,),
                         f"{label} {per[0].text}")
     if fig.base_unit == "%" and measures & GROWTH_YOY:
         before = month_entries(book, metric, year - 1, months)
@@ -161,18 +148,18 @@ def _sub_period(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[W
         growth = (value / prev - 1) * 100
         reading = {"measure": "yoy", "period": ctx.period, "facts": ids + [e.fact.id for e in before],
                    "operation": "sum(a) / sum(b) - 1"}
-        return _outcome(book, fig, _fits(fig, growth, absolute=0.05), metric, growth, f"{growth:+.1f}%", reading,
+        return derived_verdict(fig, fits(fig, growth, absolute=0.05), metric, growth, f"{growth:+.1f}%", reading,
                         took, f"{label} 同比")
     if fig.base_unit == "%" and measures & {"share"}:
         share = value / total.fact.value * 100
         reading = {"measure": "share", "period": ctx.period, "facts": ids + [total.fact.id],
                    "operation": "sum(a) / total"}
-        return _outcome(book, fig, _fits(fig, share, absolute=0.05), metric, share, f"{share:.1f}%", reading,
+        return derived_verdict(fig, fits(fig, share, absolute=0.05), metric, share, f"{share:.1f}%", reading,
                         took, f"{label} 占比")
     if fig.base_unit == "%" or "value" not in measures:
         return None
     reading = {"measure": "value", "period": ctx.period, "facts": ids, "operation": "sum"}
-    return _outcome(book, fig, _fits(fig, value), metric, value, _show(value, total), reading, took, label)
+    return derived_verdict(fig, fits(fig, value), metric, value, _show(value, total), reading, took, label)
 
 
 def _show(value: float, like: Entry) -> str:
@@ -211,7 +198,7 @@ def _per_unit(book: FactBook, fig: Figure, ctx: Context, words: list[Word]) -> V
     ratio = amount.fact.value / count.fact.value
     reading = {"measure": per[0].kind, "period": period, "dimension": ctx.dimension,
                "facts": [amount.fact.id, count.fact.id], "operation": "a / b"}
-    return _outcome(book, fig, _fits(fig, ratio), amount.fact.metric, ratio, f"{ratio:.1f}元", reading,
+    return derived_verdict(fig, fits(fig, ratio), amount.fact.metric, ratio, f"{ratio:.1f}元", reading,
                     (per[0].text,), f"{describe(book, amount.fact)} / {describe(book, count.fact)}")
 
 
@@ -240,7 +227,7 @@ def _ratio_of_member(book: FactBook, s: str, fig: Figure, ctx: Context, mentions
     ratio = top.fact.value / bottom.fact.value
     reading = {"measure": "value", "period": period, "dimension": ctx.dimension,
                "facts": [top.fact.id, bottom.fact.id], "operation": "a / b"}
-    return _outcome(book, fig, _fits(fig, ratio), metric, ratio, _show(ratio, whole), reading, (),
+    return derived_verdict(fig, fits(fig, ratio), metric, ratio, _show(ratio, whole), reading, (),
                     f"{describe(book, top.fact)} / {describe(book, bottom.fact)}")
 
 
@@ -257,7 +244,7 @@ def _one_in_n(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: list[
         return None
     n = 100 / rate.fact.value
     reading = {"measure": "one_in_n", "period": rate.fact.period, "facts": [rate.fact.id], "operation": "100 / a"}
-    return _outcome(book, fig, _fits(fig, n, rel=0.02), rate.fact.metric, n, f"{n:.1f}", reading, (),
+    return derived_verdict(fig, fits(fig, n, rel=0.02), rate.fact.metric, n, f"{n:.1f}", reading, (),
                     f"{describe(book, rate.fact)} 1/N")
 
 
@@ -310,8 +297,8 @@ def _member_sum(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: lis
             reading = {"measure": measure, "period": period, "dimension": ",".join(m.keys[0] for m in group),
                        "facts": [e.fact.id for e in entries], "operation": "sum"}
             names = "+".join(m.text for m in group)
-            ok = _fits(fig, total, absolute=0.1 if fig.base_unit == "%" else 0.0)
-            return _outcome(book, fig, ok, metric, total, shown, reading, (word.group(),),
+            ok = fits(fig, total, absolute=0.1 if fig.base_unit == "%" else 0.0)
+            return derived_verdict(fig, ok, metric, total, shown, reading, (word.group(),),
                             f"{names} {book.label(metric)}")
     return None
 
@@ -341,7 +328,7 @@ def _count_over_dimension(book: FactBook, s: str, fig: Figure, ctx: Context, men
         if size_word and not counted:
             n = len(members)
             reading = {"measure": "count", "period": period, "facts": ids, "operation": "count"}
-            return _outcome(book, fig, _fits(fig, n, rel=0), metric, n, str(n), reading, (),
+            return derived_verdict(fig, fits(fig, n, rel=0), metric, n, str(n), reading, (),
                             f"{kind} members of {book.label(metric)}")
         tail = s[fig.end:fig.end + 14]
         direction = 1 if _GREW.search(tail) else -1 if _FELL.search(tail) else 0
@@ -350,66 +337,6 @@ def _count_over_dimension(book: FactBook, s: str, fig: Figure, ctx: Context, men
         n = sum(1 for e in members.values() if e.fact.value * direction > 0)
         reading = {"measure": "count", "period": period, "facts": ids,
                    "operation": f"count(yoy {'>' if direction > 0 else '<'} 0)"}
-        return _outcome(book, fig, _fits(fig, n, rel=0), metric, n, str(n), reading, (),
+        return derived_verdict(fig, fits(fig, n, rel=0), metric, n, str(n), reading, (),
                         f"{kind} members of {book.label(metric)} that {'grew' if direction > 0 else 'fell'}")
-    return None
-
-
-def _growth_rate_change(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: list[Mention],
-                        figs: list[Figure]) -> Verdict | None:
-    """增速从16.1%加快至23.2%，提高7.2个百分点: the change of a growth rate, in percentage points."""
-    if fig.base_unit != "pp" or not ctx.metrics or re.search(r"目标|计划|高于|低于|快于|慢于", s[:fig.start]):
-        return None
-    said = list(_RATE_CHANGE.finditer(s, 0, fig.start))
-    if not said or (ctx.measures and ctx.measures & {"share", "share_pp", "contribution"}) or \
-            re.search(r"占比|份额|比重|渗透率|占", s[said[-1].end():fig.start]):
-        return None  # 增速最快的是抖音：…占比升至27.0%，较上年提升9.7个百分点 is the share's change
-    metric = ctx.metrics[0]
-    period = ctx.period or book.period
-    now = book.get(metric, ctx.dimension, period, "yoy")
-    back = book.get(metric, ctx.dimension, shift_period(period, years=-1), "yoy")
-    value = book.get(metric, ctx.dimension, period, "value")
-    if value is not None and value.fact.unit == "%":
-        return None
-    if now is None or back is None:
-        if not (ctx.measures and ctx.measures <= GROWTH_YOY):
-            return None  # 高出目标1.1个百分点: a gap, judged as one
-        # 2024年GMV增速…提高7.2个百分点 with no 2023 growth stated: a change of growth, not the year's 同比
-        return Verdict("unsupported", metric, message=f"{book.label(metric)} 增速变化 {fig.text}: no facts state "
-                       f"the growth of {period} and of the year before", reading={"metric": metric, "period": period,
-                                                                              "measure": "yoy_change_pp"})
-    change = now.fact.value - back.fact.value
-    sign = ctx.direction or (1 if fig.base >= 0 else -1)
-    stated = fig.base if fig.signed else abs(fig.base) * sign
-    reading = {"measure": "yoy_change_pp", "period": period, "dimension": ctx.dimension,
-               "facts": [now.fact.id, back.fact.id], "operation": "a - b"}
-    ok = abs(stated - change) <= fig.step + 0.1
-    verdict = _outcome(book, fig, ok, metric, change, f"{change:+.1f}个百分点", reading, (),
-                       f"{book.label(metric)} 增速变化")
-    if not ok and abs(abs(stated) - abs(change)) <= fig.step + 0.1:
-        verdict.verdict = "claim_error"
-        verdict.message += " (direction is wrong)"
-    return verdict
-
-
-def _attainment_of_growth(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: list[Mention],
-                          figs: list[Figure]) -> Verdict | None:
-    """目标完成率92.9%: where the amount convention (actual / target amount) does not fit, the growth convention
-    (actual growth / target growth) may; the reading says which matched."""
-    if fig.base_unit != "%" or not ctx.metrics or not ctx.measures or ctx.measures != {"attainment"}:
-        return None
-    period = ctx.period or book.period
-    for metric in ctx.metrics:
-        amount = book.get(metric, ctx.dimension, period, "attainment")
-        growth, planned = (book.get(metric, ctx.dimension, period, m) for m in ("yoy", "target_yoy"))
-        if amount is None or _fits(fig, amount.fact.value, absolute=0.05) or growth is None or planned is None \
-                or not planned.fact.value:
-            continue
-        ratio = growth.fact.value / planned.fact.value * 100
-        if not _fits(fig, ratio, absolute=0.05):
-            return None  # the amount convention's mismatch, from the judge, names the usual reading
-        reading = {"measure": "attainment", "period": period, "dimension": ctx.dimension, "convention": "growth",
-                   "facts": [growth.fact.id, planned.fact.id], "operation": "a / b"}
-        return _outcome(book, fig, True, metric, ratio, f"{ratio:.1f}%", reading, (),
-                        f"{book.label(metric)} 增速完成率（实际增速 / 目标增速）")
     return None

@@ -201,3 +201,18 @@ def _dimension_only(book: FactBook, ctx: Context, fig: Figure) -> Verdict:
             return _verified(book, hits[0], fig)
     return Verdict("unsupported", message=f"{fig.text}: no fact backs this figure",
                    reading=context_reading(ctx, "", ctx.measures))
+
+
+def fits(fig: Figure, value: float, rel: float = 0.005, absolute: float = 0.0) -> bool:
+    """Whether a derived value matches the figure as written, within its rounding (rel) or an absolute slack."""
+    slack = max(rel * abs(value), absolute)
+    return fig.low - slack <= value <= fig.high + slack
+
+
+def derived_verdict(fig: Figure, matched: bool, metric: str, value: float, shown: str, reading: dict,
+                    took: tuple[str, ...], what: str) -> Verdict:
+    """The verdict on a figure checked against a value derived from the facts, with its reading."""
+    reading = {"metric": metric, "dimension": "", **reading}
+    if matched:
+        return Verdict("verified", metric, shown, f"{what} {fig.text} = {shown}", reading=reading, took=took)
+    return Verdict("mismatch", metric, shown, f"{what} {fig.text} — facts say {shown}", reading=reading, took=took)
