@@ -8,7 +8,7 @@ from drafter.models import fact_id
 from drafter.verify.book import Entry, FactBook
 from drafter.verify.clauses import CLAUSE_SEP
 from drafter.verify.figures import Figure
-from drafter.verify.judge import Verdict, describe
+from drafter.verify.judge import Verdict, describe, fits
 from drafter.verify.mentions import Mention
 from drafter.verify.units import unit_factor
 
@@ -99,10 +99,10 @@ def _per_head(book: FactBook, fig: Figure, mentions: list[Mention], period: str)
                        reading={"metric": "", "measure": "per_head", "period": period, "dimension": ""})
     x, y = parts[0], heads[0]
     ratio = x.fact.value / y.fact.value
-    fits = fig.low - 0.005 * abs(ratio) <= ratio <= fig.high + 0.005 * abs(ratio)
+    matched = fits(fig, ratio)
     reading = {"metric": x.fact.metric, "measure": "per_head", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
-    return _outcome(fits, x, fig, f"{describe(book, x.fact)} / {describe(book, y.fact)}", f"{ratio:.2f}", reading)
+    return _outcome(matched, x, fig, f"{describe(book, x.fact)} / {describe(book, y.fact)}", f"{ratio:.2f}", reading)
 
 
 def _end_of_name(mentions: list[Mention], start: int, end: int) -> int:
@@ -133,11 +133,11 @@ def _rate_gap(book: FactBook, s: str, fig: Figure, a: Mention, b: Mention, word:
     if x is None or y is None or x.fact.unit != "%" or y.fact.unit != "%":
         return None
     gap = (x.fact.value - y.fact.value) * (1 if up else -1)
-    fits = fig.low - 0.05 <= gap <= fig.high + 0.05  # two rounded rates: a little slack for their difference
+    matched = fits(fig, gap, rel=0, absolute=0.05)  # two rounded rates: a little slack for their difference
     what = f"{describe(book, x.fact)} − {describe(book, y.fact)}"
     reading = {"metric": x.fact.metric, "measure": f"{measure}_gap", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a - b"}
-    return _outcome(fits, x, fig, what, f"{gap:.1f}个百分点", reading)
+    return _outcome(matched, x, fig, what, f"{gap:.1f}个百分点", reading)
 
 
 def _times(book: FactBook, fig: Figure, a: Mention, b: Mention, period: str) -> Verdict | None:
@@ -145,10 +145,10 @@ def _times(book: FactBook, fig: Figure, a: Mention, b: Mention, period: str) -> 
     if x is None or y is None or not y.fact.value or x.fact.unit != y.fact.unit:
         return None
     ratio = x.fact.value / y.fact.value
-    fits = fig.low - 0.005 * abs(ratio) <= ratio <= fig.high + 0.005 * abs(ratio)
+    matched = fits(fig, ratio)
     reading = {"metric": x.fact.metric, "measure": "multiple", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
-    return _outcome(fits, x, fig, f"{describe(book, x.fact)} / {describe(book, y.fact)}", f"{ratio:.2f}倍", reading)
+    return _outcome(matched, x, fig, f"{describe(book, x.fact)} / {describe(book, y.fact)}", f"{ratio:.2f}倍", reading)
 
 
 def _share_of(book: FactBook, fig: Figure, a: Mention, b: Mention, period: str) -> Verdict | None:
@@ -157,13 +157,14 @@ def _share_of(book: FactBook, fig: Figure, a: Mention, b: Mention, period: str) 
             _value(book, a, period, "share") is not None:
         return None  # a share the facts state is judged as such
     share = 100 * x.fact.value / y.fact.value
-    fits = fig.low - 0.05 <= share <= fig.high + 0.05
+    matched = fits(fig, share, rel=0, absolute=0.05)
     # the verdict carries the share itself, so 由A升至B compares shares, not the amounts
     as_share = {"id": fact_id(x.fact.metric, "share", period), "measure": "share", "value": share, "unit": "%"}
     part = Entry(x.fact.model_copy(update=as_share), derived=True, inputs=(x.fact.id, y.fact.id), operation="a / b")
     reading = {"metric": x.fact.metric, "measure": "share", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
-    return _outcome(fits, part, fig, f"{describe(book, x.fact)} / {describe(book, y.fact)}", f"{share:.1f}%", reading)
+    what = f"{describe(book, x.fact)} / {describe(book, y.fact)}"
+    return _outcome(matched, part, fig, what, f"{share:.1f}%", reading)
 
 
 def _per_unit(book: FactBook, fig: Figure, gain: Mention, cost: Mention, period: str) -> Verdict | None:
@@ -171,14 +172,14 @@ def _per_unit(book: FactBook, fig: Figure, gain: Mention, cost: Mention, period:
     if x is None or y is None or not y.fact.value or unit_factor(x.fact.unit, y.fact.unit) is None:
         return None
     ratio = x.fact.value / y.fact.value
-    fits = fig.low - 0.005 <= ratio <= fig.high + 0.005
+    matched = fits(fig, ratio, rel=0, absolute=0.005)
     what = f"{describe(book, x.fact)} / {describe(book, y.fact)}"
     reading = {"metric": x.fact.metric, "measure": "per_unit", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
-    return _outcome(fits, x, fig, what, f"{ratio:.2f}元", reading)
+    return _outcome(matched, x, fig, what, f"{ratio:.2f}元", reading)
 
 
-def _outcome(fits: bool, x: Entry, fig: Figure, what: str, expected: str, reading: dict) -> Verdict:
-    if fits:
+def _outcome(matched: bool, x: Entry, fig: Figure, what: str, expected: str, reading: dict) -> Verdict:
+    if matched:
         return Verdict("verified", x.fact.metric, expected, f"{what} {fig.text} = {expected}", x.fact, reading)
     return Verdict("mismatch", x.fact.metric, expected, f"{what} {fig.text} — facts say {expected}", x.fact, reading)

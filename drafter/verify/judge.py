@@ -209,7 +209,7 @@ def fits(fig: Figure, value: float, rel: float = 0.005, absolute: float = 0.0) -
     return fig.low - slack <= value <= fig.high + slack
 
 
-def derived_verdict(fig: Figure, matched: bool, metric: str, value: float, shown: str, reading: dict,
+def derived_outcome(fig: Figure, matched: bool, metric: str, value: float, shown: str, reading: dict,
                     took: tuple[str, ...], what: str) -> Verdict:
     """The verdict on a figure checked against a value derived from the facts, with its reading."""
     reading = {"metric": metric, "dimension": "", **reading}
