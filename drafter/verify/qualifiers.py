@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from drafter.periods import read_period
 from drafter.verify.lexicon import DAY_RANGE
+from drafter.verify.numerals import parse_number
 
 _N = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _PROMO = r"(?:双11|双十一|双12|双十二|618|年货节|黑五|黑色星期五|大促|促销|活动|直播|会员日|周年庆)"
@@ -57,15 +58,14 @@ _PATTERN = re.compile("|".join(f"(?P<k{k}>{re.sub(r'[(][?]P<[a-z0-9_]+>', '(?:',
 _BASE_YEAR = re.compile(r"(?:19|20)\d{2}")
 # 按365天计: a stated convention, not a qualifier (its number is not a claim either)
 CONVENTION = re.compile(r"按\s*\d+\s*天(?:计算?|折算)|按全年\s*\d+\s*天计?|按\s*\d+\s*个月计")
-# 连续两年, 近三年: a run of periods, not a figure the facts state
 # the year a target's own phrase names (全年7%的控制目标, 年度25%的增长目标, 2025年28%的目标)
 OWN_YEAR = re.compile(r"全年度?|年度|(?:19|20)\d{2}\s*年度?(?!\s*(?:第|[一二三四1-4上下]|\d|Q|H))")
+# 连续两年, 近三年: a run of periods, not a figure the facts state
 RUN_OF_PERIODS = re.compile(rf"(?:连续|接连|近|过去|最近){_N}(?:个)?(?:年|季度|个?月|周)")
 
 _PREV_YEAR = re.compile(r"去年(?:同期)?|上年(?:同期)?|上一年度?|前一年|上年度")
 _THIS_YEAR = re.compile(r"今年|本年度?|当年")
 _NEXT_YEAR = re.compile(r"明年|来年|次年|下一?年度?")
-_DIGITS = {d: k for k, d in enumerate("一二三四五六七八九", 1)} | {"两": 2}
 _STEP_KINDS = {"step_month": "month", "step_week": "week", "step_quarter": "quarter"}
 # read when the reading's period is one of that grain
 _PERIOD_KINDS = {"quarter": "quarter", "half": "half", "month": "month", "single": "month"}
@@ -215,14 +215,9 @@ def _names_period(word: Word, book_period: str) -> bool:
 
 def ordinal(text: str) -> int | None:
     """The number in 三季度, 第2季度, 十一月, 11月."""
-    if m := re.search(r"\d{1,2}", text):
-        return int(m.group())
-    m = re.search(r"[一二两三四五六七八九十]{1,3}", text)
-    if m is None:
-        return None
-    tens, _, ones = m.group().rpartition("十")
-    value = _DIGITS.get(ones, 0)
-    return value + 10 * (_DIGITS.get(tens, 1)) if "十" in m.group() else value
+    m = re.search(r"\d{1,2}|[一二两三四五六七八九十]", text)
+    number = parse_number(text, m.start()) if m else None
+    return int(number.value) if number else None
 
 
 def _after(period: str, than: str) -> bool:
