@@ -128,8 +128,9 @@ def test_money_sums_are_exact(tmp_path):
 
 @pytest.mark.parametrize("scale", [1, 10**9])
 def test_new_and_returning_buyers_gmv_is_exact(tmp_path, scale):
-    # The split comes from per-buyer sums over the buyer table: exact to the last unit, at shop scale and at
-    # hundreds of billions a year (scale 10^9), where summing in doubles would lose the cents.
+    # The split comes from per-buyer sums over the buyer table: exact to the last unit, at shop scale (summed as
+    # whole ten-thousandths in doubles) and at hundreds of billions a year (scale 10^9), where those would lose the
+    # cents and the sums are DECIMAL.
     rng = random.Random(11)
     years = [rng.choice([2024, 2025]) for _ in range(1500)]  # u100 and up first buy in 2025
     orders = [(f"u{rng.randrange(100 if year == 2024 else 160)}", f"{year}-{rng.randrange(1, 13):02d}-"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 from conftest import run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drafter.errors import UserError
 from drafter.metrics import compute_facts
+from drafter.metrics.compute import EXACT_UNITS, UNITS
 
 
 def _facts(data, period: str, cache, url: str = "") -> dict:
@@ -113,3 +117,48 @@ def test_bad_engine_urls_say_what_to_fix(mariadb_url, spark, tmp_path):
                         ("oracle://host/db", "sc://host:15002/db")):
         with pytest.raises(UserError, match=needle):
             compute_facts(tmp_path, "2025", tmp_path, engine_url=url)
+
+
+@pytest.mark.parametrize("cores", [1, 2, 3, 8])
+def test_duckdb_finds_a_repeated_id_wherever_the_parts_of_its_sort_split(cores):
+    from drafter.backends.engine import make_engine
+
+    engine = make_engine()
+    engine.cores = cores  # the hashes are sorted in one part per core
+    rng = random.Random(cores)
+    try:
+        for size in (0, 1, 2, 3, 5, 9, 1000):
+            ids = [f"T{n:06d}" for n in range(size)]
+            for repeated in (False, True):
+                rows = ids + ([rng.choice(ids)] if repeated and ids else [])
+                rng.shuffle(rows)
+                engine.execute("CREATE OR REPLACE TABLE ids (order_id VARCHAR)")
+                if rows:
+                    engine.execute("INSERT INTO ids VALUES " + ", ".join(f"('{r}')" for r in rows))
+                assert engine.may_repeat("ids", "order_id") == (repeated and size > 0), (cores, size, repeated)
+    finally:
+        engine.close()
+
+
+# Below EXACT_UNITS / UNITS yuan, where the buyer pass uses these units: a cent grid, half-unit ties, any double.
+LARGEST = EXACT_UNITS / UNITS
+amounts = st.one_of(st.floats(min_value=0, max_value=LARGEST),
+                    st.integers(0, int(LARGEST) * 100).map(lambda n: n / 100),
+                    st.integers(0, int(LARGEST) * 20_000).map(lambda n: n / 20_000))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(amounts, min_size=1, max_size=200))
+def test_duckdb_money_units_round_as_its_decimal_cast(values):
+    # The buyer pass sums these units in doubles instead of DECIMAL sums: each must be the cast's own ten-thousandths.
+    from drafter.backends.engine import make_engine
+
+    engine = make_engine()
+    try:
+        engine.execute("CREATE TABLE amounts (amount DOUBLE)")
+        engine.execute("INSERT INTO amounts VALUES " + ", ".join(f"({v!r})" for v in values))
+        differ = engine.query(f"SELECT amount FROM amounts WHERE CAST(CAST(amount AS DECIMAL(18,4)) AS DECIMAL(38,4))"
+                              f" * 10000 <> CAST({engine.money_units('amount')} AS HUGEINT)")
+        assert differ.empty, list(differ["amount"])
+    finally:
+        engine.close()

@@ -53,6 +53,10 @@ class Warehouse:
         """No exact form compiled for the warehouses: the caller checks with a join instead."""
         return None
 
+    def money_units(self, expr: str) -> str | None:
+        """None: the warehouses round halves their own ways, so amounts are summed as DECIMAL there."""
+        return None
+
     def may_repeat(self, relation: str, column: str) -> bool:
         """Whether two non-null values are equal, from one count (the caller's IN query is slow on MariaDB)."""
         return bool(self.query(f"SELECT COUNT({column}) - COUNT(DISTINCT {column}) AS d FROM {relation}")["d"][0])
