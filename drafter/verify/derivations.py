@@ -138,8 +138,8 @@ def _sub_period(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[W
         divisor = {"per_day": days, "per_month": len(months), "per_week": days / 7}[per[0].kind]
         avg = value / divisor
         reading = {"measure": per[0].kind, "period": ctx.period, "facts": ids, "operation": f"sum / {divisor:g}"}
-        return derived_outcome(fig, fits(fig, avg), metric, avg, _show(avg, total), reading, took + (per[0].text,),
-                        f"{label} {per[0].text}")
+        return derived_outcome(fig, fits(fig, avg), metric, _show(avg, total), reading, took + (per[0].text,),
+                               f"{label} {per[0].text}")
     if fig.base_unit == "%" and measures & GROWTH_YOY:
         before = month_entries(book, metric, year - 1, months)
         if before is None:
@@ -148,18 +148,18 @@ def _sub_period(book: FactBook, s: str, fig: Figure, ctx: Context, words: list[W
         growth = (value / prev - 1) * 100
         reading = {"measure": "yoy", "period": ctx.period, "facts": ids + [e.fact.id for e in before],
                    "operation": "sum(a) / sum(b) - 1"}
-        return derived_outcome(fig, fits(fig, growth, absolute=0.05), metric, growth, f"{growth:+.1f}%", reading,
-                        took, f"{label} 同比")
+        return derived_outcome(fig, fits(fig, growth, absolute=0.05), metric, f"{growth:+.1f}%", reading, took,
+                               f"{label} 同比")
     if fig.base_unit == "%" and measures & {"share"}:
         share = value / total.fact.value * 100
         reading = {"measure": "share", "period": ctx.period, "facts": ids + [total.fact.id],
                    "operation": "sum(a) / total"}
-        return derived_outcome(fig, fits(fig, share, absolute=0.05), metric, share, f"{share:.1f}%", reading,
-                        took, f"{label} 占比")
+        return derived_outcome(fig, fits(fig, share, absolute=0.05), metric, f"{share:.1f}%", reading, took,
+                               f"{label} 占比")
     if fig.base_unit == "%" or "value" not in measures:
         return None
     reading = {"measure": "value", "period": ctx.period, "facts": ids, "operation": "sum"}
-    return derived_outcome(fig, fits(fig, value), metric, value, _show(value, total), reading, took, label)
+    return derived_outcome(fig, fits(fig, value), metric, _show(value, total), reading, took, label)
 
 
 def _show(value: float, like: Entry) -> str:
@@ -198,8 +198,8 @@ def _per_unit(book: FactBook, fig: Figure, ctx: Context, words: list[Word]) -> V
     ratio = amount.fact.value / count.fact.value
     reading = {"measure": per[0].kind, "period": period, "dimension": ctx.dimension,
                "facts": [amount.fact.id, count.fact.id], "operation": "a / b"}
-    return derived_outcome(fig, fits(fig, ratio), amount.fact.metric, ratio, f"{ratio:.1f}元", reading,
-                    (per[0].text,), f"{describe(book, amount.fact)} / {describe(book, count.fact)}")
+    return derived_outcome(fig, fits(fig, ratio), amount.fact.metric, f"{ratio:.1f}元", reading, (per[0].text,),
+                           f"{describe(book, amount.fact)} / {describe(book, count.fact)}")
 
 
 def _ratio_of_member(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: list[Mention],
@@ -227,8 +227,8 @@ def _ratio_of_member(book: FactBook, s: str, fig: Figure, ctx: Context, mentions
     ratio = top.fact.value / bottom.fact.value
     reading = {"measure": "value", "period": period, "dimension": ctx.dimension,
                "facts": [top.fact.id, bottom.fact.id], "operation": "a / b"}
-    return derived_outcome(fig, fits(fig, ratio), metric, ratio, _show(ratio, whole), reading, (),
-                    f"{describe(book, top.fact)} / {describe(book, bottom.fact)}")
+    return derived_outcome(fig, fits(fig, ratio), metric, _show(ratio, whole), reading, (),
+                           f"{describe(book, top.fact)} / {describe(book, bottom.fact)}")
 
 
 def _one_in_n(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: list[Mention],
@@ -244,8 +244,8 @@ def _one_in_n(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: list[
         return None
     n = 100 / rate.fact.value
     reading = {"measure": "one_in_n", "period": rate.fact.period, "facts": [rate.fact.id], "operation": "100 / a"}
-    return derived_outcome(fig, fits(fig, n, rel=0.02), rate.fact.metric, n, f"{n:.1f}", reading, (),
-                    f"{describe(book, rate.fact)} 1/N")
+    return derived_outcome(fig, fits(fig, n, rel=0.02), rate.fact.metric, f"{n:.1f}", reading, (),
+                           f"{describe(book, rate.fact)} 1/N")
 
 
 def one_in_n_unit(s: str, fig: Figure) -> bool:
@@ -298,8 +298,7 @@ def _member_sum(book: FactBook, s: str, fig: Figure, ctx: Context, mentions: lis
                        "facts": [e.fact.id for e in entries], "operation": "sum"}
             names = "+".join(m.text for m in group)
             ok = fits(fig, total, absolute=0.1 if fig.base_unit == "%" else 0.0)
-            return derived_outcome(fig, ok, metric, total, shown, reading, (word.group(),),
-                            f"{names} {book.label(metric)}")
+            return derived_outcome(fig, ok, metric, shown, reading, (word.group(),), f"{names} {book.label(metric)}")
     return None
 
 
@@ -328,8 +327,8 @@ def _count_over_dimension(book: FactBook, s: str, fig: Figure, ctx: Context, men
         if size_word and not counted:
             n = len(members)
             reading = {"measure": "count", "period": period, "facts": ids, "operation": "count"}
-            return derived_outcome(fig, fits(fig, n, rel=0), metric, n, str(n), reading, (),
-                            f"{kind} members of {book.label(metric)}")
+            return derived_outcome(fig, fits(fig, n, rel=0), metric, str(n), reading, (),
+                                   f"{kind} members of {book.label(metric)}")
         tail = s[fig.end:fig.end + 14]
         direction = 1 if _GREW.search(tail) else -1 if _FELL.search(tail) else 0
         if not direction:
@@ -337,6 +336,6 @@ def _count_over_dimension(book: FactBook, s: str, fig: Figure, ctx: Context, men
         n = sum(1 for e in members.values() if e.fact.value * direction > 0)
         reading = {"measure": "count", "period": period, "facts": ids,
                    "operation": f"count(yoy {'>' if direction > 0 else '<'} 0)"}
-        return derived_outcome(fig, fits(fig, n, rel=0), metric, n, str(n), reading, (),
-                        f"{kind} members of {book.label(metric)} that {'grew' if direction > 0 else 'fell'}")
+        return derived_outcome(fig, fits(fig, n, rel=0), metric, str(n), reading, (),
+                               f"{kind} members of {book.label(metric)} that {'grew' if direction > 0 else 'fell'}")
     return None

@@ -8,7 +8,7 @@ from drafter.models import fact_id
 from drafter.verify.book import Entry, FactBook
 from drafter.verify.clauses import CLAUSE_SEP
 from drafter.verify.figures import Figure
-from drafter.verify.judge import Verdict, describe, fits
+from drafter.verify.judge import Verdict, derived_outcome, describe, fits
 from drafter.verify.mentions import Mention
 from drafter.verify.units import unit_factor
 
@@ -102,7 +102,8 @@ def _per_head(book: FactBook, fig: Figure, mentions: list[Mention], period: str)
     matched = fits(fig, ratio)
     reading = {"metric": x.fact.metric, "measure": "per_head", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
-    return _outcome(matched, x, fig, f"{describe(book, x.fact)} / {describe(book, y.fact)}", f"{ratio:.2f}", reading)
+    what = f"{describe(book, x.fact)} / {describe(book, y.fact)}"
+    return derived_outcome(fig, matched, x.fact.metric, f"{ratio:.2f}", reading, (), what, x.fact)
 
 
 def _end_of_name(mentions: list[Mention], start: int, end: int) -> int:
@@ -137,7 +138,7 @@ def _rate_gap(book: FactBook, s: str, fig: Figure, a: Mention, b: Mention, word:
     what = f"{describe(book, x.fact)} − {describe(book, y.fact)}"
     reading = {"metric": x.fact.metric, "measure": f"{measure}_gap", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a - b"}
-    return _outcome(matched, x, fig, what, f"{gap:.1f}个百分点", reading)
+    return derived_outcome(fig, matched, x.fact.metric, f"{gap:.1f}个百分点", reading, (), what, x.fact)
 
 
 def _times(book: FactBook, fig: Figure, a: Mention, b: Mention, period: str) -> Verdict | None:
@@ -148,7 +149,8 @@ def _times(book: FactBook, fig: Figure, a: Mention, b: Mention, period: str) -> 
     matched = fits(fig, ratio)
     reading = {"metric": x.fact.metric, "measure": "multiple", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
-    return _outcome(matched, x, fig, f"{describe(book, x.fact)} / {describe(book, y.fact)}", f"{ratio:.2f}倍", reading)
+    what = f"{describe(book, x.fact)} / {describe(book, y.fact)}"
+    return derived_outcome(fig, matched, x.fact.metric, f"{ratio:.2f}倍", reading, (), what, x.fact)
 
 
 def _share_of(book: FactBook, fig: Figure, a: Mention, b: Mention, period: str) -> Verdict | None:
@@ -164,7 +166,7 @@ def _share_of(book: FactBook, fig: Figure, a: Mention, b: Mention, period: str) 
     reading = {"metric": x.fact.metric, "measure": "share", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
     what = f"{describe(book, x.fact)} / {describe(book, y.fact)}"
-    return _outcome(matched, part, fig, what, f"{share:.1f}%", reading)
+    return derived_outcome(fig, matched, part.fact.metric, f"{share:.1f}%", reading, (), what, part.fact)
 
 
 def _per_unit(book: FactBook, fig: Figure, gain: Mention, cost: Mention, period: str) -> Verdict | None:
@@ -176,10 +178,4 @@ def _per_unit(book: FactBook, fig: Figure, gain: Mention, cost: Mention, period:
     what = f"{describe(book, x.fact)} / {describe(book, y.fact)}"
     reading = {"metric": x.fact.metric, "measure": "per_unit", "period": period, "dimension": "",
                "facts": [x.fact.id, y.fact.id], "operation": "a / b"}
-    return _outcome(matched, x, fig, what, f"{ratio:.2f}元", reading)
-
-
-def _outcome(matched: bool, x: Entry, fig: Figure, what: str, expected: str, reading: dict) -> Verdict:
-    if matched:
-        return Verdict("verified", x.fact.metric, expected, f"{what} {fig.text} = {expected}", x.fact, reading)
-    return Verdict("mismatch", x.fact.metric, expected, f"{what} {fig.text} — facts say {expected}", x.fact, reading)
+    return derived_outcome(fig, matched, x.fact.metric, f"{ratio:.2f}元", reading, (), what, x.fact)

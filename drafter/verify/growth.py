@@ -45,8 +45,7 @@ def growth_rate_change(book: FactBook, s: str, fig: Figure, ctx: Context, mentio
     reading = {"measure": "yoy_change_pp", "period": period, "dimension": ctx.dimension,
                "facts": [now.fact.id, back.fact.id], "operation": "a - b"}
     ok = abs(stated - change) <= fig.step + 0.1
-    verdict = derived_outcome(fig, ok, metric, change, f"{change:+.1f}个百分点", reading, (),
-                       f"{book.label(metric)} 增速变化")
+    verdict = derived_outcome(fig, ok, metric, f"{change:+.1f}个百分点", reading, (), f"{book.label(metric)} 增速变化")
     if not ok and abs(abs(stated) - abs(change)) <= fig.step + 0.1:
         verdict.verdict = "claim_error"
         verdict.message += " (direction is wrong)"
@@ -71,6 +70,6 @@ def attainment_of_growth(book: FactBook, s: str, fig: Figure, ctx: Context, ment
             return None  # the amount convention's mismatch, from the judge, names the usual reading
         reading = {"measure": "attainment", "period": period, "dimension": ctx.dimension, "convention": "growth",
                    "facts": [growth.fact.id, planned.fact.id], "operation": "a / b"}
-        return derived_outcome(fig, True, metric, ratio, f"{ratio:.1f}%", reading, (),
-                        f"{book.label(metric)} 增速完成率（实际增速 / 目标增速）")
+        return derived_outcome(fig, True, metric, f"{ratio:.1f}%", reading, (),
+                               f"{book.label(metric)} 增速完成率（实际增速 / 目标增速）")
     return None

@@ -209,10 +209,11 @@ def fits(fig: Figure, value: float, rel: float = 0.005, absolute: float = 0.0) -
     return fig.low - slack <= value <= fig.high + slack
 
 
-def derived_outcome(fig: Figure, matched: bool, metric: str, value: float, shown: str, reading: dict,
-                    took: tuple[str, ...], what: str) -> Verdict:
-    """The verdict on a figure checked against a value derived from the facts, with its reading."""
+def derived_outcome(fig: Figure, matched: bool, metric: str, shown: str, reading: dict, took: tuple[str, ...],
+                    what: str, fact: Fact | None = None) -> Verdict:
+    """The verdict on a figure checked against a value derived from the facts (shown as `shown`), with its reading
+    and, where one fact stands for the derivation, that fact."""
     reading = {"metric": metric, "dimension": "", **reading}
     if matched:
-        return Verdict("verified", metric, shown, f"{what} {fig.text} = {shown}", reading=reading, took=took)
-    return Verdict("mismatch", metric, shown, f"{what} {fig.text} — facts say {shown}", reading=reading, took=took)
+        return Verdict("verified", metric, shown, f"{what} {fig.text} = {shown}", fact, reading, took)
+    return Verdict("mismatch", metric, shown, f"{what} {fig.text} — facts say {shown}", fact, reading, took)

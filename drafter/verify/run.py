@@ -103,8 +103,9 @@ def _verify_piece(book: FactBook, piece: Piece, cited: list[tuple[str, str]]) ->
             if is_target(verdict):
                 targets.append((target.start, target.end))
             placed.append((target, verdict, source))
-        judged = [(target.start, verdict) for target, verdict, _ in withhold_two_lines(book, placed, qualifiers)]
-        for (target, _, source), (_, verdict) in zip(placed, judged, strict=True):
+        placed = withhold_two_lines(book, placed, qualifiers)
+        judged = [(target.start, verdict) for target, verdict, _ in placed]
+        for target, verdict, source in placed:
             if piece.cell and offset + target.end > len(piece.text) - piece.unit_added:
                 # the unit came from the column header (GMV（亿元）): report the cell as written
                 target = replace(target, text=target.text[: len(piece.text) - piece.unit_added - offset - target.start])
