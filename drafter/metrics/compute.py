@@ -33,6 +33,7 @@ PLACE = 2**42
 # orders' sales scan a second).
 EXACT_UNITS = 2**52
 UNITS = 10_000
+DECIMAL_AMOUNT = f"CAST(amount AS {MONEY})"  # an amount as summed where units are not exact
 
 
 def _period_index(column: str, periods: list[Period]) -> str:
@@ -112,10 +113,11 @@ def _sales_cells(engine, periods: list[Period], dimensions: list[str], windows: 
 def _sales(engine, periods: list[Period], dimensions: list[str], windows: dict) -> tuple[list[int], list[Values]]:
     """Orders (any status) and sales values of every period, from one scan of the orders."""
     units = engine.money_units("amount")
-    frame = _sales_cells(engine, periods, dimensions, windows, units or f"CAST(amount AS {MONEY})")
-    totals = frame[(frame[[f"g_{d}" for d in ["m", *dimensions]]] == 1).all(axis=1)]
-    if units and totals["all_amount"].sum() >= EXACT_UNITS:  # a partial sum may have lost a unit: sum DECIMALs
-        units, frame = None, _sales_cells(engine, periods, dimensions, windows, f"CAST(amount AS {MONEY})")
+    frame = _sales_cells(engine, periods, dimensions, windows, units or DECIMAL_AMOUNT)
+    if units:
+        totals = frame[(frame[[f"g_{d}" for d in ["m", *dimensions]]] == 1).all(axis=1)]  # one row per period
+        if totals["all_amount"].sum() >= EXACT_UNITS:  # a partial sum may have lost a unit: sum DECIMALs
+            units, frame = None, _sales_cells(engine, periods, dimensions, windows, DECIMAL_AMOUNT)
     scale = UNITS if units else 1
     counts, values = [0] * len(periods), [{} for _ in periods]
 
@@ -192,7 +194,7 @@ def _buyer_table(engine, periods: list[Period], channels: list[str], units: str 
     # Engines without exact microseconds keep the first order only; a join then finds who came back.
     us, columns, outer = _came_back(engine) if engine.epoch_us("order_time") else (
         "", ["MIN(order_time) AS first_time"], ["*"])
-    money = units or f"CAST(amount AS {MONEY})"
+    money = units or DECIMAL_AMOUNT
     for k in range(len(periods)):
         # Conditional aggregates over one GROUP BY user_id: one hash table of buyers for every period.
         columns.append(f"{_count_if(f'k = {k}')} AS n{k}, {_sum_if(f'k = {k}', money)} AS g{k}")
