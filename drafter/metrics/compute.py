@@ -20,8 +20,8 @@ DEFAULT_PROMO_WINDOWS = {"618": ["06-01", "06-18"], "双11": ["10-20", "11-11"]}
 # Where each buyer bought is one BIGINT of flags, a bit per (period, channel); past 62 bits, a query per period.
 MAX_FLAGS = 62
 # DuckDB's hash table of buyers per paid order (about 180 bytes a buyer, four orders a buyer, on 100 million
-# generated orders): past half its memory limit, the buyer table is built in slices (see _buyer_table). With a
-# 6 GiB cap that is 2 slices there, which measured faster than 1 (it spills: 62 s) or 3 (one more scan: 49 s, 43 s).
+# generated orders): past half its memory limit, the buyer table is built in slices (see _buyer_table). There, 1 slice
+# under an 11.8 GiB cap took 17-21 s; under 6 GiB, 2 slices took 25 s, and 1 slice spilled (7 GB: 37 s).
 BUYER_BYTES_PER_ORDER = 48
 # A new buyer came back when another paid order follows the first within 30 days (in microseconds). Orders are put
 # in 30-day buckets; inside one, an order's distance from the bucket's end fits below PLACE, so one BIGINT holds both.
