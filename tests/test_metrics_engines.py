@@ -158,3 +158,46 @@ def test_duckdb_money_units_round_as_its_decimal_cast(values):
         assert differ.empty, list(differ["amount"])
     finally:
         engine.close()
+
+
+def test_duckdb_url_caps_memory_and_a_sliced_buyer_table_gives_the_same_facts(tmp_path):
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from drafter.backends.engine import make_engine
+    from drafter.metrics.compute import _slices
+
+    rng, n = np.random.default_rng(5), 300_000
+    seconds = rng.integers(0, 2 * 365 * 86_400, n)
+    table = pa.table({
+        "订单号": [f"O{i}" for i in range(n)],
+        "用户ID": [f"U{u}" for u in rng.integers(0, n // 4, n)],
+        "下单时间": pa.array(np.datetime64("2024-01-01") + seconds.astype("timedelta64[s]")),
+        "渠道": rng.choice(["天猫", "京东", "抖音"], n),
+        "实付金额": np.round(rng.lognormal(5, 0.7, n), 2),
+        "订单状态": rng.choice(["已完成", "已取消", "已退款"], n, p=[0.9, 0.06, 0.04]),
+    })
+    data = tmp_path / "data"
+    data.mkdir()
+    pq.write_table(table, data / "orders.parquet")
+    capped = "duckdb://?memory_limit=24MB"
+    engine = make_engine(capped)
+    try:
+        engine.read_parquet("orders", data / "orders.parquet")
+        assert _slices(engine) >= 2  # under this cap the buyer table is built in slices of buyers
+    finally:
+        engine.close()
+    whole = {key: fact.value for key, fact in _facts(data, "2025", tmp_path / "whole").items()}
+    sliced = {key: fact.value for key, fact in _facts(data, "2025", tmp_path / "sliced", capped).items()}
+    assert sliced == whole
+    assert whole["buyers.2025"] > 50_000 and whole["new_buyer_repurchase_30d.2025"] > 0
+
+
+@pytest.mark.parametrize("url", ["duckdb://?memory_limit=lots", "duckdb://?memory_limit=-5GB", "duckdb://host/db",
+                                 "duckdb://?threads=2"])
+def test_duckdb_url_that_cannot_be_followed_says_how_to_write_it(url):
+    from drafter.backends.engine import make_engine
+
+    with pytest.raises(UserError, match=r"4GB"):
+        make_engine(url)

@@ -50,7 +50,7 @@ class DuckDBEngine:
     name = "duckdb"
     row_numbers = True
 
-    def __init__(self) -> None:
+    def __init__(self, memory_limit: str = "") -> None:
         import os
         import tempfile
 
@@ -65,7 +65,7 @@ class DuckDBEngine:
         self.spill = tempfile.mkdtemp(prefix="drafter-duckdb-")
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
         self.con = duckdb.connect(":memory:", config={
-            "threads": cores, "memory_limit": f"{limit_mb}MB", "temp_directory": self.spill})
+            "threads": cores, "memory_limit": memory_limit or f"{limit_mb}MB", "temp_directory": self.spill})
         # DuckDB draws a progress bar over long queries when it thinks it is interactive (it did under python -c);
         # it must never mix with a command's own output.
         self.con.execute("SET enable_progress_bar = false")
@@ -152,8 +152,25 @@ class DuckDBEngine:
         shutil.rmtree(self.spill, ignore_errors=True)
 
 
-URL_FORMS = ("postgresql://user@host:5432/db", "mysql://user@host:3306/db", "spark://local/db",
-             "spark://host:7077/db", "sc://host:15002/db")
+URL_FORMS = ("duckdb://?memory_limit=4GB", "postgresql://user@host:5432/db", "mysql://user@host:3306/db",
+             "spark://local/db", "spark://host:7077/db", "sc://host:15002/db")
+
+
+def _duckdb_options(url: str) -> dict[str, str]:
+    """The options of a duckdb:// URL: embedded DuckDB over the data folder, with a memory cap of the user's."""
+    import re
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url)
+    options = dict(parse_qsl(parts.query))
+    if parts.netloc or parts.path.strip("/") or set(options) - {"memory_limit"}:
+        raise UserError(f"metrics engine URL {redact(url)!r}: embedded DuckDB reads the data folder and takes one "
+                        f"option, e.g. duckdb://?memory_limit=4GB")
+    # DuckDB itself reads a negative size as no cap at all: only a plain size is let through.
+    if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", options.get("memory_limit", "1GB"), re.IGNORECASE):
+        raise UserError(f"metrics engine URL {redact(url)!r}: memory_limit {options['memory_limit']!r} is not a size; "
+                        f"write it like 4GB or 512MB")
+    return options
 
 
 def make_engine(url: str = ""):
@@ -161,6 +178,8 @@ def make_engine(url: str = ""):
     if not url:
         return DuckDBEngine()
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme == "duckdb":
+        return DuckDBEngine(**_duckdb_options(url))
     if scheme in ("postgresql", "postgres"):
         from drafter.backends.warehouse import PostgresEngine
 
