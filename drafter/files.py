@@ -1,4 +1,4 @@
-"""Files: atomic writes (a crash or Ctrl-C never leaves a half-written file), a folder lock, what a file is."""
+"""Files: atomic writes (a crash or Ctrl-C never leaves half a file), a folder lock, what a file is, its text."""
 
 from __future__ import annotations
 
@@ -116,3 +116,14 @@ def utf8_or_gbk(raw: bytes, name: str) -> str:
         return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise UserError(f"{name}: neither UTF-8 nor GBK/GB18030 text; save it as UTF-8 CSV") from exc
+
+
+def head_text(raw: bytes) -> str:
+    """The first bytes of a CSV as text: UTF-8, else GBK/GB18030."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A cut in the middle of a character at the end is no sign of GBK; an error earlier is.
+        if exc.start >= len(raw) - 3:
+            return raw[:exc.start].decode("utf-8")
+        return raw.decode("gb18030", "ignore")

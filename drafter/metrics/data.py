@@ -58,7 +58,7 @@ def find_file(data_dir: Path, table: str) -> Path | None:
 
 def _utf8_copy(path: Path, cache_dir: Path) -> Path:
     """DuckDB reads UTF-8 only: give it a transcoded copy of a GBK/GB18030 file."""
-    from drafter.metrics.exports import utf8_or_gbk
+    from drafter.files import utf8_or_gbk
 
     raw = path.read_bytes()
     try:

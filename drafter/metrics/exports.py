@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafter.errors import UserError
-from drafter.files import utf8_or_gbk
+from drafter.files import head_text, utf8_or_gbk
 from drafter.metrics.platforms import NO_TIME, Platform, known_headers, normal, present
 
 
@@ -134,17 +134,6 @@ def peek_headers(path: Path) -> list[str]:
     rows = [[clean_header(v) for v in top.iloc[i]] for i in range(len(top))]
     known = known_headers()
     return max(rows, key=lambda r: len(set(r) & known), default=[])
-
-
-def head_text(raw: bytes) -> str:
-    """The first bytes of a CSV as text: UTF-8, else GBK/GB18030."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A cut in the middle of a character at the end is no sign of GBK; an error earlier is.
-        if exc.start >= len(raw) - 3:
-            return raw[:exc.start].decode("utf-8")
-        return raw.decode("gb18030", "ignore")
 
 
 def _csv_header(text: str) -> tuple[int, str]:

@@ -13,7 +13,8 @@ import zipfile
 from pathlib import Path
 
 from drafter.errors import UserError
-from drafter.metrics.exports import clean_header, head_text, utf8_or_gbk
+from drafter.files import head_text, utf8_or_gbk
+from drafter.metrics.exports import clean_header
 
 # Where a header row may sit: 生意参谋 .xls downloads carry up to 7 title rows.
 HEADER_SEARCH = 15
