@@ -166,9 +166,10 @@ def _duckdb_options(url: str) -> dict[str, str]:
     if parts.netloc or parts.path.strip("/") or set(options) - {"memory_limit"}:
         raise UserError(f"metrics engine URL {redact(url)!r}: embedded DuckDB reads the data folder and takes one "
                         f"option, e.g. duckdb://?memory_limit=4GB")
+    limit = options.get("memory_limit")
     # DuckDB itself reads a negative size as no cap at all: only a plain size is let through.
-    if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", options.get("memory_limit", "1GB"), re.IGNORECASE):
-        raise UserError(f"metrics engine URL {redact(url)!r}: memory_limit {options['memory_limit']!r} is not a size; "
+    if limit is not None and not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", limit, re.IGNORECASE):
+        raise UserError(f"metrics engine URL {redact(url)!r}: memory_limit {limit!r} is not a size; "
                         f"write it like 4GB or 512MB")
     return options
 
